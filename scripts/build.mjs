@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// Build: transpile TypeScript to dist/ (esbuild, per file, CommonJS), compile the API schemas into schema/<id>/,
+// then write oclif.manifest.json. Type checking is `npm run typecheck` (tsc), kept out of the hot build.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+function tsFiles(dir) {
+  const out = [];
+  for (const name of readdirSync(join(root, dir))) {
+    const rel = join(dir, name);
+    if (statSync(join(root, rel)).isDirectory()) out.push(...tsFiles(rel));
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(rel);
+  }
+  return out;
+}
+
+const started = Date.now();
+await build({
+  absWorkingDir: root,
+  entryPoints: [...tsFiles('src'), ...tsFiles('commands')],
+  outdir: 'dist',
+  outbase: '.',
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
+
+if (!process.argv.includes('--no-schema')) {
+  const { buildSchemas } = require(join(root, 'dist/src/schema/build.js'));
+  const { buildSteps } = require(join(root, 'dist/src/schema/steps.js'));
+  const results = await buildSchemas(root, buildSteps());
+  for (const r of results) console.error(`schema ${r.id}: ${r.operations} operations on ${r.paths} paths (${r.location})`);
+}
+
+if (!process.argv.includes('--no-manifest')) {
+  execFileSync(process.execPath, [require.resolve('oclif/bin/run.js'), 'manifest'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+console.error(`build done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,0 +1,39 @@
+/**
+ * The resolved connection settings of one run (DESIGN.md §5): flag › environment › profile › default.
+ * src/config produces them; src/http consumes them. Secrets are already dereferenced (env:/file:/prompt).
+ */
+export type Service = 'PVE' | 'PBS' | 'PMG' | 'PDM';
+
+export interface ConnectionSettings {
+  /** Profile name in use ('mock' for the built-in embedded server). */
+  profile: string;
+  /** https://host:8006 (no /api2/json) */
+  url: string;
+  service: Service;
+  pathPrefix: string;
+  tokenId?: string;
+  tokenSecret?: string;
+  username?: string;
+  password?: string;
+  otp?: string;
+  /** totp, recovery, yubico, webauthn */
+  otpType: string;
+  verifyTls: boolean;
+  /** SHA-256 fingerprint, colon-separated hex (case-insensitive) */
+  fingerprint?: string;
+  caFile?: string;
+  /** Explicit proxy for this tool (profile `proxy`, PROXMOX_API_HTTPS_PROXY/HTTP_PROXY); undefined → HTTPS_PROXY/HTTP_PROXY/NO_PROXY */
+  proxy?: string;
+  /** seconds */
+  timeout: number;
+  connectTimeout: number;
+  retries: number;
+  retryBackoff: number;
+  /** Directory for this profile's ticket cache ($XDG_CACHE_HOME/pvecli). */
+  cacheDir: string;
+  /** Schema id for this profile, e.g. pve-9.2 */
+  schema?: string;
+}
+
+/** Where a setting's value came from, for `profile env`. */
+export type SettingSource = 'flag' | 'environment' | 'profile' | 'default';

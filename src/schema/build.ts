@@ -1,0 +1,36 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileTree, type CompiledSchema } from './compile';
+import { findSources, readSource } from './source';
+
+/** A later build step that works on each compiled schema (e.g. generating validators). */
+export type BuildStep = (compiled: CompiledSchema, outDir: string) => void | Promise<void>;
+
+export interface BuildResult {
+  id: string;
+  location: string;
+  operations: number;
+  paths: number;
+}
+
+/** Compile every schema source into `<schemaRoot>/<id>/` (index.json + p/<n>.json), atomically per schema. */
+export async function buildSchemas(projectRoot: string, steps: BuildStep[] = []): Promise<BuildResult[]> {
+  const schemaRoot = join(projectRoot, 'schema');
+  const familyMax = JSON.parse(readFileSync(join(schemaRoot, 'overlays/families.json'), 'utf8')) as Record<string, number>;
+  const results: BuildResult[] = [];
+  for (const source of findSources(projectRoot)) {
+    const tree = await readSource(source);
+    const compiled = compileTree(tree, source.id, familyMax);
+    const finalDir = join(schemaRoot, source.id);
+    const tmpDir = `${finalDir}.tmp-${process.pid}`;
+    rmSync(tmpDir, { recursive: true, force: true });
+    mkdirSync(join(tmpDir, 'p'), { recursive: true });
+    compiled.docs.forEach((doc, i) => writeFileSync(join(tmpDir, 'p', `${i}.json`), JSON.stringify(doc)));
+    writeFileSync(join(tmpDir, 'index.json'), JSON.stringify(compiled.index));
+    for (const step of steps) await step(compiled, tmpDir);
+    rmSync(finalDir, { recursive: true, force: true });
+    renameSync(tmpDir, finalDir);
+    results.push({ id: source.id, location: source.location, operations: compiled.index.operations, paths: compiled.index.paths });
+  }
+  return results;
+}

@@ -1,0 +1,230 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CliError, ExitCode } from '../errors';
+import { DEFAULT_SCHEMA_ID } from './source';
+import type { HttpMethod, IndexEntry, Operation, PathDoc, SchemaIndex } from './types';
+
+/** schema/ beside dist/ (dist/src/schema/load.js → ../../../schema), or PVECLI_SCHEMA_ROOT. */
+export function schemaRoot(): string {
+  return process.env.PVECLI_SCHEMA_ROOT ? resolve(process.env.PVECLI_SCHEMA_ROOT) : join(__dirname, '../../../schema');
+}
+
+interface TrieNode {
+  entry?: IndexEntry;
+  literal: Map<string, TrieNode>;
+  params: Array<[name: string, node: TrieNode]>;
+}
+
+export interface ResolvedPath {
+  /** Template, e.g. /nodes/{node}/qemu/{vmid} */
+  template: string;
+  /** The user's path, normalised: /nodes/pve/qemu/100 */
+  concrete: string;
+  params: Record<string, string>;
+  methods: HttpMethod[];
+  file: number;
+}
+
+/** One compiled schema: a small index in memory, per-path documents read on demand. */
+export class Schema {
+  private readonly trie: TrieNode = { literal: new Map(), params: [] };
+  private readonly byTemplate = new Map<string, IndexEntry>();
+  private readonly docs = new Map<number, PathDoc>();
+
+  constructor(
+    readonly index: SchemaIndex,
+    private readonly dir: string,
+  ) {
+    for (const entry of index.entries) {
+      this.byTemplate.set(entry[0], entry);
+      let node = this.trie;
+      for (const seg of splitPath(entry[0])) {
+        const param = /^\{(.+)\}$/.exec(seg);
+        let next: TrieNode | undefined;
+        if (param) {
+          next = node.params.find(([n]) => n === param[1])?.[1];
+          if (!next) node.params.push([param[1], (next = { literal: new Map(), params: [] })]);
+        } else {
+          next = node.literal.get(seg);
+          if (!next) node.literal.set(seg, (next = { literal: new Map(), params: [] }));
+        }
+        node = next;
+      }
+      node.entry = entry;
+    }
+  }
+
+  get id(): string {
+    return this.index.id;
+  }
+
+  /** Resolve a concrete or template path; undefined when no API path matches. */
+  tryResolve(path: string): ResolvedPath | undefined {
+    const segs = splitPath(path);
+    const params: Record<string, string> = {};
+    const found = matchSegments(this.trie, segs, 0, params);
+    if (!found?.entry) return undefined;
+    const [template, methods, file] = found.entry;
+    return {
+      template,
+      concrete: '/' + segs.join('/'),
+      params,
+      methods: methods ? (methods.split(',') as HttpMethod[]) : [],
+      file,
+    };
+  }
+
+  /** Resolve or fail with exit 2 and up to three nearest known paths. */
+  resolve(path: string): ResolvedPath {
+    const resolved = this.tryResolve(path);
+    if (resolved) return resolved;
+    const shown = '/' + splitPath(path).join('/');
+    const near = this.nearestPaths(path);
+    throw new CliError(
+      `no such API path '${shown}'`,
+      ExitCode.usage,
+      near.length ? `did you mean ${near.map((p) => `'${p}'`).join(', ')}?` : "try 'pvecli ls /'",
+    );
+  }
+
+  /** Known paths near an unknown one: children of its deepest resolvable prefix, rendered with its values. */
+  nearestPaths(path: string, limit = 3): string[] {
+    const segs = splitPath(path);
+    for (let depth = segs.length - 1; depth >= 0; depth--) {
+      const prefix = '/' + segs.slice(0, depth).join('/');
+      const parent = depth === 0 ? undefined : this.tryResolve(prefix);
+      if (depth > 0 && !parent) continue;
+      const children = this.children(parent?.template ?? '/').map((c) => {
+        const last = c.split('/').pop()!;
+        return (prefix === '/' ? '' : prefix) + '/' + last;
+      });
+      const wanted = (prefix === '/' ? '' : prefix) + '/' + segs.slice(depth).join('/');
+      const near = nearestByDistance(wanted, children, limit);
+      return near;
+    }
+    return [];
+  }
+
+  /** Template paths directly below a template ('/' for the root). */
+  children(template: string): string[] {
+    const base = template === '/' ? '' : template.replace(/\/+$/, '');
+    const depth = splitPath(base).length + 1;
+    const out: string[] = [];
+    for (const [p] of this.index.entries) {
+      if (p.startsWith(base + '/') && splitPath(p).length === depth) out.push(p);
+    }
+    return out;
+  }
+
+  methodsOf(template: string): HttpMethod[] {
+    const m = this.byTemplate.get(template)?.[1];
+    return m ? (m.split(',') as HttpMethod[]) : [];
+  }
+
+  /** The per-path document (read once per process). */
+  doc(fileOrTemplate: number | string): PathDoc {
+    const file = typeof fileOrTemplate === 'number' ? fileOrTemplate : this.byTemplate.get(fileOrTemplate)?.[2];
+    if (file === undefined) throw new CliError(`no such API path '${fileOrTemplate}'`, ExitCode.usage);
+    let doc = this.docs.get(file);
+    if (!doc) {
+      doc = JSON.parse(readFileSync(join(this.dir, 'p', `${file}.json`), 'utf8')) as PathDoc;
+      this.docs.set(file, doc);
+    }
+    return doc;
+  }
+
+  operation(template: string, method: HttpMethod): Operation | undefined {
+    return this.doc(template).info[method];
+  }
+
+  /** Absolute directory of this compiled schema (validators and other build output live here). */
+  get directory(): string {
+    return this.dir;
+  }
+}
+
+function nearestByDistance(word: string, candidates: string[], limit: number): string[] {
+  // Imported lazily: only error paths pay for it.
+  const { editDistance } = require('../util/text') as typeof import('../util/text');
+  return candidates
+    .map((c) => [c, editDistance(word, c)] as const)
+    .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
+    .slice(0, limit)
+    .map(([c]) => c);
+}
+
+function matchSegments(node: TrieNode, segs: string[], i: number, params: Record<string, string>): TrieNode | undefined {
+  if (i === segs.length) return node.entry ? node : undefined;
+  const seg = segs[i];
+  const literal = node.literal.get(seg);
+  if (literal) {
+    const r = matchSegments(literal, segs, i + 1, params);
+    if (r) return r;
+  }
+  const templated = /^\{(.+)\}$/.exec(seg);
+  for (const [name, child] of node.params) {
+    if (templated && templated[1] !== name) continue;
+    const r = matchSegments(child, segs, i + 1, params);
+    if (r) {
+      if (!templated) params[name] = seg;
+      return r;
+    }
+  }
+  return undefined;
+}
+
+/** '/nodes//pve/' → ['nodes', 'pve']; URL-decoded segments. */
+export function splitPath(path: string): string[] {
+  return path
+    .split('/')
+    .filter((s) => s.length > 0)
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
+}
+
+const loaded = new Map<string, Schema>();
+
+export function availableSchemas(): string[] {
+  const root = schemaRoot();
+  if (!existsSync(root)) return [];
+  return require('node:fs')
+    .readdirSync(root, { withFileTypes: true })
+    .filter((d: import('node:fs').Dirent) => d.isDirectory() && existsSync(join(root, d.name, 'index.json')))
+    .map((d: import('node:fs').Dirent) => d.name)
+    .sort();
+}
+
+/** Load a compiled schema by id (`pve-9.2`, or `pve` for the newest of a product). */
+export function loadSchema(id: string = DEFAULT_SCHEMA_ID): Schema {
+  const cached = loaded.get(id);
+  if (cached) return cached;
+  const root = schemaRoot();
+  let dir = join(root, id);
+  if (!existsSync(join(dir, 'index.json')) && /^[a-z]+$/.test(id)) {
+    const newest = availableSchemas()
+      .filter((s) => s.startsWith(id + '-'))
+      .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+      .pop();
+    if (newest) dir = join(root, newest);
+  }
+  const indexFile = join(dir, 'index.json');
+  if (!existsSync(indexFile)) {
+    const have = availableSchemas();
+    if (have.length === 0) {
+      throw new CliError(
+        `the API schema has not been built (looked for ${indexFile})`,
+        ExitCode.internal,
+        "run 'npm run build' with ../shared/proxmox-schema present, or PVECLI_SCHEMA_SOURCE=FILE|https://NODE:8006/pve-docs/api-viewer/apidata.js",
+      );
+    }
+    throw new CliError(`unknown schema '${id}'`, ExitCode.usage, `available: ${have.join(', ')}`);
+  }
+  const schema = new Schema(JSON.parse(readFileSync(indexFile, 'utf8')) as SchemaIndex, dir);
+  loaded.set(id, schema);
+  return schema;
+}
