@@ -1,0 +1,162 @@
+import { UsageError } from '../errors';
+import { OUTPUT_FORMATS, type OutputFormat } from '../output/render';
+
+/** The global options of DESIGN.md §3. Their long names are chosen so no bundled schema uses them (tested). */
+interface GlobalSpec {
+  name: string;
+  short?: string;
+  /** takes a value (else boolean) */
+  value?: boolean;
+  key: keyof GlobalOptions;
+}
+
+export interface GlobalOptions {
+  profile?: string;
+  outputFormat?: OutputFormat;
+  noborder?: boolean;
+  noheader?: boolean;
+  humanReadable?: boolean;
+  fields?: string[];
+  sort?: string;
+  query?: string;
+  expand?: boolean;
+  input?: string;
+  dryRun?: boolean;
+  trace?: boolean;
+  requestTimeout?: number;
+  waitTimeout?: number;
+  async?: boolean;
+  insecure?: boolean;
+  tlsFingerprint?: string;
+  caFile?: string;
+  quiet?: boolean;
+  schema?: string;
+  help?: boolean;
+  otp?: string;
+}
+
+export const GLOBAL_SPECS: readonly GlobalSpec[] = [
+  { name: 'profile', short: 'p', value: true, key: 'profile' },
+  { name: 'output-format', short: 'o', value: true, key: 'outputFormat' },
+  { name: 'noborder', key: 'noborder' },
+  { name: 'noheader', key: 'noheader' },
+  { name: 'human-readable', key: 'humanReadable' },
+  { name: 'fields', value: true, key: 'fields' },
+  { name: 'sort', value: true, key: 'sort' },
+  { name: 'query', value: true, key: 'query' },
+  { name: 'expand', key: 'expand' },
+  { name: 'input', value: true, key: 'input' },
+  { name: 'dry-run', key: 'dryRun' },
+  { name: 'trace', key: 'trace' },
+  { name: 'request-timeout', value: true, key: 'requestTimeout' },
+  { name: 'wait-timeout', value: true, key: 'waitTimeout' },
+  { name: 'async', key: 'async' },
+  { name: 'insecure', key: 'insecure' },
+  { name: 'tls-fingerprint', value: true, key: 'tlsFingerprint' },
+  { name: 'ca-file', value: true, key: 'caFile' },
+  { name: 'quiet', short: 'q', key: 'quiet' },
+  { name: 'schema', value: true, key: 'schema' },
+  { name: 'help', short: 'h', key: 'help' },
+  { name: 'otp', value: true, key: 'otp' },
+];
+
+export interface SplitArgs {
+  globals: GlobalOptions;
+  /** Positional words (verb arguments such as the API path). */
+  positionals: string[];
+  /** Everything else: the operation's own flags, in order. */
+  rest: string[];
+}
+
+/**
+ * Take the global options out of argv. `apiParams` are the operation's parameter names: where a global's long
+ * name collides with one, the long name stays with the API parameter (the global is then reached by its short
+ * alias or its environment variable), as DESIGN.md §3 fixes.
+ */
+export function splitGlobals(argv: string[], apiParams: ReadonlySet<string> = new Set()): SplitArgs {
+  const globals: GlobalOptions = {};
+  const positionals: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    let spec: GlobalSpec | undefined;
+    let inline: string | undefined;
+    let negated = false;
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      let name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+      inline = eq >= 0 ? arg.slice(eq + 1) : undefined;
+      if (name.startsWith('no-') && !apiParams.has(name) && !apiParams.has(name.slice(3))) {
+        const base = GLOBAL_SPECS.find((s) => s.name === name.slice(3) && !s.value);
+        if (base) {
+          name = base.name;
+          negated = true;
+        }
+      }
+      if (!apiParams.has(name)) spec = GLOBAL_SPECS.find((s) => s.name === name);
+    } else if (/^-[a-zA-Z]/.test(arg)) {
+      spec = GLOBAL_SPECS.find((s) => s.short === arg[1]);
+      if (spec && arg.length > 2) inline = arg.slice(2);
+      if (!spec) {
+        rest.push(arg);
+        continue;
+      }
+    } else {
+      if (rest.length > 0 && expectsValue(rest[rest.length - 1])) rest.push(arg);
+      else positionals.push(arg);
+      continue;
+    }
+    if (!spec) {
+      rest.push(arg);
+      continue;
+    }
+    if (spec.value) {
+      let value = inline;
+      if (value === undefined) {
+        if (i + 1 >= argv.length) throw new UsageError(`option --${spec.name} needs a value`);
+        value = argv[++i];
+      }
+      assign(globals, spec, value);
+    } else {
+      if (inline !== undefined && !/^(1|0|true|false|yes|no)$/i.test(inline)) {
+        throw new UsageError(`option --${spec.name} takes no value (got '${inline}')`);
+      }
+      const on = inline === undefined ? true : /^(1|true|yes)$/i.test(inline);
+      (globals as Record<string, unknown>)[spec.key] = negated ? !on : on;
+    }
+  }
+  return { globals, positionals, rest };
+}
+
+/** A bare `--flag` in the operation's flags may take the next word as its value (`--memory 2048`). */
+function expectsValue(flag: string): boolean {
+  return flag.startsWith('-') && !flag.includes('=');
+}
+
+function assign(globals: GlobalOptions, spec: GlobalSpec, value: string): void {
+  const g = globals as Record<string, unknown>;
+  switch (spec.key) {
+    case 'outputFormat':
+      if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) {
+        throw new UsageError(`--output-format: '${value}' is not one of ${OUTPUT_FORMATS.join(', ')}`);
+      }
+      g.outputFormat = value;
+      return;
+    case 'fields':
+      g.fields = value.split(',').map((s) => s.trim()).filter(Boolean);
+      return;
+    case 'requestTimeout':
+    case 'waitTimeout': {
+      const n = Number(value);
+      if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${spec.name}: '${value}' is not a positive number of seconds`);
+      g[spec.key] = n;
+      return;
+    }
+    default:
+      g[spec.key] = value;
+  }
+}

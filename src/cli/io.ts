@@ -1,0 +1,38 @@
+import { CliError, ExitCode } from '../errors';
+
+/** stdout holds only the result; everything else goes to stderr (DESIGN.md §1). */
+export function writeOut(text: string): void {
+  if (text) process.stdout.write(text);
+}
+
+export function writeErr(line: string): void {
+  process.stderr.write(line.endsWith('\n') ? line : line + '\n');
+}
+
+export function warn(message: string): void {
+  writeErr(`pvecli: warning: ${message}`);
+}
+
+export function debugEnabled(argv: readonly string[] = process.argv): boolean {
+  return process.env.PVECLI_DEBUG === '1' || argv.includes('--trace');
+}
+
+/** Report an error as `pvecli: <what happened>` (+ hint), and return its exit code. */
+export function reportError(err: unknown): number {
+  if (err instanceof CliError) {
+    writeErr(`pvecli: ${err.message}`);
+    if (err.hint) writeErr(`hint: ${err.hint}`);
+    if (debugEnabled() && err.stack) writeErr(err.stack);
+    return err.exitCode;
+  }
+  const e = err as Error & { code?: string; oclif?: { exit?: number } };
+  if (e?.oclif?.exit !== undefined) {
+    // oclif's own parse errors (unknown flag, missing argument) are usage errors.
+    writeErr(`pvecli: ${String(e.message).split('\n')[0]}`);
+    return e.oclif.exit === 0 ? 0 : ExitCode.usage;
+  }
+  writeErr(`pvecli: internal error: ${e?.message ?? String(err)}`);
+  if (debugEnabled() && e?.stack) writeErr(e.stack);
+  else writeErr('hint: run again with PVECLI_DEBUG=1 for a stack trace');
+  return ExitCode.internal;
+}

@@ -1,0 +1,54 @@
+import { ExitCode, UsageError } from '../errors';
+import { reportError } from './io';
+
+/** Commands served without loading oclif: they are what people (and completion) run most, and startup is budgeted. */
+const FAST = new Set(['get', 'set', 'create', 'delete', 'ls', 'usage', '__complete']);
+
+const TOPICS = ['get', 'set', 'create', 'delete', 'ls', 'usage', 'profile', 'task', 'schema', 'mock', 'completion', 'help'];
+
+export async function main(argv: string[]): Promise<void> {
+  let code: number;
+  try {
+    code = await dispatch(argv);
+  } catch (err) {
+    code = reportError(err);
+  }
+  process.exitCode = code;
+  // Open handles (a keep-alive socket, the in-process mock) must not keep a finished command alive.
+  setImmediate(() => process.exit(code));
+}
+
+async function dispatch(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === '-V' || first === 'version') {
+    const pkg = require('../../../package.json') as { version: string };
+    process.stdout.write(`pvecli/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`);
+    return ExitCode.ok;
+  }
+  if (first && FAST.has(first)) {
+    if (first === 'ls') return (require('./ls') as typeof import('./ls')).runLs(rest);
+    if (first === 'usage') return (require('./usage') as typeof import('./usage')).runUsage(rest);
+    if (first === '__complete') return (require('./complete') as typeof import('./complete')).runComplete(rest);
+    return (require('./verb') as typeof import('./verb')).runVerb(first as 'get', rest);
+  }
+  if (first && !first.startsWith('-') && !TOPICS.includes(first)) {
+    const { nearest } = require('../util/text') as typeof import('../util/text');
+    const near = nearest(first, TOPICS);
+    throw new UsageError(`unknown command '${first}'`, near.length ? `did you mean ${near.join(', ')}?` : "see 'pvecli --help'");
+  }
+  return runOclif(argv);
+}
+
+/** Everything else (topics, help) goes through oclif. */
+async function runOclif(argv: string[]): Promise<number> {
+  const oclif = require('@oclif/core') as typeof import('@oclif/core');
+  try {
+    await oclif.run(argv, require.resolve('../../../package.json'));
+    await oclif.flush();
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (err) {
+    const e = err as { oclif?: { exit?: number } };
+    if (e?.oclif?.exit === 0) return 0;
+    return reportError(err);
+  }
+}
