@@ -1,0 +1,3 @@
+import { verbCommand } from '../src/cli/verb-command';
+
+export default verbCommand('delete');

@@ -1,0 +1,90 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ApiClient } from '../http';
+import type { ConnectionSettings } from '../config/types';
+import type { GlobalOptions } from './globals';
+import { warn, writeErr } from './io';
+
+export interface Connection {
+  settings: ConnectionSettings;
+  kind: 'remote' | 'mock';
+  /** The client, created on first use. */
+  client(): ApiClient;
+  close(): Promise<void>;
+}
+
+/** A stand-in origin for dry runs against the built-in mock, which is not started for them. */
+const MOCK_DRY_RUN_URL = 'https://embedded-mock.invalid:8006';
+
+export function isInteractive(): boolean {
+  return Boolean(process.stdin.isTTY && process.stderr.isTTY);
+}
+
+/** Resolve the profile (flags › environment › profile › default) and, for the built-in mock, start it in-process. */
+export async function openConnection(globals: GlobalOptions, opts: { needServer: boolean }): Promise<Connection> {
+  const config = require('../config') as typeof import('../config');
+  const resolved = await config.resolveConnection(
+    {
+      profile: globals.profile,
+      insecure: globals.insecure,
+      tlsFingerprint: globals.tlsFingerprint,
+      caFile: globals.caFile,
+      requestTimeout: globals.requestTimeout,
+      otp: globals.otp,
+      schema: globals.schema,
+    },
+    { interactive: isInteractive(), warn },
+  );
+  const settings = resolved.settings;
+  let closeMock: (() => Promise<void>) | undefined;
+  if (resolved.kind === 'mock') {
+    if (opts.needServer) {
+      const { startEmbeddedMock } = require('../mock') as typeof import('../mock');
+      const dir = config.stateDir();
+      announceMockOnce(dir);
+      const mock = await startEmbeddedMock(dir);
+      Object.assign(settings, { url: mock.url, fingerprint: mock.fingerprint, tokenId: mock.tokenId, tokenSecret: mock.tokenSecret });
+      closeMock = mock.close;
+    } else {
+      settings.url = MOCK_DRY_RUN_URL;
+    }
+  }
+  let client: ApiClient | undefined;
+  return {
+    settings,
+    kind: resolved.kind,
+    client() {
+      if (!client) {
+        const http = require('../http') as typeof import('../http');
+        client = http.createClient(settings, {
+          trace: globals.trace ? (line) => writeErr(`trace: ${line}`) : undefined,
+          interactive: isInteractive(),
+          warn,
+          onTrustFingerprint: (fp) => config.saveProfileFingerprint(settings.profile, fp),
+        });
+      }
+      return client;
+    },
+    async close() {
+      await client?.close();
+      await closeMock?.();
+    },
+  };
+}
+
+/** DESIGN.md §5: with no profile the target is the embedded mock, and stderr says so once. */
+function announceMockOnce(stateDir: string): void {
+  const marker = join(stateDir, '.mock-announced');
+  if (existsSync(marker)) return;
+  writeErr(
+    "pvecli: no profile configured: using the built-in mock Proxmox server (state in " +
+      stateDir +
+      "). Add a real cluster with 'pvecli profile add NAME --url https://HOST:8006 ...'.",
+  );
+  try {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    writeFileSync(marker, '', { mode: 0o600 });
+  } catch {
+    // A read-only state dir only means the notice repeats.
+  }
+}

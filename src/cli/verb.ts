@@ -1,0 +1,82 @@
+import { UsageError } from '../errors';
+import type { ParamValue } from '../params';
+import type { ApiRequest } from '../http';
+import type { Verb } from '../schema/verbs';
+import { printResult, schemaFor } from './context';
+import { splitGlobals, type GlobalOptions } from './globals';
+import { readInput } from './input';
+import { writeOut } from './io';
+import { operationsOf, usageText } from './usage';
+import { openConnection } from './connection';
+
+const VERB_HELP: Record<Verb, string> = {
+  get: 'Read an API path (HTTP GET).',
+  set: 'Change an API object (HTTP PUT).',
+  create: 'Create an API object or start an action (HTTP POST).',
+  delete: 'Delete an API object (HTTP DELETE).',
+};
+
+function verbHelp(verb: Verb): string {
+  return `Usage: pvecli ${verb} PATH [--PARAM VALUE ...] [global options]\n\n${VERB_HELP[verb]} Parameters come from the API schema of PATH;\n'pvecli ${verb} PATH --help' lists them.\n\nExamples:\n  pvecli get /nodes/pve/status\n  pvecli create /nodes/pve/qemu --vmid 100 --memory 2048 --net0 virtio,bridge=vmbr0\n  pvecli set /nodes/pve/qemu/100/config --memory 4096 --delete net1\n  pvecli delete /nodes/pve/qemu/100\n`;
+}
+
+/** get/set/create/delete: resolve → parse → validate → (dry run | send) → wait for a task → render. */
+export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
+  const first = splitGlobals(argv);
+  const path = first.positionals[0];
+  if (!path) {
+    if (first.globals.help) {
+      writeOut(verbHelp(verb));
+      return 0;
+    }
+    throw new UsageError('missing API path', `e.g. 'pvecli ${verb} /nodes' (list paths with 'pvecli ls /')`);
+  }
+  const schema = schemaFor(first.globals);
+  const resolved = schema.resolve(path);
+  const [op] = operationsOf(schema, path, verb);
+  const { globals, positionals, rest } = splitGlobals(argv, new Set(Object.keys(op.parameters.properties ?? {})));
+  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`, 'parameters are given as --name value');
+  if (globals.help) {
+    writeOut(usageText([op], { verbose: true }));
+    return 0;
+  }
+
+  const params = require('../params') as typeof import('../params');
+  const input = globals.input ? readInput(globals.input) : undefined;
+  const values = params.parseArgs(op, rest, { input });
+  const errors = params.validateParams(schema, op, { ...resolved.params, ...values });
+  if (errors.length > 0) {
+    const [firstError, ...more] = errors;
+    throw new UsageError(
+      `${firstError.param.startsWith('-') ? '' : '--'}${firstError.param}: ${firstError.message}`.replace(/^--(--)/, '$1'),
+      more.length ? more.map((e) => `--${e.param}: ${e.message}`).join('; ') : undefined,
+    );
+  }
+  const request: ApiRequest = { method: op.method, path: resolved.concrete, params: params.encodeParams(op, values as Record<string, ParamValue>) };
+  const connection = await openConnection(globals, { needServer: !globals.dryRun });
+  try {
+    if (globals.dryRun) {
+      const { describeRequest } = require('../http') as typeof import('../http');
+      writeOut(dryRunText(describeRequest(connection.settings, request)));
+      return 0;
+    }
+    const data = await connection.client().request(request);
+    const { isUpid, waitForTask } = require('../tasks') as typeof import('../tasks');
+    if (op.method !== 'GET' && isUpid(data) && !globals.async) {
+      return await waitForTask(connection.client(), data, globals);
+    }
+    printResult(data, globals, op.returns);
+    return 0;
+  } finally {
+    await connection.close();
+  }
+}
+
+function dryRunText(d: { method: string; url: string; headers: Record<string, string>; body?: string }): string {
+  const lines = [`${d.method} ${d.url}`];
+  for (const [k, v] of Object.entries(d.headers)) lines.push(`${k}: ${v}`);
+  if (d.body !== undefined) lines.push('', d.body);
+  return lines.join('\n') + '\n';
+}
+
+export type { GlobalOptions };

@@ -1,0 +1,130 @@
+import { UsageError } from '../errors';
+import type { GlobalOptions } from '../cli/globals';
+import { openConnection } from '../cli/connection';
+import { printResult } from '../cli/context';
+import { writeOut } from '../cli/io';
+import { parseUpid, taskPath } from './upid';
+import { followTask, readStatus, taskExitCode } from './wait';
+import { reportFinished, waitWithInterrupt } from './index';
+
+export interface TaskListOptions {
+  node?: string;
+  running?: boolean;
+  errors?: boolean;
+  limit?: number;
+  since?: string;
+}
+
+/** '1700000000', '2026-11-25', '2026-11-25T10:00:00Z', or relative '90s', '30m', '2h', '7d' → epoch seconds. */
+export function parseSince(text: string, now = Date.now()): number {
+  if (/^\d{9,11}$/.test(text)) return Number(text);
+  const rel = /^(\d+)\s*([smhd])$/.exec(text);
+  if (rel) return Math.floor(now / 1000) - Number(rel[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[rel[2] as 's']!;
+  const t = Date.parse(text);
+  if (Number.isNaN(t)) throw new UsageError(`--since: '${text}' is not a time`, 'use epoch seconds, an ISO date, or 30m / 2h / 7d');
+  return Math.floor(t / 1000);
+}
+
+export async function taskList(globals: GlobalOptions, opts: TaskListOptions): Promise<number> {
+  const since = opts.since ? parseSince(opts.since) : undefined;
+  const conn = await openConnection(globals, { needServer: true });
+  try {
+    let rows: Array<Record<string, unknown>>;
+    if (opts.node) {
+      const params: Record<string, string> = {};
+      if (opts.errors) params.errors = '1';
+      if (opts.running) params.source = 'active';
+      if (opts.limit) params.limit = String(opts.limit);
+      if (since !== undefined) params.since = String(since);
+      rows = await conn.client().request({ method: 'GET', path: `/nodes/${encodeURIComponent(opts.node)}/tasks`, params });
+    } else {
+      rows = await conn.client().request({ method: 'GET', path: '/cluster/tasks' });
+    }
+    rows = (rows ?? []).filter((t) => {
+      if (opts.running && t.endtime) return false;
+      if (opts.errors && (!t.status || t.status === 'OK' || t.status === 'running')) return false;
+      if (since !== undefined && Number(t.starttime ?? 0) < since) return false;
+      return true;
+    });
+    rows.sort((a, b) => Number(b.starttime ?? 0) - Number(a.starttime ?? 0));
+    if (opts.limit) rows = rows.slice(0, opts.limit);
+    printResult(rows, { fields: ['upid', 'node', 'type', 'id', 'user', 'starttime', 'endtime', 'status'], ...globals });
+    return 0;
+  } finally {
+    await conn.close();
+  }
+}
+
+export async function taskStatus(globals: GlobalOptions, upidText: string): Promise<number> {
+  const upid = parseUpid(upidText);
+  const conn = await openConnection(globals, { needServer: true });
+  try {
+    const status = await readStatus(conn.client(), upid);
+    printResult({ ...status }, globals);
+    return taskExitCode(status);
+  } finally {
+    await conn.close();
+  }
+}
+
+/** The log is this command's result, so it goes to stdout. */
+export async function taskLog(globals: GlobalOptions, upidText: string, follow: boolean): Promise<number> {
+  const upid = parseUpid(upidText);
+  const conn = await openConnection(globals, { needServer: true });
+  try {
+    if (follow) {
+      const status = await followTask(conn.client(), upid.upid, { waitTimeout: globals.waitTimeout, onLog: (line) => writeOut(line + '\n') });
+      return taskExitCode(status);
+    }
+    const lines: string[] = [];
+    for (let start = 0; ; ) {
+      const page = await conn.client().request<Array<{ n: number; t: string }>>({
+        method: 'GET',
+        path: taskPath(upid, 'log'),
+        params: { start: String(start), limit: '1000' },
+      });
+      for (const e of page ?? []) lines.push(e.t);
+      if (!page || page.length < 1000) break;
+      start += page.length;
+    }
+    writeOut(lines.map((l) => l + '\n').join(''));
+    return 0;
+  } finally {
+    await conn.close();
+  }
+}
+
+/** Wait for several tasks at once; the exit code is the worst of them. */
+export async function taskWait(globals: GlobalOptions, upids: string[]): Promise<number> {
+  if (upids.length === 0) throw new UsageError('task wait needs at least one UPID');
+  upids.forEach(parseUpid);
+  const conn = await openConnection(globals, { needServer: true });
+  try {
+    const results = await Promise.all(upids.map((u) => waitWithInterrupt(conn.client(), u, globals)));
+    let worst = 0;
+    for (const r of results) {
+      const code = typeof r === 'number' ? r : reportFinished(r, globals);
+      worst = severity(code) > severity(worst) ? code : worst;
+    }
+    return worst;
+  } finally {
+    await conn.close();
+  }
+}
+
+/** Failed task beats a timeout, which beats success; an interrupt beats all. */
+function severity(code: number): number {
+  return { 0: 0, 9: 1, 8: 2, 130: 3 }[code as 0] ?? 2;
+}
+
+export async function taskStop(globals: GlobalOptions, upidText: string): Promise<number> {
+  const upid = parseUpid(upidText);
+  const conn = await openConnection(globals, { needServer: true });
+  try {
+    await conn.client().request({ method: 'DELETE', path: taskPath(upid, '') });
+    if (!globals.quiet) writeOut(`stop requested for ${upid.upid}\n`);
+    return 0;
+  } finally {
+    await conn.close();
+  }
+}

@@ -1,0 +1,41 @@
+import { UsageError } from '../errors';
+
+/** A Proxmox task id, decoded: UPID:node:pid:pstart:starttime:type:id:user: (pid, pstart, starttime in hex). */
+export interface Upid {
+  upid: string;
+  node: string;
+  pid: number;
+  pstart: number;
+  /** Unix epoch seconds */
+  starttime: number;
+  type: string;
+  id: string;
+  user: string;
+}
+
+const UPID_RE = /^UPID:([a-zA-Z0-9][a-zA-Z0-9.-]*):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s]+):([^:\s]*):([^:\s]+):$/;
+
+export function isUpid(value: unknown): value is string {
+  return typeof value === 'string' && UPID_RE.test(value);
+}
+
+export function parseUpid(upid: string): Upid {
+  const m = UPID_RE.exec(upid.trim());
+  if (!m) throw new UsageError(`malformed UPID '${upid}'`, 'a UPID looks like UPID:pve:000A1B2C:0001E240:6751A3F0:qmstart:100:root@pam:');
+  return {
+    upid: upid.trim(),
+    node: m[1],
+    pid: parseInt(m[2], 16),
+    pstart: parseInt(m[3], 16),
+    starttime: parseInt(m[4], 16),
+    type: m[5],
+    id: m[6],
+    user: m[7],
+  };
+}
+
+/** API path of a task resource: /nodes/{node}/tasks/{upid}/status|log */
+export function taskPath(upid: Upid, leaf: 'status' | 'log' | ''): string {
+  const base = `/nodes/${encodeURIComponent(upid.node)}/tasks/${encodeURIComponent(upid.upid)}`;
+  return leaf ? `${base}/${leaf}` : base;
+}

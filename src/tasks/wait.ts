@@ -1,0 +1,127 @@
+import { CliError, ExitCode } from '../errors';
+import type { ApiClient } from '../http';
+import { parseUpid, taskPath, type Upid } from './upid';
+
+export interface TaskStatus {
+  upid: string;
+  node: string;
+  type: string;
+  id: string;
+  user: string;
+  status: 'running' | 'stopped' | string;
+  exitstatus?: string;
+  starttime?: number;
+  endtime?: number;
+  pid?: number;
+  [k: string]: unknown;
+}
+
+export interface FollowOptions {
+  /** seconds; undefined waits for ever */
+  waitTimeout?: number;
+  /** Each new log line, in order, exactly once. */
+  onLog?: (line: string) => void;
+  /** Called on every poll with the seconds elapsed (progress line on a TTY). */
+  onTick?: (elapsed: number) => void;
+  /** Abort the wait (Ctrl-C); the task itself goes on. */
+  signal?: AbortSignal;
+  /** Only read the status (no log). */
+  noLog?: boolean;
+  /** Page size of log reads. */
+  pageSize?: number;
+}
+
+const FIRST_DELAY_MS = 100;
+const MAX_DELAY_MS = 2000;
+const LOG_PAGE = 1000;
+
+export class TaskWaitTimeout extends CliError {
+  constructor(readonly upid: string, seconds: number) {
+    super(`still waiting for task after ${seconds} s; the task goes on on the server`, ExitCode.timeout, `follow it with: pvecli task wait ${upid}`);
+  }
+}
+
+export class TaskWaitInterrupted extends CliError {
+  constructor(readonly upid: string) {
+    super('interrupted; the task goes on on the server', ExitCode.interrupted, `follow it with: pvecli task log ${upid} --follow`);
+  }
+}
+
+/**
+ * Poll a task until it stops, streaming its log incrementally (start/limit), with back-off from 100 ms to 2 s.
+ * Transfer grows with the log's length, not quadratically: each line is fetched once.
+ */
+export async function followTask(client: ApiClient, upidText: string, opts: FollowOptions = {}): Promise<TaskStatus> {
+  const upid = parseUpid(upidText);
+  const started = Date.now();
+  const deadline = opts.waitTimeout !== undefined ? started + opts.waitTimeout * 1000 : undefined;
+  let delay = FIRST_DELAY_MS;
+  let nextLine = 0;
+  const pageSize = opts.pageSize ?? LOG_PAGE;
+  const readLog = async () => {
+    if (opts.noLog) return;
+    for (;;) {
+      const page = (await client.request<Array<{ n: number; t: string }>>({
+        method: 'GET',
+        path: taskPath(upid, 'log'),
+        params: { start: String(nextLine), limit: String(pageSize) },
+        signal: opts.signal,
+      })) ?? [];
+      for (const entry of page) {
+        // Line numbers are 1-based; a line is only reported once even if pages overlap.
+        if (entry.n > nextLine) {
+          nextLine = entry.n;
+          opts.onLog?.(entry.t);
+        }
+      }
+      if (page.length < pageSize) return;
+    }
+  };
+  for (;;) {
+    if (opts.signal?.aborted) throw new TaskWaitInterrupted(upid.upid);
+    const status = await readStatus(client, upid, opts.signal);
+    await readLog();
+    if (status.status !== 'running') return status;
+    opts.onTick?.((Date.now() - started) / 1000);
+    if (deadline !== undefined && Date.now() + delay > deadline) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new TaskWaitTimeout(upid.upid, opts.waitTimeout!);
+      await sleep(left, opts.signal, upid.upid);
+      continue;
+    }
+    await sleep(delay, opts.signal, upid.upid);
+    delay = Math.min(MAX_DELAY_MS, Math.round(delay * 1.5));
+  }
+}
+
+export async function readStatus(client: ApiClient, upid: Upid, signal?: AbortSignal): Promise<TaskStatus> {
+  const s = await client.request<Record<string, unknown>>({ method: 'GET', path: taskPath(upid, 'status'), signal });
+  return { ...decoded(upid), ...(s ?? {}) } as TaskStatus;
+}
+
+function decoded(upid: Upid): Omit<TaskStatus, 'status'> & { status?: string } {
+  return { upid: upid.upid, node: upid.node, type: upid.type, id: upid.id, user: upid.user, pid: upid.pid, starttime: upid.starttime };
+}
+
+/** The exit code for a finished task: OK and "WARNINGS: n" succeed, anything else is a failed task (8). */
+export function taskExitCode(status: TaskStatus): number {
+  if (status.status === 'running') return ExitCode.ok;
+  const exit = status.exitstatus ?? '';
+  if (exit === 'OK' || /^WARNINGS: \d+$/.test(exit)) return ExitCode.ok;
+  return ExitCode.taskFailed;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined, upid: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new TaskWaitInterrupted(upid));
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new TaskWaitInterrupted(upid));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
