@@ -1,0 +1,81 @@
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CliError, ExitCode } from '../errors';
+
+/** A lock older than this is taken to be left by a crashed writer even if its pid looks alive (pid reuse). */
+const STALE_AFTER_MS = 30_000;
+
+/**
+ * Run `fn` while holding `<path>.lock`, created with O_EXCL so exactly one process wins.
+ * Writers re-read the file inside the lock, so two processes editing at once both keep their change.
+ * A lock whose owner died (killed mid-write) is removed and retaken.
+ */
+export async function withFileLock<T>(path: string, fn: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const lockPath = `${path}.lock`;
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const deadline = Date.now() + timeoutMs;
+  let delay = 5;
+  for (;;) {
+    if (tryAcquire(lockPath)) break;
+    if (isStale(lockPath)) {
+      unlinkQuietly(lockPath);
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new CliError(`${lockPath} is held by another pvecli process`, ExitCode.internal, `if no pvecli is running, remove ${lockPath}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
+    delay = Math.min(delay * 2, 100);
+  }
+  try {
+    return await fn();
+  } finally {
+    unlinkQuietly(lockPath);
+  }
+}
+
+function tryAcquire(lockPath: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(lockPath, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, `${process.pid}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+function isStale(lockPath: string): boolean {
+  try {
+    const age = Date.now() - statSync(lockPath).mtimeMs;
+    if (age > STALE_AFTER_MS) return true;
+    const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+    // An empty file is a lock being written right now; give it time.
+    if (!Number.isInteger(pid) || pid <= 0) return age > 1_000;
+    return !processAlive(pid);
+  } catch {
+    return false; // vanished between attempts: just retry
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}

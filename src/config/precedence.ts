@@ -1,0 +1,175 @@
+import { UsageError } from '../errors';
+import type { Profile } from './file';
+import type { ConnectionSettings, Service, SettingSource } from './types';
+
+/** The per-run global flags that carry connection settings (DESIGN.md §3). */
+export interface GlobalConnectionFlags {
+  profile?: string;
+  url?: string;
+  insecure?: boolean;
+  tlsFingerprint?: string;
+  caFile?: string;
+  requestTimeout?: number;
+  otp?: string;
+  schema?: string;
+}
+
+/** Environment variables of DESIGN.md §5. */
+export const ENV = {
+  url: 'PROXMOX_API_URL',
+  tokenId: 'PROXMOX_API_TOKEN_ID',
+  tokenSecret: 'PROXMOX_API_TOKEN_SECRET',
+  username: 'PROXMOX_API_USERNAME',
+  password: 'PROXMOX_API_PASSWORD',
+  otp: 'PROXMOX_API_OTP',
+  otpType: 'PROXMOX_API_OTPTYPE',
+  verifySsl: 'PROXMOX_API_VERIFY_SSL',
+  fingerprint: 'PROXMOX_API_FINGERPRINT',
+  caFile: 'PROXMOX_API_CA_FILE',
+  service: 'PROXMOX_API_SERVICE',
+  backend: 'PROXMOX_API_BACKEND',
+  pathPrefix: 'PROXMOX_API_PATH_PREFIX',
+  timeout: 'PROXMOX_API_TIMEOUT',
+  connectTimeout: 'PROXMOX_API_CONNECT_TIMEOUT',
+  retries: 'PROXMOX_API_RETRIES',
+  retryBackoff: 'PROXMOX_API_RETRY_BACKOFF',
+  httpsProxy: 'PROXMOX_API_HTTPS_PROXY',
+  httpProxy: 'PROXMOX_API_HTTP_PROXY',
+  profile: 'PVECLI_PROFILE',
+  configFile: 'PROXMOX_CONFIG_FILE',
+} as const;
+
+export const DEFAULTS = {
+  otpType: 'totp',
+  verifyTls: true,
+  service: 'PVE' as Service,
+  pathPrefix: '',
+  timeout: 30,
+  connectTimeout: 10,
+  retries: 0,
+  retryBackoff: 0.5,
+} as const;
+
+const SERVICES: readonly Service[] = ['PVE', 'PBS', 'PMG', 'PDM'];
+
+/** A setting's value before secrets are dereferenced, with where it came from. */
+export interface Picked<T> {
+  value: T | undefined;
+  source: SettingSource;
+}
+
+/** The settings as picked by precedence; secrets from a profile are still references. */
+export type PickedSettings = { [K in keyof ConnectionSettings]-?: Picked<ConnectionSettings[K]> };
+
+/** First defined candidate wins; candidates are listed flag, environment, profile, in that order. */
+function pick<T>(candidates: Array<[SettingSource, T | undefined]>, fallback?: T): Picked<T> {
+  for (const [source, value] of candidates) if (value !== undefined) return { value, source };
+  return { value: fallback, source: 'default' };
+}
+
+/** An environment variable, empty meaning unset (so CI can blank one out). */
+function envString(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function envNumber(env: NodeJS.ProcessEnv, name: string, integer = false): number | undefined {
+  const text = envString(env, name);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${name}=${text} is not a non-negative ${integer ? 'integer' : 'number'}`);
+  }
+  return n;
+}
+
+function envBoolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const text = envString(env, name);
+  if (text === undefined) return undefined;
+  if (/^(1|true|yes|on)$/i.test(text)) return true;
+  if (/^(0|false|no|off)$/i.test(text)) return false;
+  throw new UsageError(`${name}=${text} is not a boolean (true/false, 1/0, yes/no)`);
+}
+
+export function parseService(text: string, where: string): Service {
+  const service = text.toUpperCase() as Service;
+  if (!SERVICES.includes(service)) throw new UsageError(`${where}: unknown service '${text}' (expected: ${SERVICES.join(', ').toLowerCase()})`);
+  return service;
+}
+
+/** '/proxmox/' → '/proxmox'; '' stays ''. */
+export function normalizePathPrefix(prefix: string): string {
+  const trimmed = prefix.trim().replace(/\/+$/, '');
+  if (trimmed === '') return '';
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}
+
+/** Only https is implemented; ssh and local are reserved names from DESIGN.md §5. */
+export function checkBackend(env: NodeJS.ProcessEnv): void {
+  const backend = envString(env, ENV.backend);
+  if (backend !== undefined && backend.toLowerCase() !== 'https') {
+    const known = ['ssh', 'local'].includes(backend.toLowerCase());
+    throw new UsageError(`${ENV.backend}=${backend}: ${known ? 'this backend is not supported yet' : 'unknown backend'}; only https is`, `unset ${ENV.backend}`);
+  }
+}
+
+/**
+ * Apply flag › environment › profile › default to every setting. `profile` is the selected profile
+ * (empty when none); `profileName`/`profileSource` say which one and why; `cacheDirectory` is fixed by the environment.
+ */
+export function pickSettings(
+  flags: GlobalConnectionFlags,
+  env: NodeJS.ProcessEnv,
+  profile: Profile,
+  profileName: Picked<string>,
+  cacheDirectory: string,
+): PickedSettings {
+  const p = profile as {
+    url?: string; token_id?: string; token_secret?: string; username?: string; password?: string; otp_type?: string;
+    fingerprint?: string; ca_file?: string; insecure?: boolean; proxy?: string; service?: string; path_prefix?: string;
+    timeout?: number; connect_timeout?: number; retries?: number; retry_backoff?: number; schema?: string;
+  };
+  const where = (key: string) => `profile '${profileName.value}': ${key}`;
+  const url = pick<string>([['flag', flags.url], ['environment', envString(env, ENV.url)], ['profile', p.url]]);
+  // The API scheme decides which of the two proxy variables applies, like curl does.
+  const plainHttp = /^http:/i.test(url.value ?? '');
+  const envProxy = plainHttp
+    ? envString(env, ENV.httpProxy)
+    : envString(env, ENV.httpsProxy) ?? envString(env, ENV.httpProxy);
+  return {
+    profile: profileName,
+    url,
+    service: pick<Service>([
+      ['environment', map(envString(env, ENV.service), (s) => parseService(s, ENV.service))],
+      ['profile', map(p.service, (s) => parseService(s, where('service')))],
+    ], DEFAULTS.service),
+    pathPrefix: pick<string>([
+      ['environment', map(envString(env, ENV.pathPrefix), normalizePathPrefix)],
+      ['profile', map(p.path_prefix, normalizePathPrefix)],
+    ], DEFAULTS.pathPrefix),
+    tokenId: pick<string>([['environment', envString(env, ENV.tokenId)], ['profile', p.token_id]]),
+    tokenSecret: pick<string>([['environment', envString(env, ENV.tokenSecret)], ['profile', p.token_secret]]),
+    username: pick<string>([['environment', envString(env, ENV.username)], ['profile', p.username]]),
+    password: pick<string>([['environment', envString(env, ENV.password)], ['profile', p.password]]),
+    otp: pick<string>([['flag', flags.otp], ['environment', envString(env, ENV.otp)]]),
+    otpType: pick<string>([['environment', envString(env, ENV.otpType)], ['profile', p.otp_type]], DEFAULTS.otpType),
+    verifyTls: pick<boolean>([
+      ['flag', flags.insecure ? false : undefined],
+      ['environment', envBoolean(env, ENV.verifySsl)],
+      ['profile', map(p.insecure, (insecure) => !insecure)],
+    ], DEFAULTS.verifyTls),
+    fingerprint: pick<string>([['flag', flags.tlsFingerprint], ['environment', envString(env, ENV.fingerprint)], ['profile', p.fingerprint]]),
+    caFile: pick<string>([['flag', flags.caFile], ['environment', envString(env, ENV.caFile)], ['profile', p.ca_file]]),
+    proxy: pick<string>([['environment', envProxy], ['profile', p.proxy]]),
+    timeout: pick<number>([['flag', flags.requestTimeout], ['environment', envNumber(env, ENV.timeout)], ['profile', p.timeout]], DEFAULTS.timeout),
+    connectTimeout: pick<number>([['environment', envNumber(env, ENV.connectTimeout)], ['profile', p.connect_timeout]], DEFAULTS.connectTimeout),
+    retries: pick<number>([['environment', envNumber(env, ENV.retries, true)], ['profile', p.retries]], DEFAULTS.retries),
+    retryBackoff: pick<number>([['environment', envNumber(env, ENV.retryBackoff)], ['profile', p.retry_backoff]], DEFAULTS.retryBackoff),
+    cacheDir: { value: cacheDirectory, source: 'default' },
+    schema: pick<string>([['flag', flags.schema], ['profile', p.schema]]),
+  };
+}
+
+function map<T, U>(value: T | undefined, fn: (v: T) => U): U | undefined {
+  return value === undefined ? undefined : fn(value);
+}

@@ -1,0 +1,201 @@
+import { existsSync } from 'node:fs';
+import { UsageError } from '../errors';
+import { nearest } from '../util/text';
+import { ConfigFile, SECRET_KEYS, type Profile } from './file';
+import { cacheDir, configFilePath } from './paths';
+import { checkBackend, ENV, pickSettings, type GlobalConnectionFlags, type Picked, type PickedSettings } from './precedence';
+import { dereferenceSecret, describeSecret, isLiteralSecret } from './secrets';
+import type { ConnectionSettings, SettingSource } from './types';
+
+/** The built-in profile: the embedded mock server (DESIGN.md §5). */
+export const MOCK_PROFILE = 'mock';
+/** The profile name reported when the target comes from PROXMOX_API_URL/--url alone, with no profile selected. */
+export const ENVIRONMENT_PROFILE = '(environment)';
+
+export interface ResolvedConnection {
+  /** 'mock' when there is no config file and no PROXMOX_API_URL (DESIGN.md §5): the CLI then starts the embedded mock and fills url/fingerprint/token itself. */
+  kind: 'remote' | 'mock';
+  settings: ConnectionSettings;
+  /** Per setting key (of ConnectionSettings): flag | environment | profile | default. */
+  sources: Record<string, SettingSource>;
+  /** The config file path used (may not exist). */
+  configFile: string;
+}
+
+export interface ResolveOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Whether secrets marked `prompt` may be asked for; default: stdin and stderr are TTYs. */
+  interactive?: boolean;
+  warn?: (message: string) => void;
+}
+
+/** The selection step, shared by resolveConnection and `profile env`: which profile, from which file, and its raw values. */
+export interface Selection {
+  kind: 'remote' | 'mock';
+  configFile: string;
+  config?: ConfigFile;
+  profileName: Picked<string>;
+  profile: Profile;
+  picked: PickedSettings;
+}
+
+const defaultWarn = (message: string): void => {
+  process.stderr.write(`pvecli: warning: ${message}\n`);
+};
+
+/**
+ * Pick every setting by precedence without touching secrets (no prompt, no env:/file: lookups).
+ * The config file is read only when it exists, so env-only runs never load the yaml parser.
+ */
+export function selectConnection(flags: GlobalConnectionFlags, env: NodeJS.ProcessEnv = process.env, warn: (m: string) => void = defaultWarn): Selection {
+  checkBackend(env);
+  const configFile = configFilePath(env);
+  const config = existsSync(configFile) ? ConfigFile.read(configFile) : undefined;
+  if (config) warnAboutExposedSecrets(config, warn);
+  const envProfile = env[ENV.profile] || undefined;
+  const chosen: Array<[SettingSource, string | undefined]> = [['flag', flags.profile], ['environment', envProfile], ['profile', config?.current]];
+  const [source, name] = chosen.find(([, value]) => value !== undefined) ?? ['default', undefined];
+  const urlGiven = Boolean(flags.url || env[ENV.url]);
+  const cache = cacheDir(env);
+
+  let kind: 'remote' | 'mock' = 'remote';
+  let profileName: Picked<string>;
+  let profile: Profile = {};
+  if (name !== undefined && config?.hasProfile(name)) {
+    profileName = { value: name, source };
+    profile = config.profile(name) ?? {};
+  } else if (name === MOCK_PROFILE) {
+    kind = 'mock';
+    profileName = { value: MOCK_PROFILE, source };
+  } else if (name !== undefined) {
+    throw unknownProfile(name, source, config);
+  } else if (urlGiven) {
+    profileName = { value: ENVIRONMENT_PROFILE, source: 'default' };
+  } else if (!config || config.profileNames().length === 0) {
+    kind = 'mock';
+    profileName = { value: MOCK_PROFILE, source: 'default' };
+  } else {
+    throw new UsageError(
+      `no profile selected in ${configFile} (profiles: ${config.profileNames().join(', ')})`,
+      'choose one with --profile NAME, PVECLI_PROFILE, or `pvecli profile use NAME`',
+    );
+  }
+  const picked = pickSettings(flags, env, profile, profileName, cache);
+  if (kind === 'mock') picked.url = { value: '', source: 'default' };
+  return { kind, configFile, config, profileName, profile, picked };
+}
+
+/** Resolve the run's connection (DESIGN.md §5): precedence, profile selection, secrets dereferenced. */
+export async function resolveConnection(flags: GlobalConnectionFlags, opts: ResolveOptions = {}): Promise<ResolvedConnection> {
+  const env = opts.env ?? process.env;
+  const warn = opts.warn ?? defaultWarn;
+  const interactive = opts.interactive ?? Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  const selection = selectConnection(flags, env, warn);
+  const { picked, kind, configFile } = selection;
+  const profileLabel = picked.profile.value;
+
+  if (kind === 'remote') picked.url.value = normalizeUrl(picked.url.value, profileLabel);
+
+  const secret = async (key: 'tokenSecret' | 'password', fileKey: string): Promise<string | undefined> => {
+    const { value, source } = picked[key];
+    if (value === undefined || source !== 'profile') return value;
+    return dereferenceSecret(value, { label: `${fileKey} of profile '${profileLabel}'`, env, interactive, configFile, warn });
+  };
+  // Dereference only the secret that will be used: a token wins over a password, and an unused
+  // `prompt` must not stop a run to ask.
+  const useToken = picked.tokenId.value !== undefined;
+  const tokenSecret = useToken ? await secret('tokenSecret', 'token_secret') : undefined;
+  const password = useToken ? undefined : await secret('password', 'password');
+
+  const settings: ConnectionSettings = {
+    profile: picked.profile.value ?? MOCK_PROFILE,
+    url: picked.url.value ?? '',
+    service: picked.service.value!,
+    pathPrefix: picked.pathPrefix.value!,
+    tokenId: picked.tokenId.value,
+    tokenSecret,
+    username: picked.username.value,
+    password,
+    otp: picked.otp.value,
+    otpType: picked.otpType.value!,
+    verifyTls: picked.verifyTls.value!,
+    fingerprint: picked.fingerprint.value,
+    caFile: picked.caFile.value,
+    proxy: picked.proxy.value,
+    timeout: picked.timeout.value!,
+    connectTimeout: picked.connectTimeout.value!,
+    retries: picked.retries.value!,
+    retryBackoff: picked.retryBackoff.value!,
+    cacheDir: picked.cacheDir.value!,
+    schema: picked.schema.value,
+  };
+  const sources: Record<string, SettingSource> = {};
+  for (const [key, { source }] of Object.entries(picked)) sources[key] = source;
+  return { kind, settings, sources, configFile };
+}
+
+/**
+ * Every setting with its source, as `profile env` prints it: secrets never dereferenced, shown as
+ * their reference (env:NAME, file:PATH, prompt), `****` for a literal, or `(set)` from the environment.
+ */
+export function describeConnection(flags: GlobalConnectionFlags, env: NodeJS.ProcessEnv = process.env, warn?: (m: string) => void): {
+  kind: 'remote' | 'mock';
+  configFile: string;
+  settings: Array<{ setting: keyof ConnectionSettings; value: string; source: SettingSource }>;
+} {
+  const { kind, configFile, picked } = selectConnection(flags, env, warn);
+  const settings = (Object.keys(picked) as Array<keyof ConnectionSettings>).map((setting) => {
+    const { value, source } = picked[setting];
+    let shown: string;
+    if (value === undefined) shown = '';
+    else if (setting === 'tokenSecret' || setting === 'password' || setting === 'otp') {
+      shown = source === 'profile' ? describeSecret(String(value))! : '****';
+    } else shown = String(value);
+    return { setting, value: shown, source };
+  });
+  return { kind, configFile, settings };
+}
+
+/** 'pve:8006' → 'https://pve:8006'; trailing '/' and '/api2/json' dropped (the client adds it). */
+export function normalizeUrl(url: string | undefined, profile: string | undefined): string {
+  if (url === undefined || url === '') {
+    throw new UsageError(
+      profile && profile !== ENVIRONMENT_PROFILE ? `profile '${profile}' has no url` : 'no server URL',
+      `set it with \`pvecli profile set ${profile ?? 'NAME'} url https://HOST:8006\` or ${ENV.url}`,
+    );
+  }
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url}`;
+  let parsed: URL;
+  try {
+    parsed = new URL(withScheme);
+  } catch {
+    throw new UsageError(`invalid server URL '${url}'`, 'expected https://HOST:8006');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new UsageError(`invalid server URL '${url}': only https:// is supported`);
+  return withScheme.replace(/\/+$/, '').replace(/\/api2\/json$/, '').replace(/\/+$/, '');
+}
+
+function unknownProfile(name: string, source: SettingSource, config: ConfigFile | undefined): UsageError {
+  const names = config?.profileNames() ?? [];
+  const from = source === 'flag' ? '--profile' : source === 'environment' ? ENV.profile : `'current' in ${config?.path}`;
+  const near = nearest(name, [...names, MOCK_PROFILE]);
+  const hint = near.length > 0
+    ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}?`
+    : names.length > 0 ? `profiles: ${names.join(', ')}` : 'add one with `pvecli profile add NAME --url https://HOST:8006`';
+  return new UsageError(`unknown profile '${name}' (from ${from})`, hint);
+}
+
+/** DESIGN.md §5: a literal secret in a file others can read deserves a warning every time. */
+function warnAboutExposedSecrets(config: ConfigFile, warn: (m: string) => void): void {
+  if ((config.mode & 0o077) === 0) return;
+  for (const name of config.profileNames()) {
+    const profile = config.profile(name) ?? {};
+    for (const key of SECRET_KEYS) {
+      const value = profile[key];
+      if (typeof value === 'string' && isLiteralSecret(value)) {
+        warn(`${config.path} is readable by others (mode ${config.mode.toString(8).padStart(4, '0')}) and holds a literal ${key} (profile '${name}'); run chmod 600 ${config.path}`);
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { UsageError } from '../errors';
+import { expandHome } from './paths';
+
+/** How a secret is written in a profile: a reference (env:NAME, file:PATH, prompt) or, discouraged, the secret itself. */
+export type SecretRef =
+  | { kind: 'env'; name: string }
+  | { kind: 'file'; path: string }
+  | { kind: 'prompt' }
+  | { kind: 'literal'; value: string };
+
+export function parseSecretRef(text: string): SecretRef {
+  if (text === 'prompt') return { kind: 'prompt' };
+  const env = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
+  if (env) return { kind: 'env', name: env[1] };
+  if (text.startsWith('file:') && text.length > 5) return { kind: 'file', path: text.slice(5) };
+  return { kind: 'literal', value: text };
+}
+
+export function isLiteralSecret(text: string): boolean {
+  return parseSecretRef(text).kind === 'literal';
+}
+
+/** What `profile show` prints for a secret: the reference as written, or **** for a literal. */
+export function describeSecret(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  return isLiteralSecret(text) ? '****' : text;
+}
+
+export interface DereferenceContext {
+  /** e.g. "token_secret of profile 'prod'", for messages */
+  label: string;
+  env: NodeJS.ProcessEnv;
+  /** Whether prompting is possible (a TTY) */
+  interactive: boolean;
+  /** Relative file: paths are taken relative to the config file's directory. */
+  configFile: string;
+  warn: (message: string) => void;
+}
+
+/** Turn a profile's secret reference into the secret. Never puts the secret into a message. */
+export async function dereferenceSecret(text: string, ctx: DereferenceContext): Promise<string> {
+  const ref = parseSecretRef(text);
+  switch (ref.kind) {
+    case 'literal':
+      ctx.warn(`${ctx.label} is stored in the config file in clear; prefer env:NAME, file:PATH or prompt`);
+      return ref.value;
+    case 'env': {
+      const value = ctx.env[ref.name];
+      if (value === undefined || value === '') {
+        throw new UsageError(`${ctx.label} refers to env:${ref.name}, which is not set`, `export ${ref.name}=... or change the profile`);
+      }
+      return value;
+    }
+    case 'file': {
+      const expanded = expandHome(ref.path, ctx.env);
+      const path = isAbsolute(expanded) ? expanded : resolve(dirname(ctx.configFile), expanded);
+      try {
+        // A trailing newline is an artefact of `echo secret > file`, never part of a token or password.
+        return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+      } catch (error) {
+        throw new UsageError(`${ctx.label} refers to file:${ref.path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    }
+    case 'prompt': {
+      if (!ctx.interactive) {
+        throw new UsageError(`${ctx.label} is 'prompt' but there is no terminal to ask on`, 'set it through the environment instead (PROXMOX_API_TOKEN_SECRET / PROXMOX_API_PASSWORD)');
+      }
+      return promptSecret(`${ctx.label[0].toUpperCase()}${ctx.label.slice(1)}:`);
+    }
+  }
+}
+
+/** Ask for a secret on the terminal, echoing '*'; the prompt goes to stderr so stdout stays clean. */
+export async function promptSecret(message: string): Promise<string> {
+  const { password } = await import('@inquirer/prompts');
+  return password({ message, mask: '*' }, { output: process.stderr });
+}
