@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { render } from '../../src/output/render';
+import { formatBytes, formatDuration, formatPercent, formatTimestamp } from '../../src/output/units';
+import type { PropSchema } from '../../src/schema/types';
+
+const nodes = [
+  { node: 'pve2', status: 'online', cpu: 0.0312, maxmem: 34359738368, mem: 4294967296, uptime: 93784 },
+  { node: 'pve', status: 'online', cpu: 0.5, maxmem: 17179869184, mem: 1073741824, uptime: 60 },
+];
+const returns: PropSchema = {
+  type: 'array',
+  items: { type: 'object', properties: { node: { type: 'string' }, status: { type: 'string' }, cpu: { type: 'number', renderer: 'fraction_as_percentage' }, mem: { type: 'integer', renderer: 'bytes' } } },
+};
+
+describe('renderers', () => {
+  it('json is the data exactly, compact, one document', () => {
+    expect(render(nodes, { format: 'json' })).toBe(JSON.stringify(nodes) + '\n');
+    expect(render(null, { format: 'json' })).toBe('null\n');
+    expect(render('UPID:x', { format: 'json' })).toBe('"UPID:x"\n');
+  });
+  it('json-pretty indents', () => {
+    expect(render({ a: 1 }, { format: 'json-pretty' })).toBe('{\n  "a": 1\n}\n');
+  });
+  it('yaml round-trips', async () => {
+    const YAML = await import('yaml');
+    expect(YAML.parse(render(nodes, { format: 'yaml' }))).toEqual(nodes);
+  });
+  it('text draws a pvesh-like table sorted by the first column, human-readable', () => {
+    const out = render(nodes, { format: 'text', returns });
+    const lines = out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^┌─+┬/);
+    expect(lines[1]).toMatch(/^│ node\s+│ status\s+│\s+cpu │/);
+    expect(lines[2]).toMatch(/^╞═+╪/);
+    expect(lines[3]).toMatch(/^│ pve\s+│ online │ 50\.00% │/);
+    expect(out).toContain('1.00 GiB');
+    expect(out).toContain('1d 2h 3m 4s');
+    expect(lines.at(-1)).toMatch(/^└─+┴/);
+  });
+  it('text without human-readable shows raw numbers', () => {
+    const out = render(nodes, { format: 'text', returns, humanReadable: false });
+    expect(out).toContain('1073741824');
+    expect(out).not.toContain('GiB');
+  });
+  it('--noborder and --noheader', () => {
+    const out = render(nodes, { format: 'text', returns, noborder: true, noheader: true, humanReadable: false });
+    expect(out.split('\n')[0]).toMatch(/^pve\s+online\s+0\.5\s/);
+    expect(out).not.toMatch(/[│┌└]/);
+  });
+  it('objects render as key/value rows', () => {
+    const out = render({ version: '9.2.0', release: '9.2', repoid: 'abc' }, { format: 'text', noborder: true });
+    expect(out.split('\n')).toEqual(['key     value', 'release 9.2', 'repoid  abc', 'version 9.2.0', '']);
+  });
+  it('scalars render as the value, null as nothing', () => {
+    expect(render('hello', { format: 'text' })).toBe('hello\n');
+    expect(render(null, { format: 'text' })).toBe('');
+  });
+  it('--fields projects json and selects columns', () => {
+    expect(JSON.parse(render(nodes, { format: 'json', fields: ['node', 'cpu'] }))).toEqual([
+      { node: 'pve2', cpu: 0.0312 },
+      { node: 'pve', cpu: 0.5 },
+    ]);
+    const out = render(nodes, { format: 'text', fields: ['status', 'node'], noborder: true });
+    expect(out.split('\n')[0]).toBe('status node');
+  });
+  it('--sort orders rows', () => {
+    const out = JSON.parse(render(nodes, { format: 'json', sort: 'uptime' }));
+    expect(out.map((n: { node: string }) => n.node)).toEqual(['pve', 'pve2']);
+  });
+  it('table uses cli-table3 borders without colour codes', () => {
+    const out = render(nodes, { format: 'table', returns });
+    expect(out).toMatch(/┌/);
+    expect(out).not.toMatch(/\x1b\[/);
+  });
+  it('fits a narrow terminal by truncating the widest column', () => {
+    const out = render([{ a: 'x'.repeat(200), b: 'y' }], { format: 'text', width: 40 });
+    for (const line of out.trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(40);
+    expect(out).toContain('…');
+  });
+  it('colours headers only when asked', () => {
+    expect(render(nodes, { format: 'text', colour: true })).toContain('\x1b[1m');
+    expect(render(nodes, { format: 'text', colour: false })).not.toContain('\x1b[');
+  });
+});
+
+describe('units', () => {
+  it('formats', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(1536)).toBe('1.50 KiB');
+    expect(formatDuration(3661)).toBe('1h 1m 1s');
+    expect(formatDuration(0)).toBe('0s');
+    expect(formatPercent(0.1234)).toBe('12.34%');
+    expect(formatTimestamp(0)).toBe('1970-01-01 00:00:00');
+  });
+});
