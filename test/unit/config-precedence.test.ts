@@ -1,0 +1,149 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { resolveConnection, type GlobalConnectionFlags } from '../../src/config/index';
+
+const dir = mkdtempSync(join(tmpdir(), 'pvecli-precedence-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+type Source = 'flag' | 'environment' | 'profile' | 'default';
+const LEVELS: Source[] = ['flag', 'environment', 'profile', 'default'];
+
+/** One setting: how each source sets it, and the value each must produce. Sources a setting lacks are omitted. */
+interface Row {
+  setting: string;
+  flag?: [keyof GlobalConnectionFlags, GlobalConnectionFlags[keyof GlobalConnectionFlags], unknown];
+  env?: [Record<string, string>, unknown];
+  profile?: [Record<string, unknown>, unknown];
+  default?: unknown;
+  /** Extra profile keys the setting needs to be read at all (e.g. token_id for token_secret). */
+  base?: Record<string, unknown>;
+}
+
+const ROWS: Row[] = [
+  { setting: 'url', flag: ['url', 'https://flag:8006', 'https://flag:8006'], env: [{ PROXMOX_API_URL: 'https://env:8006/' }, 'https://env:8006'], profile: [{ url: 'profile:8006' }, 'https://profile:8006'] },
+  { setting: 'tokenId', env: [{ PROXMOX_API_TOKEN_ID: 'env@pve!t' }, 'env@pve!t'], profile: [{ token_id: 'prof@pve!t' }, 'prof@pve!t'], default: undefined },
+  {
+    setting: 'tokenSecret', base: { token_id: 'u@pve!t' },
+    env: [{ PROXMOX_API_TOKEN_SECRET: 'env-secret' }, 'env-secret'],
+    profile: [{ token_secret: 'env:PROFILE_TOKEN' }, 'profile-secret'], default: undefined,
+  },
+  { setting: 'username', env: [{ PROXMOX_API_USERNAME: 'env@pam' }, 'env@pam'], profile: [{ username: 'prof@pam' }, 'prof@pam'], default: undefined },
+  {
+    setting: 'password', env: [{ PROXMOX_API_PASSWORD: 'env-pw' }, 'env-pw'],
+    profile: [{ password: 'env:PROFILE_PASSWORD' }, 'profile-pw'], default: undefined,
+  },
+  { setting: 'otp', flag: ['otp', '111111', '111111'], env: [{ PROXMOX_API_OTP: '222222' }, '222222'], default: undefined },
+  { setting: 'otpType', env: [{ PROXMOX_API_OTPTYPE: 'recovery' }, 'recovery'], profile: [{ otp_type: 'yubico' }, 'yubico'], default: 'totp' },
+  { setting: 'verifyTls', flag: ['insecure', true, false], env: [{ PROXMOX_API_VERIFY_SSL: 'true' }, true], profile: [{ insecure: true }, false], default: true },
+  { setting: 'fingerprint', flag: ['tlsFingerprint', 'AA:AA', 'AA:AA'], env: [{ PROXMOX_API_FINGERPRINT: 'BB:BB' }, 'BB:BB'], profile: [{ fingerprint: 'CC:CC' }, 'CC:CC'], default: undefined },
+  { setting: 'caFile', flag: ['caFile', '/flag.pem', '/flag.pem'], env: [{ PROXMOX_API_CA_FILE: '/env.pem' }, '/env.pem'], profile: [{ ca_file: '/profile.pem' }, '/profile.pem'], default: undefined },
+  { setting: 'proxy', env: [{ PROXMOX_API_HTTPS_PROXY: 'http://env-proxy:3128' }, 'http://env-proxy:3128'], profile: [{ proxy: 'http://profile-proxy:3128' }, 'http://profile-proxy:3128'], default: undefined },
+  { setting: 'service', env: [{ PROXMOX_API_SERVICE: 'pbs' }, 'PBS'], profile: [{ service: 'pmg' }, 'PMG'], default: 'PVE' },
+  { setting: 'pathPrefix', env: [{ PROXMOX_API_PATH_PREFIX: '/env/' }, '/env'], profile: [{ path_prefix: 'profile' }, '/profile'], default: '' },
+  { setting: 'timeout', flag: ['requestTimeout', 5, 5], env: [{ PROXMOX_API_TIMEOUT: '6' }, 6], profile: [{ timeout: 7 }, 7], default: 30 },
+  { setting: 'connectTimeout', env: [{ PROXMOX_API_CONNECT_TIMEOUT: '3' }, 3], profile: [{ connect_timeout: 4 }, 4], default: 10 },
+  { setting: 'retries', env: [{ PROXMOX_API_RETRIES: '2' }, 2], profile: [{ retries: 3 }, 3], default: 0 },
+  { setting: 'retryBackoff', env: [{ PROXMOX_API_RETRY_BACKOFF: '1.5' }, 1.5], profile: [{ retry_backoff: 2 }, 2], default: 0.5 },
+  { setting: 'schema', flag: ['schema', 'pve-9.1', 'pve-9.1'], profile: [{ schema: 'pbs-4.0' }, 'pbs-4.0'], default: undefined },
+];
+
+let fileCounter = 0;
+function writeConfig(profile: Record<string, unknown>): string {
+  const path = join(dir, `config-${fileCounter++}.yaml`);
+  writeFileSync(path, stringify({ current: 'p', profiles: { p: profile } }), { mode: 0o600 });
+  return path;
+}
+
+/** Inputs holding every source from `level` downwards, so `level` must win. */
+function inputsFrom(row: Row, level: Source) {
+  const from = LEVELS.indexOf(level);
+  const flags: GlobalConnectionFlags = {};
+  const env: NodeJS.ProcessEnv = { HOME: dir, XDG_CACHE_HOME: join(dir, 'cache'), PROFILE_TOKEN: 'profile-secret', PROFILE_PASSWORD: 'profile-pw' };
+  const profile: Record<string, unknown> = { url: 'https://base:8006', ...row.base };
+  if (row.flag && from <= 0) (flags as Record<string, unknown>)[row.flag[0]] = row.flag[1];
+  if (row.env && from <= 1) Object.assign(env, row.env[0]);
+  if (row.profile && from <= 2) Object.assign(profile, row.profile[0]);
+  if (row.setting === 'url' && level === 'default') delete profile.url;
+  env.PROXMOX_CONFIG_FILE = writeConfig(profile);
+  return { flags, env };
+}
+
+function expected(row: Row, level: Source): unknown {
+  if (level === 'flag') return row.flag![2];
+  if (level === 'environment') return row.env![1];
+  if (level === 'profile') return row.profile![1];
+  return row.default;
+}
+
+const cases = ROWS.flatMap((row) =>
+  LEVELS.filter((level) => (level === 'default' ? 'default' in row : row[level] !== undefined)).map((level) => ({ row, level })),
+);
+
+describe('precedence: flag › environment › profile › default', () => {
+  it.each(cases.map((c) => [c.row.setting, c.level, c] as const))('%s from %s', async (_s, level, { row }) => {
+    const { flags, env } = inputsFrom(row, level);
+    const resolved = await resolveConnection(flags, { env, interactive: false, warn: () => {} });
+    expect((resolved.settings as unknown as Record<string, unknown>)[row.setting]).toEqual(expected(row, level));
+    expect(resolved.sources[row.setting]).toBe(level);
+    expect(resolved.kind).toBe('remote');
+  });
+
+  it('url with no source at all is an error naming the profile', async () => {
+    const { flags, env } = inputsFrom(ROWS[0], 'default');
+    await expect(resolveConnection(flags, { env, interactive: false })).rejects.toMatchObject({ exitCode: 2, message: "profile 'p' has no url" });
+  });
+});
+
+describe('profile selection: --profile › PVECLI_PROFILE › current', () => {
+  const path = join(dir, 'selection.yaml');
+  writeFileSync(path, stringify({ current: 'c', profiles: { f: { url: 'https://f' }, e: { url: 'https://e' }, c: { url: 'https://c' } } }));
+  const env = { PROXMOX_CONFIG_FILE: path, HOME: dir };
+  it.each([
+    [{ profile: 'f' }, { PVECLI_PROFILE: 'e' }, 'f', 'flag'],
+    [{}, { PVECLI_PROFILE: 'e' }, 'e', 'environment'],
+    [{}, {}, 'c', 'profile'],
+  ] as const)('%o %o → %s', async (flags, extraEnv, name, source) => {
+    const resolved = await resolveConnection(flags, { env: { ...env, ...extraEnv } });
+    expect(resolved.settings.profile).toBe(name);
+    expect(resolved.settings.url).toBe(`https://${name}`);
+    expect(resolved.sources.profile).toBe(source);
+  });
+
+  it('unknown profile → exit 2 with the nearest names', async () => {
+    await expect(resolveConnection({ profile: 'ff' }, { env })).rejects.toMatchObject({ exitCode: 2, message: "unknown profile 'ff' (from --profile)", hint: expect.stringMatching(/^did you mean 'f'/) });
+  });
+
+  it('no file and no URL → the built-in mock', async () => {
+    const resolved = await resolveConnection({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: join(dir, 'missing.yaml') } });
+    expect(resolved).toMatchObject({ kind: 'mock', settings: { profile: 'mock', url: '' } });
+  });
+
+  it('no file but PROXMOX_API_URL → remote from the environment alone', async () => {
+    const resolved = await resolveConnection({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: join(dir, 'missing.yaml'), PROXMOX_API_URL: 'https://x:8006' } });
+    expect(resolved).toMatchObject({ kind: 'remote', settings: { url: 'https://x:8006' } });
+    expect(resolved.sources.url).toBe('environment');
+  });
+
+  it('--profile mock selects the mock even with a config file', async () => {
+    const resolved = await resolveConnection({ profile: 'mock' }, { env });
+    expect(resolved.kind).toBe('mock');
+  });
+
+  it('a backend other than https is refused', async () => {
+    await expect(resolveConnection({}, { env: { ...env, PROXMOX_API_BACKEND: 'ssh' } })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('not supported yet') });
+  });
+
+  it('bad numbers in the environment → exit 2', async () => {
+    await expect(resolveConnection({}, { env: { ...env, PROXMOX_API_TIMEOUT: 'soon' } })).rejects.toMatchObject({ exitCode: 2 });
+  });
+
+  it('PROXMOX_API_HTTP_PROXY applies when no HTTPS proxy variable is set', async () => {
+    const resolved = await resolveConnection({}, { env: { ...env, PROXMOX_API_HTTP_PROXY: 'http://p:1' } });
+    expect(resolved.settings.proxy).toBe('http://p:1');
+    const none = await resolveConnection({}, { env: { ...env, HTTPS_PROXY: 'http://general:1' } });
+    expect(none.settings.proxy).toBeUndefined();
+  });
+});
