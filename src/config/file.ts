@@ -32,7 +32,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Document, LineCounter, Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import { UsageError } from '../errors';
-import { writeFileAtomic } from './atomic';
+import { removeAbandonedTempFiles, writeFileAtomic } from './atomic';
 import { withFileLock } from './lock';
 
 type ValueKind = 'string' | 'secret' | 'boolean' | 'number' | 'integer';
@@ -269,6 +269,7 @@ export async function updateConfigFile<T>(path: string, edit: (config: ConfigFil
     const config = ConfigFile.read(path);
     const result = edit(config);
     writeFileAtomic(path, config.toString(), 0o600);
+    removeAbandonedTempFiles(path);
     return result;
   });
 }
