@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileTree, type CompiledSchema } from './compile';
-import { findSources, readSource } from './source';
+import { findSources, readSource, type SchemaSource } from './source';
 
 /** A later build step that works on each compiled schema (e.g. generating validators). */
 export type BuildStep = (compiled: CompiledSchema, outDir: string) => void | Promise<void>;
@@ -14,12 +14,17 @@ export interface BuildResult {
 }
 
 /** Compile every schema source into `<schemaRoot>/<id>/` (index.json + p/<n>.json), atomically per schema. */
-export async function buildSchemas(projectRoot: string, steps: BuildStep[] = []): Promise<BuildResult[]> {
-  const schemaRoot = join(projectRoot, 'schema');
-  const familyMax = JSON.parse(readFileSync(join(schemaRoot, 'overlays/families.json'), 'utf8')) as Record<string, number>;
+export async function buildSchemas(
+  projectRoot: string,
+  steps: BuildStep[] = [],
+  opts: { outRoot?: string; sources?: SchemaSource[]; transform?: (tree: unknown[]) => unknown[] } = {},
+): Promise<BuildResult[]> {
+  const schemaRoot = opts.outRoot ?? join(projectRoot, 'schema');
+  const familyMax = JSON.parse(readFileSync(join(projectRoot, 'schema/overlays/families.json'), 'utf8')) as Record<string, number>;
   const results: BuildResult[] = [];
-  for (const source of findSources(projectRoot)) {
-    const tree = await readSource(source);
+  for (const source of opts.sources ?? findSources(projectRoot)) {
+    const raw = await readSource(source);
+    const tree = opts.transform ? opts.transform(raw) : raw;
     const compiled = compileTree(tree, source.id, familyMax);
     const finalDir = join(schemaRoot, source.id);
     const tmpDir = `${finalDir}.tmp-${process.pid}`;
