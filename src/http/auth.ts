@@ -1,0 +1,188 @@
+import type { ConnectionSettings, Service } from '../config/types';
+import { CliError, ExitCode } from '../errors';
+import type { Redactor } from './redact';
+import { needsSecondFactor, parseChallenge, secondFactorAnswer } from './tfa';
+import {
+  type CachedTicket,
+  readTicket,
+  removeTicket,
+  ticketCachePath,
+  ticketState,
+  writeTicket,
+} from './ticket-cache';
+
+/** The data of a POST /access/ticket reply. */
+export interface LoginReply {
+  username?: string;
+  ticket?: string;
+  CSRFPreventionToken?: string;
+  NeedTFA?: unknown;
+}
+
+/** Sends POST /access/ticket (no credentials attached) and returns `data`; error replies throw CliErrors. */
+export type LoginCall = (form: Record<string, string>) => Promise<LoginReply>;
+
+/** Supplies the credentials of each request. */
+export interface Authenticator {
+  /** Makes credentials ready (ticket from cache, renewed, or a fresh login). */
+  prepare(): Promise<void>;
+  headers(method: string): Record<string, string>;
+  /** After a 401: get fresh credentials once; false when nothing can be refreshed. */
+  refresh(): Promise<boolean>;
+}
+
+const COOKIE: Record<Service, string> = { PVE: 'PVEAuthCookie', PBS: 'PBSAuthCookie', PMG: 'PMGAuthCookie', PDM: 'PDMAuthCookie' };
+
+export function cookieName(service: Service): string {
+  return COOKIE[service] ?? 'PVEAuthCookie';
+}
+
+/** PVE/PMG: `PVEAPIToken=ID=SECRET`; PBS/PDM (proxmox-rs): `PBSAPIToken=ID:SECRET`. */
+export function tokenAuthorization(service: Service, tokenId: string, secret: string): string {
+  if (service === 'PBS' || service === 'PDM') return `${service}APIToken=${tokenId}:${secret}`;
+  return `${service === 'PMG' ? 'PMG' : 'PVE'}APIToken=${tokenId}=${secret}`;
+}
+
+export function isWrite(method: string): boolean {
+  return method !== 'GET' && method !== 'HEAD';
+}
+
+export function createAuthenticator(
+  settings: ConnectionSettings,
+  login: LoginCall,
+  redactor: Redactor,
+  interactive: boolean,
+): Authenticator {
+  if (settings.tokenId && settings.tokenSecret) {
+    redactor.add(settings.tokenSecret);
+    const header = tokenAuthorization(settings.service, settings.tokenId, settings.tokenSecret);
+    return { prepare: async () => {}, headers: () => ({ authorization: header }), refresh: async () => false };
+  }
+  if (settings.username) return new TicketAuthenticator(settings, login, redactor, interactive);
+  return { prepare: async () => {}, headers: () => ({}), refresh: async () => false };
+}
+
+/** Password login → ticket cookie + CSRF token, cached on disk per profile and renewed before it expires. */
+class TicketAuthenticator implements Authenticator {
+  private current?: CachedTicket;
+  private loading?: Promise<void>;
+  private refreshed = false;
+  private readonly file: string;
+  private readonly username: string;
+
+  constructor(
+    private readonly settings: ConnectionSettings,
+    private readonly login: LoginCall,
+    private readonly redactor: Redactor,
+    private readonly interactive: boolean,
+  ) {
+    this.username = settings.username!;
+    this.file = ticketCachePath(settings.cacheDir, settings.profile);
+    redactor.add(settings.password);
+  }
+
+  prepare(): Promise<void> {
+    if (this.current) return Promise.resolve();
+    // Concurrent requests share one login.
+    this.loading ??= this.load().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  headers(method: string): Record<string, string> {
+    if (!this.current) return {};
+    const headers: Record<string, string> = { cookie: `${cookieName(this.settings.service)}=${this.current.ticket}` };
+    if (isWrite(method)) headers.csrfpreventiontoken = this.current.csrfToken;
+    return headers;
+  }
+
+  async refresh(): Promise<boolean> {
+    if (this.refreshed || !this.settings.password) return false;
+    this.refreshed = true;
+    this.current = undefined;
+    removeTicket(this.file);
+    await this.passwordLogin();
+    return true;
+  }
+
+  private async load(): Promise<void> {
+    const cached = readTicket(this.file, { url: this.settings.url, service: this.settings.service, username: this.username });
+    if (cached) {
+      this.redactor.add(cached.ticket);
+      this.redactor.add(cached.csrfToken);
+      const state = ticketState(cached);
+      if (state === 'fresh') {
+        this.current = cached;
+        return;
+      }
+      if (state === 'renew') {
+        // Proxmox accepts a valid ticket as the password and skips the second factor.
+        try {
+          await this.loginWith(cached.ticket, false);
+          return;
+        } catch (err) {
+          if (!(err instanceof CliError) || err.exitCode !== ExitCode.auth) throw err;
+        }
+      }
+    }
+    await this.passwordLogin();
+  }
+
+  private async passwordLogin(): Promise<void> {
+    if (!this.settings.password) {
+      throw new CliError(
+        `no valid ticket for ${this.username} and no password to log in`,
+        ExitCode.auth,
+        'set PROXMOX_API_PASSWORD (or the profile\'s password), or use an API token',
+      );
+    }
+    await this.loginWith(this.settings.password, true);
+  }
+
+  private async loginWith(password: string, allowTfa: boolean): Promise<void> {
+    const form: Record<string, string> = { username: this.username, password };
+    // PVE (7+) returns the new `!tfa!` partial-ticket format only when asked; others have no such parameter.
+    if (this.settings.service === 'PVE') form['new-format'] = '1';
+    let reply = await this.callLogin(form, 'login');
+    if (needsSecondFactor(reply)) {
+      if (!allowTfa) throw new CliError(`ticket renewal for ${this.username} asked for a second factor`, ExitCode.auth);
+      const answer = await secondFactorAnswer({
+        username: this.username,
+        otp: this.settings.otp,
+        otpType: this.settings.otpType,
+        challenge: parseChallenge(reply.ticket),
+        interactive: this.interactive,
+      });
+      this.redactor.add(answer);
+      const second: Record<string, string> = { username: this.username, 'tfa-challenge': reply.ticket ?? '', password: answer };
+      if (this.settings.service === 'PVE') second['new-format'] = '1';
+      reply = await this.callLogin(second, 'two-factor authentication');
+      if (needsSecondFactor(reply)) throw new CliError(`two-factor authentication for ${this.username} was not completed`, ExitCode.auth);
+    }
+    if (!reply.ticket || !reply.CSRFPreventionToken) {
+      throw new CliError(`login as ${this.username}: the server's reply has no ticket`, ExitCode.auth);
+    }
+    this.current = {
+      url: this.settings.url,
+      service: this.settings.service,
+      username: this.username,
+      ticket: reply.ticket,
+      csrfToken: reply.CSRFPreventionToken,
+      obtainedAt: Date.now(),
+    };
+    this.redactor.add(reply.ticket);
+    this.redactor.add(reply.CSRFPreventionToken);
+    writeTicket(this.file, this.current);
+  }
+
+  private async callLogin(form: Record<string, string>, what: string): Promise<LoginReply> {
+    this.redactor.add(form['tfa-challenge']);
+    try {
+      return await this.login(form);
+    } catch (err) {
+      if (err instanceof CliError && err.exitCode === ExitCode.auth) {
+        throw new CliError(`${what} as ${this.username} failed: ${err.message}`, ExitCode.auth, err.hint);
+      }
+      throw err;
+    }
+  }
+}

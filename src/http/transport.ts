@@ -1,0 +1,162 @@
+import * as http from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import * as tls from 'node:tls';
+import { isIP } from 'node:net';
+import { ConnectError, classifyConnectFailure } from './errors';
+import { authority, openTunnel } from './proxy';
+import { checkPeer, connectOptions, type TlsPolicy } from './tls';
+import type { WireRequest, WireResponse } from './types';
+
+/** Where and how to connect; one per client (one target host). */
+export interface ConnectPlan {
+  protocol: 'https:' | 'http:';
+  host: string;
+  port: number;
+  tls: TlsPolicy;
+  /** http:// proxy to tunnel through with CONNECT, or direct when undefined. */
+  proxy?: URL;
+  connectTimeoutMs: number;
+}
+
+export interface Transport {
+  send(req: WireRequest): Promise<WireResponse>;
+  /** Replace the TLS policy (after trust-on-first-use); pooled connections are dropped. */
+  setTlsPolicy(policy: TlsPolicy): void;
+  close(): void;
+}
+
+/**
+ * Opens one connection: TCP (directly or through a CONNECT tunnel), then TLS, then the certificate check, all under
+ * the connect timeout. Resolves only when the peer is trusted, so no request byte reaches an unverified server.
+ */
+export function openConnection(plan: ConnectPlan, signal?: AbortSignal): Promise<Duplex> {
+  const where = authority(plan.host, plan.port);
+  return new Promise<Duplex>((resolve, reject) => {
+    let current: Socket | undefined;
+    let settled = false;
+    const finish = (err: unknown, socket?: Duplex) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (err) {
+        current?.destroy();
+        reject(err);
+      } else resolve(socket!);
+    };
+    const timer = setTimeout(() => {
+      const via = plan.proxy ? ` through proxy ${plan.proxy.host}` : '';
+      finish(new ConnectError('timeout', `connect timeout after ${plan.connectTimeoutMs / 1000} s to ${where}${via}`, 'ETIMEDOUT'));
+    }, plan.connectTimeoutMs);
+    const onAbort = () => finish(signal?.reason ?? new Error('aborted'));
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    const secure = (raw?: Socket) => {
+      const options: tls.ConnectionOptions = {
+        ...connectOptions(plan.tls),
+        // SNI only for names: Node deprecates an IP address as servername.
+        ...(isIP(plan.host) ? {} : { servername: plan.host }),
+        ...(raw ? { socket: raw } : { host: plan.host, port: plan.port }),
+      };
+      const socket = tls.connect(options);
+      current = socket;
+      socket.once('secureConnect', () => {
+        try {
+          checkPeer(socket, plan.host, plan.tls);
+          socket.removeListener('error', onError);
+          finish(null, socket);
+        } catch (err) {
+          finish(err);
+        }
+      });
+      const onError = (err: NodeJS.ErrnoException) => finish(classifyConnectFailure(err, where, !!plan.proxy));
+      socket.once('error', onError);
+    };
+
+    if (plan.proxy) {
+      openTunnel(plan.proxy, plan.host, plan.port).then(
+        (raw) => {
+          if (settled) return void raw.destroy();
+          current = raw;
+          if (plan.protocol === 'https:') secure(raw);
+          else finish(null, raw);
+        },
+        (err) => finish(err),
+      );
+    } else if (plan.protocol === 'https:') {
+      secure();
+    } else {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const net = require('node:net') as typeof import('node:net');
+      const socket = net.connect({ host: plan.host, port: plan.port });
+      current = socket;
+      const onError = (err: NodeJS.ErrnoException) => finish(classifyConnectFailure(err, where, false));
+      socket.once('error', onError);
+      socket.once('connect', () => {
+        socket.removeListener('error', onError);
+        finish(null, socket);
+      });
+    }
+  });
+}
+
+/** A keep-alive pool whose sockets come from openConnection (Node's Agent accepts an async createConnection). */
+class PlanAgent extends http.Agent {
+  constructor(public plan: ConnectPlan) {
+    super({ keepAlive: true, maxSockets: 8 });
+  }
+}
+(PlanAgent.prototype as unknown as { createConnection: unknown }).createConnection = function (
+  this: PlanAgent,
+  options: { signal?: AbortSignal },
+  oncreate: (err: Error | null, socket?: Duplex) => void,
+): undefined {
+  openConnection(this.plan, options.signal).then(
+    (socket) => oncreate(null, socket),
+    (err: Error) => oncreate(err),
+  );
+  return undefined;
+};
+
+/** node:http over our own connections: ~18 ms per one-shot request where undici 7 costs ~140 ms more to load. */
+export function createTransport(plan: ConnectPlan): Transport {
+  let agent = new PlanAgent(plan);
+  return {
+    send(req) {
+      return new Promise<WireResponse>((resolve, reject) => {
+        const outgoing = http.request(
+          {
+            host: plan.host,
+            port: plan.port,
+            method: req.method,
+            path: `${req.url.pathname}${req.url.search}`,
+            headers: { host: req.url.host, ...req.headers },
+            agent,
+            signal: req.signal,
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.once('end', () =>
+              resolve({ status: res.statusCode ?? 0, reason: res.statusMessage ?? '', headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+            );
+            res.once('error', reject);
+            res.once('aborted', () => reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
+          },
+        );
+        outgoing.once('error', reject);
+        outgoing.end(req.body);
+      });
+    },
+    setTlsPolicy(policy) {
+      agent.destroy();
+      agent = new PlanAgent({ ...plan, tls: policy });
+      plan = agent.plan;
+    },
+    close() {
+      agent.destroy();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type { ConnectionSettings } from '../config/types';
+
+/** Characters RFC 3986 allows unescaped in a path segment (pchar), so UPIDs and user@realm stay readable. */
+const PCHAR_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@]/;
+
+function encodeSegment(segment: string): string {
+  let out = '';
+  for (const ch of segment) out += PCHAR_SAFE.test(ch) ? ch : encodeURIComponent(ch);
+  return out;
+}
+
+/** Percent-encodes each segment of a raw API path; '/' separates segments. */
+export function encodePath(path: string): string {
+  const withSlash = path.startsWith('/') ? path : `/${path}`;
+  return withSlash.split('/').map(encodeSegment).join('/');
+}
+
+/** application/x-www-form-urlencoded (also used for query strings); arrays become repeated keys. */
+export function encodeParams(params: Record<string, string | string[]> | undefined): string {
+  if (!params) return '';
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(params)) {
+    const k = encodeURIComponent(key);
+    for (const v of Array.isArray(value) ? value : [value]) parts.push(`${k}=${encodeURIComponent(v)}`);
+  }
+  return parts.join('&');
+}
+
+/** `<url><pathPrefix>/api2/json` without a trailing slash. */
+export function baseUrl(settings: Pick<ConnectionSettings, 'url' | 'pathPrefix'>): string {
+  const root = settings.url.replace(/\/+$/, '');
+  const prefix = (settings.pathPrefix ?? '').replace(/\/+$/, '');
+  return `${root}${prefix && !prefix.startsWith('/') ? '/' : ''}${prefix}/api2/json`;
+}
+
+/** The full URL of an API path, with an optional encoded query string. */
+export function apiUrl(settings: Pick<ConnectionSettings, 'url' | 'pathPrefix'>, path: string, query = ''): URL {
+  return new URL(`${baseUrl(settings)}${encodePath(path)}${query ? `?${query}` : ''}`);
+}
+
+/** Methods whose parameters go into the query string. */
+export function paramsInQuery(method: string): boolean {
+  return method === 'GET' || method === 'DELETE' || method === 'HEAD';
+}
+
+/** Host name without IPv6 brackets, and the port with the scheme's default. */
+export function hostAndPort(url: URL): { host: string; port: number } {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443;
+  return { host, port };
+}
