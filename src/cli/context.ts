@@ -21,9 +21,17 @@ export function renderOptions(globals: GlobalOptions, returns?: PropSchema): Ren
     returns,
     fields: globals.fields,
     sort: globals.sort,
+    query: globals.query,
+    expand: globals.expand ? (data) => expand(data, returns) : undefined,
     colour: useColour(),
     width: process.stdout.isTTY ? process.stdout.columns : undefined,
   };
+}
+
+function expand(data: unknown, returns: PropSchema | undefined): unknown {
+  const { expandPropertyStrings } = require('../output/shape') as typeof import('../output/shape');
+  const params = require('../params') as typeof import('../params');
+  return expandPropertyStrings(data, returns, params.propertyFormatOf, (f, t) => params.parsePropertyString(f, t));
 }
 
 export function printResult(data: unknown, globals: GlobalOptions, returns?: PropSchema): void {

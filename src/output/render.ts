@@ -2,6 +2,7 @@ import { UsageError } from '../errors';
 import type { PropSchema } from '../schema/types';
 import { drawTable, type Column } from './table';
 import { humaniserFor } from './units';
+import { applyQuery } from './shape';
 
 export const OUTPUT_FORMATS = ['text', 'table', 'json', 'json-pretty', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -16,6 +17,10 @@ export interface RenderOptions {
   returns?: PropSchema;
   fields?: string[];
   sort?: string;
+  /** JMESPath applied first. */
+  query?: string;
+  /** Decode property strings into objects (needs the parameters' parser: see cli/context). */
+  expand?: (data: unknown) => unknown;
   colour?: boolean;
   /** Terminal width for text/table; undefined when not a TTY. */
   width?: number;
@@ -44,13 +49,27 @@ export function render(data: unknown, opts: RenderOptions): string {
 
 /** --fields and --sort, applied to every format. */
 function shape(data: unknown, opts: RenderOptions): unknown {
-  let out = data;
+  let out = opts.expand ? opts.expand(data) : data;
+  if (opts.query) out = applyQuery(out, opts.query);
   if (opts.sort && Array.isArray(out)) out = sortRows(out, opts.sort);
   if (opts.fields?.length) {
+    checkFields(out, opts.fields, opts.query ? undefined : opts.returns);
     const pick = (o: unknown) => (isPlainObject(o) ? Object.fromEntries(opts.fields!.filter((f) => f in o).map((f) => [f, o[f]])) : o);
     out = Array.isArray(out) ? out.map(pick) : pick(out);
   }
   return out;
+}
+
+/** An unknown --fields name is a usage error listing the valid ones (from the return schema and the data). */
+function checkFields(data: unknown, fields: string[], returns?: PropSchema): void {
+  const known = new Set<string>(Object.keys((returns?.type === 'array' ? returns.items?.properties : returns?.properties) ?? {}));
+  const rows = Array.isArray(data) ? data : [data];
+  for (const r of rows) if (isPlainObject(r)) for (const k of Object.keys(r)) known.add(k);
+  if (known.size === 0) return;
+  const unknown = fields.filter((f) => !known.has(f));
+  if (unknown.length) {
+    throw new UsageError(`--fields: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((f) => `'${f}'`).join(', ')}`, `valid: ${[...known].sort().join(', ')}`);
+  }
 }
 
 function renderHuman(data: unknown, opts: RenderOptions): string {

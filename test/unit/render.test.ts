@@ -92,3 +92,23 @@ describe('units', () => {
     expect(formatTimestamp(0)).toBe('1970-01-01 00:00:00');
   });
 });
+
+describe('shaping', () => {
+  it('--query applies JMESPath before rendering', () => {
+    expect(JSON.parse(render(nodes, { format: 'json', query: '[?cpu > `0.1`].node' }))).toEqual(['pve']);
+    expect(render(nodes, { format: 'text', query: 'length(@)' })).toBe('2\n');
+  });
+  it('a bad --query is a usage error', () => {
+    expect(() => render(nodes, { format: 'json', query: '[?' })).toThrow(/--query/);
+  });
+  it('an unknown --fields name lists the valid ones', () => {
+    try {
+      render(nodes, { format: 'json', fields: ['nod'], returns });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as { exitCode: number }).exitCode).toBe(2);
+      expect((e as Error).message).toBe("--fields: unknown field 'nod'");
+      expect((e as { hint: string }).hint).toMatch(/valid: cpu, maxmem, mem, node, status, uptime/);
+    }
+  });
+});

@@ -1,0 +1,49 @@
+import { UsageError } from '../errors';
+import type { PropSchema } from '../schema/types';
+
+/** `--query EXPR`: JMESPath over the result, before any rendering (a CI user's jq without jq). */
+export function applyQuery(data: unknown, expression: string): unknown {
+  const jmespath = require('@jmespath-community/jmespath') as { search(data: unknown, expr: string): unknown };
+  try {
+    return jmespath.search(data as never, expression);
+  } catch (err) {
+    throw new UsageError(`--query: ${(err as Error).message.split('\n')[0]}`, "JMESPath, e.g. --query '[?status==`running`].vmid'");
+  }
+}
+
+type FormatOf = (prop: PropSchema) => Record<string, PropSchema> | undefined;
+type Parse = (format: Record<string, PropSchema>, text: string) => Record<string, unknown>;
+
+/** The schema of a result key: exact, or its numbered family (`net0` → `net[n]`). */
+function propFor(props: Record<string, PropSchema>, key: string): PropSchema | undefined {
+  if (props[key]) return props[key];
+  const fam = /^([a-z_-]+?)(\d+)$/i.exec(key);
+  return fam ? props[`${fam[1]}[n]`] : undefined;
+}
+
+/** `--expand`: property strings (`virtio=AA:…,bridge=vmbr0`) become objects, using the parameters' parser. */
+export function expandPropertyStrings(data: unknown, returns: PropSchema | undefined, formatOf: FormatOf, parse: Parse): unknown {
+  const expandObject = (obj: Record<string, unknown>, props: Record<string, PropSchema> | undefined) => {
+    if (!props) return obj;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(obj)) {
+      const prop = propFor(props, k);
+      const format = prop ? formatOf(prop) : undefined;
+      if (format && typeof v === 'string') {
+        try {
+          out[k] = parse(format, v);
+          continue;
+        } catch {
+          // a value the parser does not accept is shown as it came
+        }
+      }
+      out[k] = v;
+    }
+    return out;
+  };
+  if (Array.isArray(data)) {
+    return data.map((row) => (row && typeof row === 'object' ? expandObject(row as Record<string, unknown>, returns?.items?.properties) : row));
+  }
+  if (data && typeof data === 'object') return expandObject(data as Record<string, unknown>, returns?.properties);
+  return data;
+}
