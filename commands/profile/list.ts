@@ -1,0 +1,19 @@
+import { Command } from '@oclif/core';
+import { globalFlags, toGlobals } from '../../src/cli/oclif-flags';
+
+export default class ProfileList extends Command {
+  static summary = 'List the profiles of the config file; the current one is marked.';
+  static flags = { ...globalFlags };
+  static examples = ['pvecli profile list', 'pvecli profile list -o json'];
+  async run(): Promise<void> {
+    const { flags } = await this.parse(ProfileList);
+    const { listProfiles } = require('../../src/config/profiles') as typeof import('../../src/config/profiles');
+    const { printResult } = require('../../src/cli/context') as typeof import('../../src/cli/context');
+    const globals = toGlobals(flags);
+    const { profiles } = listProfiles();
+    const human = !globals.outputFormat || globals.outputFormat === 'text' || globals.outputFormat === 'table';
+    // People scan for a mark; programs want a boolean.
+    const rows = human ? profiles.map((p) => ({ ...p, current: p.current ? '*' : '' })) : profiles;
+    printResult(rows, { ...globals, fields: globals.fields ?? ['current', 'name', 'url', 'auth', 'tls'], sort: globals.sort ?? 'name' });
+  }
+}

@@ -1,0 +1,23 @@
+import { Args, Command } from '@oclif/core';
+import { globalFlags, toGlobals } from '../../src/cli/oclif-flags';
+
+export default class ProfileVerify extends Command {
+  static summary = 'Log in with a profile and show the server version, the identity and a summary of its permissions.';
+  static args = { name: Args.string({ description: 'profile (default: the selected one)' }) };
+  static flags = { ...globalFlags };
+  static examples = ['pvecli profile verify', 'pvecli profile verify prod -o json'];
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(ProfileVerify);
+    const { openConnection } = require('../../src/cli/connection') as typeof import('../../src/cli/connection');
+    const { printResult } = require('../../src/cli/context') as typeof import('../../src/cli/context');
+    const { verifyConnection } = require('../../src/config/profile-verify') as typeof import('../../src/config/profile-verify');
+    const globals = toGlobals(flags);
+    const connection = await openConnection({ ...globals, profile: args.name ?? globals.profile }, { needServer: true });
+    try {
+      const result = await verifyConnection(connection.client(), connection.settings);
+      printResult(result, { ...globals, fields: globals.fields ?? Object.keys(result) });
+    } finally {
+      await connection.close();
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import type { ConnectionSettings } from './types';
+
+/** The part of the HTTP client that verification needs (src/http's ApiClient satisfies it). */
+export interface RequestClient {
+  request<T = unknown>(req: { method: 'GET'; path: string; params?: Record<string, string> }): Promise<T>;
+}
+
+export interface VerifyResult {
+  profile: string;
+  url: string;
+  product: string;
+  version: string;
+  identity: string;
+  auth: 'token' | 'password';
+  /** How many ACL paths grant this identity something */
+  permission_paths: number;
+  /** Privileges on `/` (the whole cluster), or note why unknown */
+  root_privileges: string;
+  /** Every privilege held anywhere, sorted */
+  privileges: string;
+}
+
+/** Log in (the client does it on the first request) and summarise who we are and what we may do. */
+export async function verifyConnection(client: RequestClient, settings: ConnectionSettings): Promise<VerifyResult> {
+  const version = await client.request<Record<string, unknown>>({ method: 'GET', path: '/version' });
+  let permissions: Record<string, Record<string, unknown>> | undefined;
+  let note = '';
+  try {
+    permissions = await client.request<Record<string, Record<string, unknown>>>({ method: 'GET', path: '/access/permissions' });
+  } catch (error) {
+    note = `unknown (${(error as Error).message})`;
+  }
+  const all = new Set<string>();
+  for (const privs of Object.values(permissions ?? {})) for (const priv of Object.keys(privs ?? {})) all.add(priv);
+  const root = permissions?.['/'];
+  return {
+    profile: settings.profile,
+    url: settings.url,
+    product: settings.service,
+    version: [version?.version, version?.release && version.release !== version.version ? `(release ${String(version.release)})` : '', version?.repoid ? `repoid ${String(version.repoid)}` : '']
+      .filter(Boolean).join(' '),
+    identity: settings.tokenId ?? settings.username ?? '',
+    auth: settings.tokenId ? 'token' : 'password',
+    permission_paths: Object.keys(permissions ?? {}).length,
+    root_privileges: note || (root ? Object.keys(root).sort().join(', ') || 'none' : 'none'),
+    privileges: note || [...all].sort().join(', ') || 'none',
+  };
+}
