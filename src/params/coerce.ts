@@ -1,0 +1,79 @@
+/**
+ * Values from argv, path segments, wire forms or JSON/YAML input → the typed values the validators check
+ * (integers and numbers as numbers, booleans as booleans). A value that cannot be typed gives a message.
+ */
+import type { PropSchema } from '../schema/types';
+import { parseBooleanWord, propertyFormatOf, formatPropertyString } from './property-string';
+
+export type Coerced = { value: unknown; error?: undefined } | { value?: undefined; error: string };
+
+const INTEGER = /^[+-]?\d+$/;
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+export function show(v: unknown): string {
+  const text = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** The effective type: `type`, or the first alternative's type of a `oneOf`. */
+export function typeOf(prop: PropSchema): string | undefined {
+  if (typeof prop.type === 'string') return prop.type;
+  const alt = Array.isArray(prop.oneOf) ? (prop.oneOf as PropSchema[])[0] : undefined;
+  return typeof alt?.type === 'string' ? alt.type : undefined;
+}
+
+export function itemsOf(prop: PropSchema): PropSchema | undefined {
+  if (prop.items) return prop.items;
+  const alt = Array.isArray(prop.oneOf) ? (prop.oneOf as PropSchema[])[0] : undefined;
+  return alt?.items;
+}
+
+export function coerceValue(prop: PropSchema, raw: unknown): Coerced {
+  switch (typeOf(prop)) {
+    case 'integer':
+      if (typeof raw === 'number') return Number.isInteger(raw) ? { value: raw } : { error: `value '${show(raw)}' is not an integer` };
+      if (typeof raw === 'string' && INTEGER.test(raw.trim())) return { value: Number(raw.trim()) };
+      if (typeof raw === 'boolean') return { value: raw ? 1 : 0 };
+      return { error: `value '${show(raw)}' is not an integer` };
+    case 'number':
+      if (typeof raw === 'number' && Number.isFinite(raw)) return { value: raw };
+      if (typeof raw === 'string' && NUMBER.test(raw.trim())) return { value: Number(raw.trim()) };
+      return { error: `value '${show(raw)}' is not a number` };
+    case 'boolean': {
+      if (typeof raw === 'boolean') return { value: raw };
+      if (raw === 1 || raw === 0) return { value: raw === 1 };
+      const b = typeof raw === 'string' ? parseBooleanWord(raw.trim()) : undefined;
+      return b === undefined ? { error: `value '${show(raw)}' is not a boolean (1|0|true|false|yes|no)` } : { value: b };
+    }
+    case 'array': {
+      const items = itemsOf(prop) ?? {};
+      const list = Array.isArray(raw) ? raw : [raw];
+      const out: unknown[] = [];
+      for (const item of list) {
+        const c = coerceValue(items, item);
+        if (c.error !== undefined) return c;
+        out.push(c.value);
+      }
+      return { value: out };
+    }
+    case 'string':
+    case undefined: {
+      if (typeof raw === 'string') return { value: raw };
+      if (typeof raw === 'number' || typeof raw === 'boolean') return { value: typeof raw === 'boolean' ? (raw ? '1' : '0') : String(raw) };
+      if (Array.isArray(raw) && raw.every((r) => typeof r === 'string' || typeof r === 'number')) {
+        // A `-list` format given as an array (repeated flags, JSON input): Proxmox's comma list.
+        if (typeof prop.format === 'string' && prop.format.endsWith('-list')) return { value: raw.join(',') };
+        if (raw.length === 1) return { value: String(raw[0]) };
+        return { error: 'given more than once' };
+      }
+      if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+        const format = propertyFormatOf(prop);
+        if (format) return { value: formatPropertyString(format, raw as Record<string, unknown>) };
+      }
+      if (typeOf(prop) === undefined) return { value: raw };
+      return { error: `value '${show(raw)}' is not a string` };
+    }
+    default:
+      return { value: raw };
+  }
+}

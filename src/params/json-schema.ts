@@ -1,0 +1,106 @@
+/**
+ * Proxmox parameter schemas → clean JSON schemas for ajv, over *typed* values (booleans as booleans, integers as
+ * numbers). Only keywords ajv should enforce are copied; Perl/Rust patterns are translated; string formats map to
+ * the named checks in formats.ts; property-string parameters become strings here and get a sub-schema of their own.
+ */
+import type { Operation, PropSchema } from '../schema/types';
+import { formatCheck } from './formats';
+import { translatePattern } from './perl-regex';
+import { propertyFormatOf, type PropertyFormat } from './property-string';
+
+export type JsonSchema = Record<string, unknown>;
+
+/** Validator ids inside one operation's module: `params`, and `ps:<param>` per property-string parameter. */
+export interface OperationSchemas {
+  params: JsonSchema;
+  propertyStrings: Record<string, JsonSchema>;
+}
+
+/** Names the conversion met but could not enforce (reported by the build and listed by a test). */
+export const unenforced = { formats: new Set<string>(), patterns: new Set<string>() };
+
+const JSON_TYPES = new Set(['string', 'integer', 'number', 'boolean', 'array', 'object', 'null']);
+
+export function operationSchemas(op: Operation): OperationSchemas {
+  const properties: Record<string, JsonSchema> = {};
+  const patternProperties: Record<string, JsonSchema> = {};
+  const required: string[] = [];
+  const propertyStrings: Record<string, JsonSchema> = {};
+  for (const [name, prop] of Object.entries(op.parameters.properties ?? {})) {
+    const family = prop['x-family'];
+    const converted = propToJson(prop);
+    if (family) patternProperties[familyPattern(family.prefix, family.max)] = converted;
+    else properties[name] = converted;
+    if (!family && !prop.optional) required.push(name);
+    const format = propertyFormatOf(prop) ?? (prop.items ? propertyFormatOf(prop.items) : undefined);
+    if (format) propertyStrings[name] = formatToJson(format);
+  }
+  const params: JsonSchema = { type: 'object', properties };
+  if (Object.keys(patternProperties).length) params.patternProperties = patternProperties;
+  if (required.length) params.required = required;
+  if (!op.parameters.additionalProperties) params.additionalProperties = false;
+  return { params, propertyStrings };
+}
+
+/** `^net(?:0|1|…|31)$` for the family net[n] with indexes 0..max. */
+export function familyPattern(prefix: string, max: number): string {
+  const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return `^${escaped}(?:${Array.from({ length: max + 1 }, (_, i) => i).join('|')})$`;
+}
+
+/** A property-string format object → an object schema over its real keys (aliases are resolved while parsing). */
+export function formatToJson(format: PropertyFormat): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  const required: string[] = [];
+  for (const [key, sub] of Object.entries(format)) {
+    if (!sub || typeof sub !== 'object' || sub.alias) continue;
+    properties[key] = propToJson(sub);
+    if (!sub.optional) required.push(key);
+  }
+  const schema: JsonSchema = { type: 'object', properties, additionalProperties: false };
+  if (required.length) schema.required = required;
+  return schema;
+}
+
+export function propToJson(prop: PropSchema): JsonSchema {
+  const out: JsonSchema = {};
+  if (Array.isArray(prop.oneOf)) {
+    out.anyOf = (prop.oneOf as PropSchema[]).map((alt) => propToJson(alt));
+    return out;
+  }
+  const type = typeof prop.type === 'string' && JSON_TYPES.has(prop.type) ? prop.type : undefined;
+  if (type) out.type = type;
+  const numeric = type === 'integer' || type === 'number';
+  if (Array.isArray(prop.enum)) {
+    out.enum = prop.enum.map((v) =>
+      numeric && typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))
+        ? Number(v)
+        : type === 'string' && typeof v === 'number'
+          ? String(v)
+          : v,
+    );
+  }
+  if (numeric) {
+    if (typeof prop.minimum === 'number') out.minimum = prop.minimum;
+    if (typeof prop.maximum === 'number') out.maximum = prop.maximum;
+  }
+  if (type === 'string' || type === undefined) {
+    if (typeof prop.minLength === 'number') out.minLength = prop.minLength;
+    if (typeof prop.maxLength === 'number') out.maxLength = prop.maxLength;
+    if (typeof prop.pattern === 'string') {
+      try {
+        const source = translatePattern(prop.pattern);
+        new RegExp(source);
+        out.pattern = source;
+      } catch {
+        unenforced.patterns.add(prop.pattern);
+      }
+    }
+    if (typeof prop.format === 'string' && !propertyFormatOf(prop)) {
+      if (formatCheck(prop.format)) out.format = prop.format;
+      else unenforced.formats.add(prop.format);
+    }
+  }
+  if (type === 'array' && prop.items && typeof prop.items === 'object') out.items = propToJson(prop.items);
+  return out;
+}
