@@ -1,0 +1,217 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { isolatedEnv, ROOT, runCli, type RunResult } from '../helpers/cli';
+import { startTestServer, type TestServer } from '../helpers/https-server';
+
+const TOKEN_SECRET = 'e2e-token-secret-5f1c2a9b';
+const LITERAL_PASSWORD = 'hunter2-literal-pw';
+const ENV_PASSWORD = 'env-password-77aa';
+
+/** Every secret this file uses; no command output may contain any of them. */
+const SECRETS = [TOKEN_SECRET, LITERAL_PASSWORD, ENV_PASSWORD];
+function expectNoSecrets(...results: RunResult[]): void {
+  for (const r of results) for (const s of SECRETS) {
+    expect(r.stdout, `stdout leaks a secret`).not.toContain(s);
+    expect(r.stderr, `stderr leaks a secret`).not.toContain(s);
+  }
+}
+
+const configOf = (env: NodeJS.ProcessEnv) => join(env.XDG_CONFIG_HOME!, 'pvecli', 'config.yaml');
+const FP = 'AB:'.repeat(31) + 'AB';
+
+describe('profile commands (no server)', () => {
+  const env = isolatedEnv({ E2E_TOKEN: TOKEN_SECRET });
+  const cli = (...args: string[]) => runCli(args, { env });
+
+  it('add, list, show, use, set, rename, remove', async () => {
+    const added = await cli('profile', 'add', 'prod', '--url', 'pve1.example:8006', '--token-id', 'ci@pve!cli', '--token-secret', 'env:E2E_TOKEN', '--fingerprint', FP);
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stderr).toContain('added profile prod (current)');
+    const lab = await cli('profile', 'add', 'lab', '--url', 'https://lab:8006', '--username', 'root@pam', '--password', LITERAL_PASSWORD, '--insecure');
+    expect(lab.code, lab.stderr).toBe(0);
+    expect(lab.stderr).toMatch(/warning: the password of profile lab will be stored in clear/);
+
+    const path = configOf(env);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(join(env.XDG_CONFIG_HOME!, 'pvecli')).mode & 0o777).toBe(0o700);
+
+    const list = await cli('profile', 'list', '-o', 'json');
+    expect(JSON.parse(list.stdout)).toEqual([
+      { current: false, name: 'lab', url: 'https://lab:8006', auth: 'password root@pam', tls: 'insecure' },
+      { current: true, name: 'prod', url: 'https://pve1.example:8006', auth: 'token ci@pve!cli', tls: 'pinned' },
+    ]);
+    const listText = await cli('profile', 'list');
+    expect(listText.stdout).toMatch(/\*\s*│\s*prod/);
+
+    const show = await cli('profile', 'show', 'lab', '-o', 'json');
+    expect(JSON.parse(show.stdout)).toEqual({ name: 'lab', current: false, url: 'https://lab:8006', username: 'root@pam', password: '****', insecure: true });
+    const showProd = await cli('profile', 'show');
+    expect(showProd.stdout).toContain('env:E2E_TOKEN');
+
+    expect((await cli('profile', 'use', 'lab')).code).toBe(0);
+    expect(parse(readFileSync(path, 'utf8')).current).toBe('lab');
+    const set = await cli('profile', 'set', 'lab', 'timeout', '60');
+    expect(set.code, set.stderr).toBe(0);
+    const badSet = await cli('profile', 'set', 'lab', 'timeut', '60');
+    expect(badSet.code).toBe(2);
+    expect(badSet.stderr).toContain("did you mean timeout");
+    expect((await cli('profile', 'rename', 'lab', 'homelab')).code).toBe(0);
+    const after = parse(readFileSync(path, 'utf8'));
+    expect(after.current).toBe('homelab');
+    expect(after.profiles.homelab.timeout).toBe(60);
+    const removed = await cli('profile', 'remove', 'homelab');
+    expect(removed.code).toBe(0);
+    expect(removed.stderr).toContain('it was the current profile');
+    expect(Object.keys(parse(readFileSync(path, 'utf8')).profiles)).toEqual(['prod']);
+
+    const unknown = await cli('profile', 'use', 'prd');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("did you mean 'prod'");
+    expectNoSecrets(added, lab, list, listText, show, showProd, set, badSet, removed, unknown);
+  });
+
+  it('without a terminal, a missing value is exit 2 naming its flag', async () => {
+    const e = isolatedEnv();
+    const noUrl = await runCli(['profile', 'add', 'x'], { env: e });
+    expect(noUrl.code).toBe(2);
+    expect(noUrl.stderr).toContain('missing --url');
+    const noSecret = await runCli(['profile', 'add', 'x', '--url', 'https://x', '--token-id', 'a@pve!b'], { env: e });
+    expect(noSecret.code).toBe(2);
+    expect(noSecret.stderr).toContain('missing --token-secret');
+    expect(existsSync(configOf(e))).toBe(false);
+  });
+
+  it('a broken config file → exit 2 with file:line, and nothing is overwritten', async () => {
+    const e = isolatedEnv();
+    const path = join(e.HOME!, 'broken.yaml');
+    const text = 'current: a\nprofiles:\n  a:\n    url: https://a\n    colour: blue\n';
+    writeFileSync(path, text, { mode: 0o600 });
+    e.PROXMOX_CONFIG_FILE = path;
+    const add = await runCli(['profile', 'add', 'b', '--url', 'https://b', '--token-id', 'a@pve!b', '--token-secret', 'prompt'], { env: e });
+    expect(add.code).toBe(2);
+    expect(add.stderr).toContain(`${path}:5: unknown key 'colour' in profile 'a'`);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+    const get = await runCli(['get', '/version'], { env: e });
+    expect(get.code).toBe(2);
+    expect(get.stderr).toContain(`${path}:5:`);
+  });
+
+  it('profile env shows each setting with its source and redacts secrets', async () => {
+    const e = isolatedEnv({ E2E_TOKEN: TOKEN_SECRET, PROXMOX_API_TIMEOUT: '7', PROXMOX_API_PASSWORD: ENV_PASSWORD, PROXMOX_API_USERNAME: 'u@pam' });
+    await runCli(['profile', 'add', 'p', '--url', 'https://p:8006', '--token-id', 'ci@pve!cli', '--token-secret', 'env:E2E_TOKEN', '--service', 'pbs'], { env: e });
+    const out = await runCli(['profile', 'env', '-o', 'json', '--tls-fingerprint', FP], { env: e });
+    expect(out.code, out.stderr).toBe(0);
+    const rows = Object.fromEntries((JSON.parse(out.stdout) as Array<{ setting: string; value: string; source: string }>).map((r) => [r.setting, r]));
+    expect(rows.url).toEqual({ setting: 'url', value: 'https://p:8006', source: 'profile' });
+    expect(rows.fingerprint).toMatchObject({ value: FP, source: 'flag' });
+    expect(rows.timeout).toMatchObject({ value: '7', source: 'environment' });
+    expect(rows.service).toMatchObject({ value: 'PBS', source: 'profile' });
+    expect(rows.retries).toMatchObject({ value: '0', source: 'default' });
+    expect(rows.tokenSecret).toMatchObject({ value: 'env:E2E_TOKEN', source: 'profile' });
+    expect(rows.password).toMatchObject({ value: '****', source: 'environment' });
+    const text = await runCli(['profile', 'env'], { env: e });
+    expectNoSecrets(out, text);
+  });
+
+  it('two processes adding profiles at the same time both keep theirs', async () => {
+    const e = isolatedEnv();
+    const adds = [];
+    for (let i = 0; i < 4; i++) {
+      adds.push(runCli(['profile', 'add', `p${i}`, '--url', `https://h${i}:8006`, '--token-id', 'a@pve!t', '--token-secret', 'env:X'], { env: e }));
+    }
+    const results = await Promise.all(adds);
+    expect(results.map((r) => r.code), results.map((r) => r.stderr).join('\n')).toEqual([0, 0, 0, 0]);
+    expect(Object.keys(parse(readFileSync(configOf(e), 'utf8')).profiles).sort()).toEqual(['p0', 'p1', 'p2', 'p3']);
+  });
+});
+
+describe('profiles against HTTPS servers', () => {
+  let one: TestServer;
+  let two: TestServer;
+  const VERSION = (v: string) => Array.from({ length: 20 }, () => ({ data: { version: v, release: v, repoid: 'e2e' } }));
+  beforeAll(async () => {
+    one = await startTestServer({ tokens: { 'root@pam!ci': TOKEN_SECRET } });
+    two = await startTestServer({ tokens: { 'root@pam!ci': TOKEN_SECRET } });
+    one.script('GET', '/version', VERSION('9.2.1'));
+    two.script('GET', '/version', VERSION('9.1.7'));
+    one.script('GET', '/access/permissions', [{ data: { '/': { 'Sys.Audit': 1, 'VM.Audit': 1 }, '/vms/100': { 'VM.PowerMgmt': 1 } } }]);
+  });
+  afterAll(async () => {
+    await Promise.all([one?.close?.(), two?.close?.()]);
+  });
+
+  it('profile add with --token-secret env:… and a pinned fingerprint, then get /version and profile verify', async () => {
+    const env = isolatedEnv({ SRV_SECRET: TOKEN_SECRET });
+    const add = await runCli(['profile', 'add', 'one', '--url', one.url, '--token-id', 'root@pam!ci', '--token-secret', 'env:SRV_SECRET', '--fingerprint', one.cert.fingerprint], { env });
+    expect(add.code, add.stderr).toBe(0);
+    const get = await runCli(['get', '/version', '-o', 'json'], { env });
+    expect(get.code, get.stderr).toBe(0);
+    expect(JSON.parse(get.stdout)).toMatchObject({ version: '9.2.1' });
+    const verify = await runCli(['profile', 'verify', '-o', 'json'], { env });
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({
+      profile: 'one', url: one.url, identity: 'root@pam!ci', auth: 'token', permission_paths: 2, root_privileges: 'Sys.Audit, VM.Audit',
+    });
+    const missing = await runCli(['get', '/version'], { env: { ...env, SRV_SECRET: '' } });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('env:SRV_SECRET, which is not set');
+    // A wrong pin must refuse the server.
+    await runCli(['profile', 'set', 'one', 'fingerprint', two.cert.fingerprint], { env });
+    const wrongPin = await runCli(['get', '/version'], { env });
+    expect(wrongPin.code).toBe(3);
+    expectNoSecrets(add, get, verify, missing, wrongPin);
+  });
+
+  it('profile use switches between two servers on two ports', async () => {
+    const env = isolatedEnv({ SRV_SECRET: TOKEN_SECRET });
+    for (const [name, server] of [['one', one], ['two', two]] as const) {
+      const add = await runCli(['profile', 'add', name, '--url', server.url, '--token-id', 'root@pam!ci', '--token-secret', 'env:SRV_SECRET', '--fingerprint', server.cert.fingerprint], { env });
+      expect(add.code, add.stderr).toBe(0);
+    }
+    const version = async () => JSON.parse((await runCli(['get', '/version', '-o', 'json'], { env })).stdout).version;
+    expect(await version()).toBe('9.2.1'); // the first profile added is current
+    expect((await runCli(['profile', 'use', 'two'], { env })).code).toBe(0);
+    expect(await version()).toBe('9.1.7');
+    expect((await runCli(['profile', 'use', 'one'], { env })).code).toBe(0);
+    expect(await version()).toBe('9.2.1');
+    const viaFlag = await runCli(['get', '/version', '-o', 'json', '-p', 'two'], { env });
+    expect(JSON.parse(viaFlag.stdout).version).toBe('9.1.7');
+  });
+});
+
+// The embedded mock as a separate server (src/mock's startMockServer), once it exists.
+const mockModule = join(ROOT, 'dist/src/mock/index.js');
+const mockReady = existsSync(mockModule) && typeof (require(mockModule) as Record<string, unknown>).startMockServer === 'function';
+describe.skipIf(!mockReady)('profiles against mock servers', () => {
+  type Mock = { url: string; fingerprint: string; tokenId: string; tokenSecret: string; close(): Promise<void> };
+  let mocks: Mock[] = [];
+  beforeAll(async () => {
+    const { startMockServer } = require(mockModule) as { startMockServer: (opts?: Record<string, unknown>) => Promise<Mock> };
+    mocks = [await startMockServer({}), await startMockServer({})];
+  });
+  afterAll(async () => {
+    await Promise.all(mocks.map((m) => m.close()));
+  });
+
+  it('profile add with env: secret and pinned fingerprint, get /version; profile use switches ports', async () => {
+    const env = isolatedEnv();
+    for (const [i, mock] of mocks.entries()) {
+      env[`MOCK_SECRET_${i}`] = mock.tokenSecret;
+      const add = await runCli(['profile', 'add', `m${i}`, '--url', mock.url, '--token-id', mock.tokenId, '--token-secret', `env:MOCK_SECRET_${i}`, '--fingerprint', mock.fingerprint], { env });
+      expect(add.code, add.stderr).toBe(0);
+    }
+    const get = await runCli(['get', '/version', '-o', 'json'], { env });
+    expect(get.code, get.stderr).toBe(0);
+    expect(JSON.parse(get.stdout)).toHaveProperty('version');
+    const env0 = await runCli(['profile', 'env', '-o', 'json'], { env });
+    expect(JSON.parse(env0.stdout).find((r: { setting: string }) => r.setting === 'url').value).toBe(mocks[0].url);
+    expect((await runCli(['profile', 'use', 'm1'], { env })).code).toBe(0);
+    const get1 = await runCli(['get', '/version', '-o', 'json'], { env });
+    expect(get1.code, get1.stderr).toBe(0);
+    const env1 = await runCli(['profile', 'env', '-o', 'json'], { env });
+    expect(JSON.parse(env1.stdout).find((r: { setting: string }) => r.setting === 'url').value).toBe(mocks[1].url);
+    for (const r of [get, get1, env0, env1]) for (const m of mocks) expect(r.stdout + r.stderr).not.toContain(m.tokenSecret);
+  });
+});
