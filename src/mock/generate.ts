@@ -1,0 +1,128 @@
+/**
+ * Schema-driven values: a reply for any operation without a hand-written handler, generated from its `returns`
+ * schema, deterministic for a seed and a path. The same generator makes valid parameter values for tests.
+ */
+import type { PropSchema } from '../schema/types';
+import { type Rng, intBetween, pick } from './random';
+import { FORMAT_SAMPLES, sampleForPattern } from './samples';
+
+export interface GenerateContext {
+  rng: Rng;
+  /** Builds a UPID for string results that are tasks (mutating operations). */
+  upid?: () => string;
+  /** Values known from the request (path parameters), reused for same-named properties. */
+  known?: Record<string, string>;
+}
+
+/** Plain strings named like these get realistic values rather than 'demo…'. */
+const NAME_SAMPLES: Record<string, string> = {
+  node: 'pve',
+  storage: 'local',
+  digest: '0123456789abcdef0123456789abcdef01234567',
+  type: 'qemu',
+  name: 'demo',
+  status: 'ok',
+  volid: 'local-lvm:vm-100-disk-0',
+  userid: 'root@pam',
+  username: 'root@pam',
+  comment: 'demo',
+  path: '/',
+  iface: 'eth0',
+  bridge: 'vmbr0',
+  version: '9.2.0',
+  release: '9.2',
+  arch: 'amd64',
+};
+
+const MAX_DEPTH = 8;
+
+export function generateValue(schema: PropSchema | undefined, ctx: GenerateContext, name = '', depth = 0): unknown {
+  if (!schema || depth > MAX_DEPTH) return null;
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) return pick(ctx.rng, schema.enum);
+  switch (schema.type) {
+    case 'null':
+      return null;
+    case 'boolean':
+      return ctx.rng() < 0.5 ? 0 : 1; // Proxmox writes booleans as 0/1
+    case 'integer':
+      return generateInteger(schema, ctx, name);
+    case 'number': {
+      const min = schema.minimum ?? 0;
+      const max = schema.maximum ?? (min <= 1 && name === 'cpu' ? 1 : min + 100);
+      return Math.round((min + ctx.rng() * (max - min)) * 1000) / 1000;
+    }
+    case 'array': {
+      const items = schema.items ?? { type: 'string' };
+      const count = intBetween(ctx.rng, 1, 3);
+      const out: unknown[] = [];
+      for (let i = 0; i < count; i++) out.push(generateValue(items, ctx, name, depth + 1));
+      return out;
+    }
+    case 'object':
+      return generateObject(schema, ctx, depth);
+    case 'string':
+      return generateString(schema, ctx, name);
+    default:
+      // 'any' or no type: an empty object is valid and what Proxmox usually sends
+      return schema.properties ? generateObject(schema, ctx, depth) : null;
+  }
+}
+
+function generateInteger(schema: PropSchema, ctx: GenerateContext, name: string): number {
+  if (schema.format === 'pve-vmid' || name === 'vmid') {
+    const known = Number(ctx.known?.vmid);
+    return Number.isInteger(known) && known >= 100 ? known : 100 + intBetween(ctx.rng, 0, 20);
+  }
+  const min = schema.minimum ?? 0;
+  const max = schema.maximum ?? min + (name.includes('time') ? 1_700_000_000 : 1000);
+  return min + Math.floor(ctx.rng() * (Math.min(max, Number.MAX_SAFE_INTEGER) - min + 1));
+}
+
+function generateObject(schema: PropSchema, ctx: GenerateContext, depth: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, prop] of Object.entries(schema.properties ?? {})) {
+    if (/\[n\]$/.test(key)) {
+      out[key.replace('[n]', '0')] = generateValue(prop, ctx, key, depth + 1);
+      continue;
+    }
+    out[key] = generateValue(prop, ctx, key, depth + 1);
+  }
+  return out;
+}
+
+function generateString(schema: PropSchema, ctx: GenerateContext, name: string): string {
+  let value: string;
+  const format = schema.format;
+  if (format && typeof format === 'object') value = propertyString(format, ctx);
+  else if (typeof format === 'string' && FORMAT_SAMPLES[format] !== undefined) value = String(FORMAT_SAMPLES[format]);
+  else if (schema.pattern) value = sampleForPattern(schema.pattern) ?? 'demo';
+  else if (ctx.known?.[name] !== undefined) value = ctx.known[name];
+  else if (name === 'upid' && ctx.upid) value = ctx.upid();
+  else if (NAME_SAMPLES[name] !== undefined) value = NAME_SAMPLES[name];
+  else value = `demo${intBetween(ctx.rng, 1, 99)}`;
+  if (schema.maxLength !== undefined && value.length > schema.maxLength) value = value.slice(0, schema.maxLength);
+  if (schema.minLength !== undefined && value.length < schema.minLength) value = value.padEnd(schema.minLength, 'x');
+  return value;
+}
+
+/** `key=value,...` for the required keys of a property-string format (or its first key when none is required). */
+export function propertyString(format: Record<string, PropSchema>, ctx: GenerateContext): string {
+  const keys = Object.entries(format).filter(([, p]) => !p.alias);
+  let chosen = keys.filter(([, p]) => !p.optional);
+  if (chosen.length === 0) chosen = keys.slice(0, 1);
+  return chosen
+    .map(([k, p]) => {
+      const v = generateValue({ ...p, format: typeof p.format === 'string' ? p.format : undefined }, ctx, k, MAX_DEPTH);
+      return `${k}=${typeof v === 'string' ? v.replace(/[,=]/g, '') || 'demo' : String(v)}`;
+    })
+    .join(',');
+}
+
+/** The reply of an operation without a handler: from its return schema; mutating calls returning a string get a UPID. */
+export function generateReply(returns: PropSchema | undefined, ctx: GenerateContext, method: string): unknown {
+  if (!returns) return null;
+  const plainString =
+    returns.type === 'string' && !returns.format && !returns.pattern && !returns.enum;
+  if (plainString && method !== 'GET' && ctx.upid) return ctx.upid();
+  return generateValue(returns, ctx);
+}

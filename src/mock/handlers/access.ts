@@ -1,0 +1,186 @@
+/** Users, API tokens, groups, roles, ACLs and login under /access. */
+import { randomUUID } from 'node:crypto';
+import { ApiError, badParams, fail } from '../api-error';
+import { login, privilegesOn } from '../auth';
+import { ALL_PRIVILEGES, BUILTIN_ROLES } from '../privileges';
+import type { AclEntry, MockState, User } from '../state';
+import { type HandlerContext, type HandlerTable, bool, int, str } from './context';
+
+function userAt(state: MockState, userid: string): User {
+  const u = state.data.users[userid];
+  if (!u) throw fail(`no such user ('${userid}')`);
+  return u;
+}
+
+function tokenAt(state: MockState, userid: string, tokenid: string) {
+  const t = userAt(state, userid).tokens[tokenid];
+  if (!t) throw fail(`no such token '${tokenid}' for user '${userid}'`);
+  return t;
+}
+
+const list = (v: unknown) => String(v ?? '').split(/[,;\s]+/).filter(Boolean);
+
+function userView(u: User, withTokens: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = { userid: u.userid, enable: u.enable, expire: u.expire, groups: u.groups };
+  for (const k of ['firstname', 'lastname', 'email', 'comment'] as const) if (u[k]) out[k] = u[k];
+  if (withTokens) out.tokens = Object.entries(u.tokens).map(([tokenid, t]) => ({ tokenid, privsep: t.privsep, expire: t.expire, ...(t.comment ? { comment: t.comment } : {}) }));
+  return out;
+}
+
+function setUserFields(ctx: HandlerContext, u: User): void {
+  for (const k of ['firstname', 'lastname', 'email', 'comment'] as const) if (ctx.args[k] !== undefined) u[k] = String(ctx.args[k]);
+  if (ctx.args.enable !== undefined) u.enable = bool(ctx.args.enable) ? 1 : 0;
+  if (ctx.args.expire !== undefined) u.expire = int(ctx.args.expire, 0);
+  if (ctx.args.groups !== undefined) {
+    const groups = list(ctx.args.groups);
+    for (const g of groups) if (!ctx.state.data.groups[g]) throw fail(`no such group '${g}'`);
+    u.groups = bool(ctx.args.append) ? [...new Set([...u.groups, ...groups])] : groups;
+  }
+}
+
+export const accessHandlers: HandlerTable = {
+  'POST /access/ticket': (ctx) => login(ctx.state, ctx.args),
+  'GET /access/ticket': () => null,
+
+  'GET /access/users': (ctx) =>
+    Object.values(ctx.state.data.users)
+      .filter((u) => !bool(ctx.args.enabled) || u.enable)
+      .map((u) => ({ ...userView(u, bool(ctx.args.full)), 'realm-type': u.userid.split('@')[1] === 'pam' ? 'pam' : 'pve' })),
+
+  'POST /access/users': (ctx) => {
+    const userid = String(ctx.args.userid);
+    if (ctx.state.data.users[userid]) throw fail(`create user failed: user '${userid}' already exists`);
+    const u: User = { userid, enable: 1, expire: 0, groups: [], tokens: {} };
+    setUserFields(ctx, u);
+    if (ctx.args.password !== undefined) u.password = String(ctx.args.password);
+    ctx.state.data.users[userid] = u;
+    ctx.changed();
+    return null;
+  },
+
+  'GET /access/users/{userid}': (ctx) => {
+    const { userid: _u, ...rest } = userView(userAt(ctx.state, ctx.params.userid), true);
+    return { ...rest, tokens: Object.fromEntries((rest.tokens as Array<Record<string, unknown>>).map(({ tokenid, ...t }) => [tokenid, t])) };
+  },
+
+  'PUT /access/users/{userid}': (ctx) => {
+    setUserFields(ctx, userAt(ctx.state, ctx.params.userid));
+    ctx.changed();
+    return null;
+  },
+
+  'DELETE /access/users/{userid}': (ctx) => {
+    userAt(ctx.state, ctx.params.userid);
+    if (ctx.params.userid === 'root@pam') throw fail('deleting root@pam is not allowed in the mock');
+    delete ctx.state.data.users[ctx.params.userid];
+    ctx.state.data.acl = ctx.state.data.acl.filter((e) => e.ugid !== ctx.params.userid && !e.ugid.startsWith(`${ctx.params.userid}!`));
+    ctx.changed();
+    return null;
+  },
+
+  'GET /access/users/{userid}/token': (ctx) => userView(userAt(ctx.state, ctx.params.userid), true).tokens,
+
+  'GET /access/users/{userid}/token/{tokenid}': (ctx) => {
+    const t = tokenAt(ctx.state, ctx.params.userid, ctx.params.tokenid);
+    return { privsep: t.privsep, expire: t.expire, ...(t.comment ? { comment: t.comment } : {}) };
+  },
+
+  'POST /access/users/{userid}/token/{tokenid}': (ctx) => {
+    const u = userAt(ctx.state, ctx.params.userid);
+    const name = ctx.params.tokenid;
+    if (u.tokens[name]) throw fail(`Token already exists.`);
+    const token = { secret: randomUUID(), privsep: ctx.args.privsep === undefined ? 1 : bool(ctx.args.privsep) ? 1 : 0, expire: int(ctx.args.expire, 0), comment: str(ctx.args.comment) };
+    u.tokens[name] = token;
+    ctx.changed();
+    return { 'full-tokenid': `${u.userid}!${name}`, info: { privsep: token.privsep, expire: token.expire, ...(token.comment ? { comment: token.comment } : {}) }, value: token.secret };
+  },
+
+  'PUT /access/users/{userid}/token/{tokenid}': (ctx) => {
+    const t = tokenAt(ctx.state, ctx.params.userid, ctx.params.tokenid);
+    if (ctx.args.privsep !== undefined) t.privsep = bool(ctx.args.privsep) ? 1 : 0;
+    if (ctx.args.expire !== undefined) t.expire = int(ctx.args.expire, 0);
+    if (ctx.args.comment !== undefined) t.comment = String(ctx.args.comment);
+    const out: Record<string, unknown> = { privsep: t.privsep, expire: t.expire, ...(t.comment ? { comment: t.comment } : {}) };
+    if (bool(ctx.args.regenerate)) {
+      t.secret = randomUUID();
+      out['full-tokenid'] = `${ctx.params.userid}!${ctx.params.tokenid}`;
+      out.value = t.secret;
+    }
+    ctx.changed();
+    return out;
+  },
+
+  'DELETE /access/users/{userid}/token/{tokenid}': (ctx) => {
+    tokenAt(ctx.state, ctx.params.userid, ctx.params.tokenid);
+    delete ctx.state.data.users[ctx.params.userid].tokens[ctx.params.tokenid];
+    const full = `${ctx.params.userid}!${ctx.params.tokenid}`;
+    ctx.state.data.acl = ctx.state.data.acl.filter((e) => e.ugid !== full);
+    ctx.changed();
+    return null;
+  },
+
+  'GET /access/groups': (ctx) =>
+    Object.values(ctx.state.data.groups).map((g) => ({
+      groupid: g.groupid,
+      ...(g.comment ? { comment: g.comment } : {}),
+      users: Object.values(ctx.state.data.users).filter((u) => u.groups.includes(g.groupid)).map((u) => u.userid).join(','),
+    })),
+
+  'POST /access/groups': (ctx) => {
+    const id = String(ctx.args.groupid);
+    if (ctx.state.data.groups[id]) throw fail(`group '${id}' already exists`);
+    ctx.state.data.groups[id] = { groupid: id, comment: str(ctx.args.comment) };
+    ctx.changed();
+    return null;
+  },
+
+  'GET /access/roles': () =>
+    Object.entries(BUILTIN_ROLES).map(([roleid, privs]) => ({ roleid, privs: privs.join(','), special: 1 })),
+
+  'GET /access/acl': (ctx) => ctx.state.data.acl.map((e) => ({ ...e })),
+
+  'PUT /access/acl': (ctx) => {
+    const path = String(ctx.args.path);
+    const roles = list(ctx.args.roles);
+    for (const r of roles) if (!BUILTIN_ROLES[r]) throw badParams({ roles: `role '${r}' does not exist` });
+    const subjects: Array<Pick<AclEntry, 'ugid' | 'type'>> = [
+      ...list(ctx.args.users).map((ugid) => ({ ugid, type: 'user' as const })),
+      ...list(ctx.args.groups).map((ugid) => ({ ugid, type: 'group' as const })),
+      ...list(ctx.args.tokens).map((ugid) => ({ ugid, type: 'token' as const })),
+    ];
+    if (!subjects.length) throw badParams({ users: 'at least one of users, groups or tokens is required' });
+    for (const s of subjects) {
+      if (s.type === 'user' && !ctx.state.data.users[s.ugid]) throw fail(`user '${s.ugid}' does not exist`);
+      if (s.type === 'group' && !ctx.state.data.groups[s.ugid]) throw fail(`group '${s.ugid}' does not exist`);
+      if (s.type === 'token') {
+        const [uid, name] = s.ugid.split('!');
+        if (!ctx.state.data.users[uid]?.tokens[name]) throw fail(`token '${s.ugid}' does not exist`);
+      }
+    }
+    const propagate = ctx.args.propagate === undefined ? 1 : bool(ctx.args.propagate) ? 1 : 0;
+    const acl = ctx.state.data.acl;
+    for (const s of subjects) {
+      for (const roleid of roles) {
+        const i = acl.findIndex((e) => e.path === path && e.ugid === s.ugid && e.type === s.type && e.roleid === roleid);
+        if (bool(ctx.args.delete)) {
+          if (i >= 0) acl.splice(i, 1);
+        } else if (i >= 0) acl[i].propagate = propagate;
+        else acl.push({ path, ugid: s.ugid, type: s.type, roleid, propagate });
+      }
+    }
+    ctx.changed();
+    return null;
+  },
+
+  'GET /access/permissions': (ctx) => {
+    const target = str(ctx.args.userid);
+    const id = target ? (target.includes('!') ? { userid: target.split('!')[0], tokenid: target, privsep: true } : { userid: target }) : ctx.id;
+    if (target && target !== ctx.id.userid && target !== ctx.id.tokenid && !privilegesOn(ctx.state, ctx.id, '/access').has('Sys.Audit')) {
+      throw new ApiError(403, 'Permission check failed (/access, Sys.Audit)');
+    }
+    const paths = str(ctx.args.path) ? [String(ctx.args.path)] : ['/', '/access', '/nodes', '/storage', '/vms', '/pool', '/sdn', '/mapping'];
+    return Object.fromEntries(
+      paths.map((p) => [p, Object.fromEntries([...privilegesOn(ctx.state, id, p)].filter((x) => (ALL_PRIVILEGES as readonly string[]).includes(x)).map((x) => [x, 1]))]),
+    );
+  },
+};

@@ -1,0 +1,398 @@
+/**
+ * QEMU VMs and LXC containers: create, config (with `delete=` and `digest`), delete, power state, clone and
+ * snapshots. Long operations return UPIDs. Magic guest names steer the task outcome for tests:
+ * `fail-task` → the task fails, `warn-task` → it ends `WARNINGS: 2`, `long-log` → a 10,000-line log.
+ */
+import { createHash } from 'node:crypto';
+import { ApiError, badParams, fail } from '../api-error';
+import { requirePrivs } from '../auth';
+import { type ConfigValue, type Guest, type GuestType, type MockState, diskVolume } from '../state';
+import type { TaskPlan } from '../tasks';
+import { type HandlerContext, type HandlerTable, bool, int, now, str } from './context';
+
+/** Parameters of create/config calls that are instructions, not configuration. */
+const NOT_CONFIG = new Set([
+  'node', 'vmid', 'start', 'pool', 'storage', 'password', 'ssh-public-keys', 'ostemplate', 'archive', 'force', 'unique',
+  'live-restore', 'restore', 'ignore-unpack-errors', 'bwlimit', 'digest', 'delete', 'revert', 'skiplock',
+  'background_delay', 'current', 'snapshot',
+]);
+
+const label = (type: GuestType) => (type === 'qemu' ? 'VM' : 'CT');
+const confFile = (type: GuestType, node: string, vmid: string | number) =>
+  `nodes/${node}/${type === 'qemu' ? 'qemu-server' : 'lxc'}/${vmid}.conf`;
+
+/** The guest a `/nodes/{node}/{qemu|lxc}/{vmid}...` path names, or Proxmox's "does not exist" error. */
+export function guestAt(state: MockState, type: GuestType, node: string, vmid: string): Guest {
+  const g = state.guest(vmid);
+  if (!g || g.type !== type || g.node !== node) throw fail(`Configuration file '${confFile(type, node, vmid)}' does not exist`);
+  return g;
+}
+
+export function configDigest(config: Record<string, ConfigValue>): string {
+  return createHash('sha1').update(JSON.stringify(Object.entries(config).sort())).digest('hex');
+}
+
+export function guestName(g: Guest): string {
+  return String(g.config.name ?? g.config.hostname ?? `${g.type === 'qemu' ? 'VM' : 'CT'} ${g.vmid}`);
+}
+
+/** Task outcome for the magic names. */
+function magic(g: Guest | undefined, name?: string): Partial<TaskPlan> {
+  const n = name ?? (g ? guestName(g) : '');
+  if (n === 'fail-task') return { exitstatus: `mock failure requested by the name 'fail-task'` };
+  if (n === 'warn-task') return { exitstatus: 'WARNINGS: 2' };
+  if (n === 'long-log') return { logLines: 10_000 };
+  return {};
+}
+
+/** `local-lvm:32` (allocate 32 GiB) → `local-lvm:vm-200-disk-0,size=32G`, adding the volume to the storage. */
+function allocateDisks(state: MockState, g: Guest, config: Record<string, ConfigValue>): void {
+  let index = Object.values(state.data.storages).reduce(
+    (n, s) => n + Object.values(s.volumes).flat().filter((v) => v.vmid === g.vmid).length,
+    0,
+  );
+  for (const [key, value] of Object.entries(config)) {
+    if (!/^(scsi|sata|ide|virtio|efidisk|tpmstate|rootfs|mp)\d*$/.test(key) || typeof value !== 'string') continue;
+    const m = /^([a-zA-Z][\w.-]*):(\d+(?:\.\d+)?)(,.*)?$/.exec(value);
+    if (!m) continue;
+    const storage = state.data.storages[m[1]];
+    if (!storage) continue;
+    const vol = diskVolume(m[1], g.vmid, index++, Number(m[2]));
+    (storage.volumes[storage.shared ? '*' : g.node] ??= []).push(vol);
+    config[key] = `${vol.volid}${m[3] ?? ''},size=${m[2]}G`;
+  }
+}
+
+function removeVolumes(state: MockState, vmid: number): void {
+  for (const s of Object.values(state.data.storages)) {
+    for (const node of Object.keys(s.volumes)) s.volumes[node] = s.volumes[node].filter((v) => v.vmid !== vmid || v.content === 'backup');
+  }
+}
+
+function applyConfig(ctx: HandlerContext, g: Guest): void {
+  const { args } = ctx;
+  if (args.digest !== undefined && String(args.digest) !== configDigest(g.config)) {
+    throw fail('detected modified configuration - file changed by other user? Try again.');
+  }
+  const updates: Record<string, ConfigValue> = {};
+  for (const [k, v] of Object.entries(args)) if (!NOT_CONFIG.has(k) && v !== undefined) updates[k] = v as ConfigValue;
+  const deletions = String(args.delete ?? '').split(/[,;\s]+/).filter(Boolean);
+  const both = deletions.filter((k) => k in updates);
+  if (both.length) throw badParams(Object.fromEntries(both.map((k) => [k, `unable to delete and set '${k}' at the same time`])));
+  allocateDisks(ctx.state, g, updates);
+  Object.assign(g.config, updates);
+  for (const k of deletions) delete g.config[k];
+  ctx.changed();
+}
+
+function startTask(ctx: HandlerContext, g: Guest, action: string, error?: string): string {
+  const prefix = g.type === 'qemu' ? 'qm' : 'vz';
+  const m = magic(g);
+  return ctx.task({ node: g.node, type: `${prefix}${action}`, id: String(g.vmid), ...m, ...(error ? { exitstatus: error } : {}) });
+}
+
+function powerAction(type: GuestType, action: string) {
+  return (ctx: HandlerContext): string => {
+    const g = guestAt(ctx.state, type, ctx.params.node, ctx.params.vmid);
+    const L = label(type);
+    let error: string | undefined;
+    switch (action) {
+      case 'start':
+        if (g.status === 'running') error = `${L} ${g.vmid} already running`;
+        else if (g.config.template) error = `you can't start a ${L === 'VM' ? 'vm' : 'container'} if it's a template`;
+        else {
+          g.status = 'running';
+          g.startedAt = now();
+        }
+        break;
+      case 'stop':
+      case 'shutdown':
+        if (g.status === 'stopped' && action === 'shutdown') error = `${L} ${g.vmid} not running`;
+        g.status = 'stopped';
+        g.startedAt = undefined;
+        break;
+      case 'reboot':
+      case 'reset':
+        if (g.status !== 'running') error = `${L} ${g.vmid} not running`;
+        else g.startedAt = now();
+        break;
+      case 'suspend':
+        if (g.status !== 'running') error = `${L} ${g.vmid} not running`;
+        else g.status = 'paused';
+        break;
+      case 'resume':
+        if (g.status === 'stopped') error = `${L} ${g.vmid} not running`;
+        else g.status = 'running';
+        break;
+    }
+    ctx.changed();
+    return startTask(ctx, g, action, error);
+  };
+}
+
+export function guestStatus(state: MockState, g: Guest): Record<string, unknown> {
+  const running = g.status !== 'stopped';
+  const maxmem = Number(String(g.config.memory ?? 512).replace(/^current=/, '').split(',')[0]) * 1024 * 1024;
+  const cpus = Number(g.config.cores ?? 1) * Number(g.config.sockets ?? 1);
+  const disk = Object.values(state.data.storages)
+    .flatMap((s) => Object.values(s.volumes).flat())
+    .filter((v) => v.vmid === g.vmid && v.content !== 'backup')
+    .reduce((n, v) => n + v.size, 0);
+  const seed = g.vmid * 7919;
+  const out: Record<string, unknown> = {
+    vmid: g.vmid,
+    name: guestName(g),
+    status: running ? 'running' : 'stopped',
+    cpus,
+    maxmem,
+    mem: running ? Math.floor(maxmem * (0.2 + (seed % 50) / 100)) : 0,
+    maxdisk: disk,
+    disk: g.type === 'lxc' && running ? Math.floor(disk * 0.3) : 0,
+    cpu: running ? ((seed % 37) + 1) / 1000 : 0,
+    uptime: running && g.startedAt ? now() - g.startedAt : 0,
+    netin: running ? seed * 13 : 0,
+    netout: running ? seed * 11 : 0,
+    diskread: running ? seed * 17 : 0,
+    diskwrite: running ? seed * 19 : 0,
+    type: g.type,
+  };
+  if (g.type === 'qemu') {
+    out.qmpstatus = g.status === 'paused' ? 'paused' : running ? 'running' : 'stopped';
+    if (running) out.pid = 10000 + g.vmid;
+  } else {
+    out.maxswap = Number(g.config.swap ?? 0) * 1024 * 1024;
+    out.swap = 0;
+  }
+  if (g.config.template) out.template = 1;
+  if (g.config.tags) out.tags = g.config.tags;
+  if (g.config.lock) out.lock = g.config.lock;
+  return out;
+}
+
+function removeFromPools(state: MockState, vmid: number): void {
+  for (const p of Object.values(state.data.pools)) p.members = p.members.filter((m) => !/^(qemu|lxc)\//.test(m) || m.split('/')[1] !== String(vmid));
+}
+
+function snapshotOf(g: Guest, name: string) {
+  const s = g.snapshots[name];
+  if (!s) throw fail(`snapshot '${name}' does not exist`);
+  return s;
+}
+
+function latestSnapshot(g: Guest): string | undefined {
+  return Object.values(g.snapshots).sort((a, b) => a.snaptime - b.snaptime).pop()?.name;
+}
+
+export function guestHandlers(type: GuestType): HandlerTable {
+  const base = `/nodes/{node}/${type}`;
+  const one = `${base}/{vmid}`;
+  const L = label(type);
+  const get = (ctx: HandlerContext) => guestAt(ctx.state, type, ctx.params.node, ctx.params.vmid);
+
+  const table: HandlerTable = {
+    [`GET ${base}`]: (ctx) =>
+      Object.values(ctx.state.data.guests)
+        .filter((g) => g.type === type && g.node === ctx.params.node)
+        .map((g) => guestStatus(ctx.state, g)),
+
+    [`POST ${base}`]: (ctx) => {
+      const vmid = int(ctx.args.vmid, 0);
+      requirePrivs(ctx.state, ctx.id, `/vms/${vmid}`, ['VM.Allocate']);
+      const existing = ctx.state.guest(vmid);
+      if (existing) throw fail(`unable to create ${L} ${vmid} - ${L} ${vmid} already exists on node '${existing.node}'`);
+      const pool = str(ctx.args.pool);
+      if (pool && !ctx.state.data.pools[pool]) throw fail(`pool '${pool}' does not exist`);
+      const g: Guest = { vmid, type, node: ctx.params.node, status: 'stopped', config: {}, snapshots: {} };
+      const config: Record<string, ConfigValue> = {};
+      for (const [k, v] of Object.entries(ctx.args)) if (!NOT_CONFIG.has(k) && v !== undefined) config[k] = v as ConfigValue;
+      if (type === 'qemu') {
+        config.memory ??= '2048';
+        config.meta ??= `creation-qemu=9.2.0,ctime=${now()}`;
+        config.vmgenid ??= '00000000-0000-4000-8000-' + String(vmid).padStart(12, '0');
+      } else {
+        config.hostname ??= `CT${vmid}`;
+        config.arch ??= 'amd64';
+        config.ostype ??= 'debian';
+        config.memory ??= 512;
+        config.rootfs ??= 'local-lvm:8';
+      }
+      allocateDisks(ctx.state, g, config);
+      g.config = config;
+      ctx.state.data.guests[String(vmid)] = g;
+      if (pool) ctx.state.data.pools[pool].members.push(`${type}/${vmid}`);
+      if (bool(ctx.args.start)) {
+        g.status = 'running';
+        g.startedAt = now();
+      }
+      ctx.changed();
+      return startTask(ctx, g, 'create');
+    },
+
+    [`DELETE ${one}`]: (ctx) => {
+      const g = get(ctx);
+      if (g.status !== 'stopped') return startTask(ctx, g, 'destroy', `${L} ${g.vmid} is running - destroy failed`);
+      const upid = startTask(ctx, g, 'destroy');
+      delete ctx.state.data.guests[String(g.vmid)];
+      removeVolumes(ctx.state, g.vmid);
+      removeFromPools(ctx.state, g.vmid);
+      ctx.state.data.acl = ctx.state.data.acl.filter((e) => e.path !== `/vms/${g.vmid}`);
+      ctx.changed();
+      return upid;
+    },
+
+    [`GET ${one}/config`]: (ctx) => {
+      const g = get(ctx);
+      const snap = str(ctx.args.snapshot);
+      const config = snap ? snapshotOf(g, snap).config : g.config;
+      return { ...config, digest: configDigest(g.config) };
+    },
+
+    [`PUT ${one}/config`]: (ctx) => {
+      applyConfig(ctx, get(ctx));
+      return null;
+    },
+
+    [`GET ${one}/pending`]: (ctx) =>
+      Object.entries(get(ctx).config).map(([key, value]) => ({ key, value })),
+
+    [`GET ${one}/status/current`]: (ctx) => {
+      const g = get(ctx);
+      const s = guestStatus(ctx.state, g);
+      return type === 'qemu' ? { ...s, ha: { managed: 0 }, agent: g.config.agent ? 1 : 0 } : { ...s, ha: { managed: 0 } };
+    },
+
+    [`POST ${one}/clone`]: (ctx) => {
+      const g = get(ctx);
+      const newid = int(ctx.args.newid, 0);
+      requirePrivs(ctx.state, ctx.id, `/vms/${newid}`, ['VM.Allocate']);
+      if (ctx.state.guest(newid)) throw fail(`unable to create ${L} ${newid} - ${L} ${newid} already exists`);
+      const target = str(ctx.args.target) ?? g.node;
+      if (!ctx.state.data.nodes.includes(target)) throw badParams({ target: `no such cluster node '${target}'` });
+      const config: Record<string, ConfigValue> = {};
+      for (const [k, v] of Object.entries(g.config)) {
+        if (k === 'template' || k === 'lock') continue;
+        config[k] = typeof v === 'string' ? v.replace(new RegExp(`vm-${g.vmid}-disk-`, 'g'), `vm-${newid}-disk-`) : v;
+      }
+      const nameKey = type === 'qemu' ? 'name' : 'hostname';
+      config[nameKey] = str(ctx.args[nameKey]) ?? str(ctx.args.name) ?? `Copy-of-${L}-${guestName(g)}`;
+      if (ctx.args.description !== undefined) config.description = String(ctx.args.description);
+      const copy: Guest = { vmid: newid, type, node: target, status: 'stopped', config, snapshots: {} };
+      ctx.state.data.guests[String(newid)] = copy;
+      for (const s of Object.values(ctx.state.data.storages)) {
+        for (const [node, vols] of Object.entries(s.volumes)) {
+          for (const v of vols.filter((x) => x.vmid === g.vmid && x.content === 'images')) {
+            (s.volumes[s.shared ? node : target] ??= []).push({ ...v, vmid: newid, volid: v.volid.replace(`vm-${g.vmid}-`, `vm-${newid}-`) });
+          }
+        }
+      }
+      const pool = str(ctx.args.pool);
+      if (pool && ctx.state.data.pools[pool]) ctx.state.data.pools[pool].members.push(`${type}/${newid}`);
+      ctx.changed();
+      return startTask(ctx, g, 'clone');
+    },
+
+    [`POST ${one}/template`]: (ctx) => {
+      const g = get(ctx);
+      if (g.status !== 'stopped') throw fail(`${L} ${g.vmid} is running`);
+      g.config.template = 1;
+      ctx.changed();
+      return type === 'qemu' ? startTask(ctx, g, 'template') : null;
+    },
+
+    [`GET ${one}/snapshot`]: (ctx) => {
+      const g = get(ctx);
+      const list: Array<Record<string, unknown>> = Object.values(g.snapshots).map((s) => ({
+        name: s.name,
+        description: s.description ?? '',
+        snaptime: s.snaptime,
+        ...(s.parent ? { parent: s.parent } : {}),
+        ...(type === 'qemu' ? { vmstate: s.vmstate ?? 0 } : {}),
+      }));
+      const parent = latestSnapshot(g);
+      list.push({ name: 'current', description: 'You are here!', ...(parent ? { parent } : {}), ...(g.status === 'running' ? { running: 1 } : {}) });
+      return list;
+    },
+
+    [`POST ${one}/snapshot`]: (ctx) => {
+      const g = get(ctx);
+      const name = String(ctx.args.snapname);
+      if (name === 'current') throw badParams({ snapname: "invalid snapshot name 'current'" });
+      if (g.snapshots[name]) throw fail(`snapshot name '${name}' already used`);
+      g.snapshots[name] = {
+        name,
+        description: str(ctx.args.description),
+        snaptime: now(),
+        parent: latestSnapshot(g),
+        vmstate: bool(ctx.args.vmstate) ? 1 : 0,
+        config: { ...g.config },
+      };
+      ctx.changed();
+      return startTask(ctx, g, 'snapshot');
+    },
+
+    [`DELETE ${one}/snapshot/{snapname}`]: (ctx) => {
+      const g = get(ctx);
+      const s = snapshotOf(g, ctx.params.snapname);
+      for (const other of Object.values(g.snapshots)) if (other.parent === s.name) other.parent = s.parent;
+      delete g.snapshots[s.name];
+      ctx.changed();
+      return startTask(ctx, g, 'delsnapshot');
+    },
+
+    [`GET ${one}/snapshot/{snapname}`]: (ctx) => {
+      snapshotOf(get(ctx), ctx.params.snapname);
+      return [{ rel: 'child', href: 'config' }, { rel: 'child', href: 'rollback' }].map(({ href }) => ({ href }));
+    },
+
+    [`GET ${one}/snapshot/{snapname}/config`]: (ctx) => {
+      const s = snapshotOf(get(ctx), ctx.params.snapname);
+      return { ...s.config, ...(s.description ? { description: s.description } : {}), snaptime: s.snaptime };
+    },
+
+    [`PUT ${one}/snapshot/{snapname}/config`]: (ctx) => {
+      const s = snapshotOf(get(ctx), ctx.params.snapname);
+      if (ctx.args.description !== undefined) s.description = String(ctx.args.description);
+      ctx.changed();
+      return null;
+    },
+
+    [`POST ${one}/snapshot/{snapname}/rollback`]: (ctx) => {
+      const g = get(ctx);
+      const s = snapshotOf(g, ctx.params.snapname);
+      g.config = { ...s.config };
+      if (!s.vmstate) {
+        g.status = 'stopped';
+        g.startedAt = undefined;
+      }
+      if (bool(ctx.args.start) && g.status === 'stopped') {
+        g.status = 'running';
+        g.startedAt = now();
+      }
+      ctx.changed();
+      return startTask(ctx, g, 'rollback');
+    },
+  };
+
+  const actions = type === 'qemu' ? ['start', 'stop', 'shutdown', 'reboot', 'reset', 'suspend', 'resume'] : ['start', 'stop', 'shutdown', 'reboot', 'suspend', 'resume'];
+  for (const action of actions) table[`POST ${one}/status/${action}`] = powerAction(type, action);
+  if (type === 'qemu') {
+    table[`POST ${one}/config`] = (ctx) => {
+      const g = get(ctx);
+      applyConfig(ctx, g);
+      return startTask(ctx, g, 'config');
+    };
+  }
+  return table;
+}
+
+/** `GET /cluster/nextid`: the lowest free id from 100, or the one asked for if free. */
+export function nextId(state: MockState, wanted?: unknown): number {
+  if (wanted !== undefined && wanted !== '') {
+    const id = int(wanted, 0);
+    if (state.guest(id)) throw new ApiError(400, 'Parameter verification failed.', { vmid: `VM ${id} already exists` });
+    return id;
+  }
+  let id = 100;
+  while (state.guest(id)) id++;
+  return id;
+}

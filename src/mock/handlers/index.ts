@@ -1,0 +1,16 @@
+import { accessHandlers } from './access';
+import { clusterHandlers } from './cluster';
+import type { HandlerTable } from './context';
+import { guestHandlers } from './guests';
+import { poolHandlers } from './pools';
+import { storageHandlers } from './storage';
+
+/** Every hand-written handler, keyed by `METHOD /template`; all other operations are answered from the schema. */
+export const HANDLERS: HandlerTable = {
+  ...clusterHandlers,
+  ...guestHandlers('qemu'),
+  ...guestHandlers('lxc'),
+  ...storageHandlers,
+  ...poolHandlers,
+  ...accessHandlers,
+};

@@ -1,0 +1,122 @@
+/** Storages: configuration under /storage, status and content per node. */
+import { badParams, fail } from '../api-error';
+import type { MockState, Storage, Volume } from '../state';
+import { storageStatus } from './cluster';
+import { type HandlerContext, type HandlerTable, int, now, str } from './context';
+
+export function storageAt(state: MockState, id: string): Storage {
+  const s = state.data.storages[id];
+  if (!s) throw fail(`storage '${id}' does not exist`);
+  return s;
+}
+
+function volumesOf(s: Storage, node: string): Volume[] {
+  return (s.volumes[s.shared ? '*' : node] ??= []);
+}
+
+function storageConfig(s: Storage): Record<string, unknown> {
+  return { storage: s.storage, type: s.type, content: s.content, shared: s.shared, ...(s.path ? { path: s.path } : {}), digest: '0'.repeat(40) };
+}
+
+function findVolume(ctx: HandlerContext): { s: Storage; list: Volume[]; vol: Volume } {
+  const s = storageAt(ctx.state, ctx.params.storage);
+  const list = volumesOf(s, ctx.params.node);
+  const name = ctx.params.volume;
+  const volid = name.includes(':') ? name : `${s.storage}:${name}`;
+  const vol = list.find((v) => v.volid === volid);
+  if (!vol) throw fail(`volume '${volid}' does not exist`);
+  return { s, list, vol };
+}
+
+export const storageHandlers: HandlerTable = {
+  'GET /storage': (ctx) =>
+    Object.values(ctx.state.data.storages)
+      .filter((s) => !ctx.args.type || s.type === ctx.args.type)
+      .map(storageConfig),
+
+  'POST /storage': (ctx) => {
+    const id = String(ctx.args.storage);
+    if (ctx.state.data.storages[id]) throw fail(`storage ID '${id}' already defined`);
+    const type = String(ctx.args.type);
+    const shared = ['nfs', 'cifs', 'cephfs', 'rbd', 'pbs', 'iscsi', 'glusterfs'].includes(type) ? 1 : Number(ctx.args.shared ?? 0);
+    const s: Storage = {
+      storage: id,
+      type,
+      content: str(ctx.args.content) ?? (type === 'dir' || type === 'nfs' ? 'iso,vztmpl,backup' : 'images,rootdir'),
+      shared,
+      path: str(ctx.args.path) ?? (shared && type !== 'rbd' && type !== 'pbs' ? `/mnt/pve/${id}` : undefined),
+      total: 500 * 1024 ** 3,
+      volumes: shared ? { '*': [] } : Object.fromEntries(ctx.state.data.nodes.map((n) => [n, []])),
+    };
+    ctx.state.data.storages[id] = s;
+    ctx.changed();
+    return { storage: id, type };
+  },
+
+  'GET /storage/{storage}': (ctx) => storageConfig(storageAt(ctx.state, ctx.params.storage)),
+
+  'PUT /storage/{storage}': (ctx) => {
+    const s = storageAt(ctx.state, ctx.params.storage);
+    if (ctx.args.content !== undefined) s.content = String(ctx.args.content);
+    if (ctx.args.shared !== undefined) s.shared = Number(ctx.args.shared);
+    ctx.changed();
+    return { storage: s.storage, type: s.type };
+  },
+
+  'DELETE /storage/{storage}': (ctx) => {
+    storageAt(ctx.state, ctx.params.storage);
+    delete ctx.state.data.storages[ctx.params.storage];
+    for (const p of Object.values(ctx.state.data.pools)) p.members = p.members.filter((m) => m !== `storage/${ctx.params.storage}`);
+    ctx.changed();
+    return null;
+  },
+
+  'GET /nodes/{node}/storage': (ctx) =>
+    Object.values(ctx.state.data.storages)
+      .filter((s) => !ctx.args.storage || s.storage === ctx.args.storage)
+      .filter((s) => !ctx.args.content || s.content.split(',').includes(String(ctx.args.content)))
+      .map((s) => storageStatus(s, ctx.params.node)),
+
+  'GET /nodes/{node}/storage/{storage}/status': (ctx) => storageStatus(storageAt(ctx.state, ctx.params.storage), ctx.params.node),
+
+  'GET /nodes/{node}/storage/{storage}/content': (ctx) => {
+    const s = storageAt(ctx.state, ctx.params.storage);
+    return volumesOf(s, ctx.params.node)
+      .filter((v) => !ctx.args.content || v.content === ctx.args.content)
+      .filter((v) => ctx.args.vmid === undefined || v.vmid === Number(ctx.args.vmid))
+      .map((v) => ({ ...v, used: v.content === 'images' ? Math.floor(v.size / 4) : undefined }));
+  },
+
+  'POST /nodes/{node}/storage/{storage}/content': (ctx) => {
+    const s = storageAt(ctx.state, ctx.params.storage);
+    const vmid = int(ctx.args.vmid, 0);
+    const filename = String(ctx.args.filename);
+    const size = String(ctx.args.size);
+    const m = /^(\d+(?:\.\d+)?)([KMGT])?$/.exec(size);
+    if (!m) throw badParams({ size: 'unable to parse size' });
+    const bytes = Number(m[1]) * 1024 ** (1 + 'KMGT'.indexOf(m[2] ?? 'K'));
+    const volid = `${s.storage}:${filename}`;
+    const list = volumesOf(s, ctx.params.node);
+    if (list.some((v) => v.volid === volid)) throw fail(`volume '${volid}' already exists`);
+    list.push({ volid, content: 'images', format: str(ctx.args.format) ?? 'raw', size: bytes, vmid, ctime: now() });
+    ctx.changed();
+    return volid;
+  },
+
+  'GET /nodes/{node}/storage/{storage}/content/{volume}': (ctx) => {
+    const { vol } = findVolume(ctx);
+    return { path: `/dev/mock/${vol.volid.replace(':', '/')}`, size: vol.size, used: Math.floor(vol.size / 4), format: vol.format };
+  },
+
+  'PUT /nodes/{node}/storage/{storage}/content/{volume}': (ctx) => {
+    findVolume(ctx);
+    return null;
+  },
+
+  'DELETE /nodes/{node}/storage/{storage}/content/{volume}': (ctx) => {
+    const { list, vol } = findVolume(ctx);
+    list.splice(list.indexOf(vol), 1);
+    ctx.changed();
+    return ctx.task({ node: ctx.params.node, type: 'imgdel', id: vol.volid });
+  },
+};

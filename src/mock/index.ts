@@ -1,0 +1,130 @@
+/**
+ * The embedded Proxmox VE mock (issue 5): `pvecli mock serve`, and the built-in `mock` profile.
+ *
+ * Demo credentials (documented in the README):
+ * - `root@pam` / `pvecli-demo` (or `--password`), all privileges;
+ * - `alice@pve` / `pvecli-demo` (group admins: Administrator on /), `auditor@pve` / `pvecli-demo` (PVEAuditor on /);
+ * - `tfa@pve` / `pvecli-demo` plus TOTP with the base32 secret `JBSWY3DPEHPK3PXP` (PVEVMAdmin on /);
+ * - `--token USER@REALM!NAME=SECRET`: full privileges of USER, or with `--privsep` privilege-separated with
+ *   PVEAuditor on / only (reads work, writes are refused with 403).
+ * Magic values for tests: guests named `fail-task` (tasks fail), `warn-task` (tasks end `WARNINGS: 2`),
+ * `long-log` (10,000-line logs); and `POST /api2/json/mock/task` with `result=ok|error|warnings`, `lines=N`,
+ * `duration=MS`, `node`, `message`, `warnings=N` starts a task with that outcome (mock only, not in the schema).
+ */
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadSchema } from '../schema/load';
+import { loadOrCreateCert } from './cert';
+import type { RouterDeps } from './router';
+import { listen } from './server';
+import { EMBEDDED_TOKEN, MockState } from './state';
+import { Tasks } from './tasks';
+
+export { DEMO_PASSWORD, DEMO_TOTP_SECRET, TFA_USER } from './state';
+export { totp } from './totp';
+
+export interface MockOptions {
+  host?: string;
+  /** 0 = ephemeral */
+  port?: number;
+  /** plain HTTP instead of HTTPS */
+  http?: boolean;
+  stateFile?: string;
+  seed?: number;
+  password?: string;
+  /** 'USER@REALM!NAME=SECRET' */
+  tokens?: string[];
+  /** tokens from `tokens` are privilege-separated */
+  privsep?: boolean;
+  /** ms a task runs */
+  taskDuration?: number;
+  /** where the self-signed cert+key are kept/generated */
+  certDir?: string;
+  schemaId?: string;
+}
+
+export interface MockServer {
+  url: string;
+  fingerprint?: string;
+  close(): Promise<void>;
+}
+
+const DEFAULT_TASK_MS = 1000;
+
+function addTokens(state: MockState, tokens: string[], privsep: boolean): void {
+  for (const spec of tokens) {
+    const m = /^([^!@]+@[^!]+)!([A-Za-z][A-Za-z0-9._-]*)=(.+)$/.exec(spec);
+    if (!m) throw new Error(`invalid token '${spec}': expected USER@REALM!NAME=SECRET`);
+    const [, userid, name, secret] = m;
+    const user = (state.data.users[userid] ??= { userid, enable: 1, expire: 0, groups: [], tokens: {} });
+    user.tokens[name] = { secret, privsep: privsep ? 1 : 0, expire: 0, comment: 'added by mock serve --token' };
+    const tokenid = `${userid}!${name}`;
+    state.data.acl = state.data.acl.filter((e) => e.ugid !== tokenid);
+    if (privsep) state.data.acl.push({ path: '/', ugid: tokenid, type: 'token', roleid: 'PVEAuditor', propagate: 1 });
+  }
+}
+
+export async function startMockServer(opts: MockOptions): Promise<MockServer> {
+  return (await start(opts)).server;
+}
+
+async function start(opts: MockOptions): Promise<{ server: MockServer; state: MockState }> {
+  const schema = loadSchema(opts.schemaId ?? 'pve-9.2');
+  const state = new MockState(opts.stateFile, opts.password);
+  addTokens(state, opts.tokens ?? [], Boolean(opts.privsep));
+  if (opts.tokens?.length) state.save();
+  const tasks = new Tasks(state, opts.taskDuration ?? DEFAULT_TASK_MS);
+  const deps: RouterDeps = { schema, state, tasks, seed: opts.seed ?? 0 };
+  const host = opts.host ?? '127.0.0.1';
+  const cert = opts.http ? undefined : loadOrCreateCert(opts.certDir ?? (opts.stateFile ? join(opts.stateFile, '..') : defaultStateDir()));
+  const { server, port } = await listen(deps, { host, port: opts.port ?? 8006, tls: cert });
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const mock: MockServer = {
+    url: `${opts.http ? 'http' : 'https'}://${shownHost}:${port}`,
+    fingerprint: cert?.fingerprint,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      }),
+  };
+  return { server: mock, state };
+}
+
+/** `$XDG_STATE_HOME/pvecli`, default `~/.local/state/pvecli`. */
+export function defaultStateDir(): string {
+  const base = process.env.XDG_STATE_HOME || join(require('node:os').homedir(), '.local', 'state');
+  return join(base, 'pvecli');
+}
+
+const STATE_FILE = 'mock-state.json';
+
+/**
+ * The built-in `mock` profile (DESIGN.md §5): in-process on an ephemeral loopback port, state and cert under
+ * stateDir. Returns what the HTTP client needs: url, the cert fingerprint to pin, and a full-privilege token.
+ */
+export async function startEmbeddedMock(
+  stateDir: string,
+): Promise<{ url: string; fingerprint: string; tokenId: string; tokenSecret: string; close(): Promise<void> }> {
+  const { server, state } = await start({ host: '127.0.0.1', port: 0, stateFile: join(stateDir, STATE_FILE), certDir: stateDir });
+  // The token lives in the persisted state (a fresh state gets a new random secret); recreate it if a user removed it.
+  const user = (state.data.users[EMBEDDED_TOKEN.userid] ??= { userid: EMBEDDED_TOKEN.userid, enable: 1, expire: 0, groups: [], tokens: {} });
+  let token = user.tokens[EMBEDDED_TOKEN.name];
+  if (!token || token.privsep) {
+    token = user.tokens[EMBEDDED_TOKEN.name] = { secret: randomUUID(), privsep: 0, expire: 0, comment: 'pvecli embedded mock' };
+    state.save();
+  }
+  return {
+    url: server.url,
+    fingerprint: server.fingerprint!,
+    tokenId: `${EMBEDDED_TOKEN.userid}!${EMBEDDED_TOKEN.name}`,
+    tokenSecret: token.secret,
+    close: server.close,
+  };
+}
+
+/** `pvecli mock reset`: forget the embedded mock's state (the certificate is kept). */
+export function resetMockState(stateDir: string): void {
+  rmSync(join(stateDir, STATE_FILE), { force: true });
+}
