@@ -9,8 +9,9 @@ export default class ProfileList extends Command {
     const { flags } = await this.parse(ProfileList);
     const { listProfiles } = require('../../src/config/profiles') as typeof import('../../src/config/profiles');
     const { printResult } = require('../../src/cli/context') as typeof import('../../src/cli/context');
+    const { warn } = require('../../src/cli/io') as typeof import('../../src/cli/io');
     const globals = toGlobals(flags);
-    const { profiles } = listProfiles();
+    const { profiles } = listProfiles(process.env, warn);
     const human = !globals.outputFormat || globals.outputFormat === 'text' || globals.outputFormat === 'table';
     // People scan for a mark; programs want a boolean.
     const rows = human ? profiles.map((p) => ({ ...p, current: p.current ? '*' : '' })) : profiles;

@@ -10,8 +10,9 @@ export default class ProfileShow extends Command {
     const { args, flags } = await this.parse(ProfileShow);
     const { showProfile } = require('../../src/config/profiles') as typeof import('../../src/config/profiles');
     const { printResult } = require('../../src/cli/context') as typeof import('../../src/cli/context');
+    const { warn } = require('../../src/cli/io') as typeof import('../../src/cli/io');
     const globals = toGlobals(flags);
-    const shown = showProfile(args.name ?? globals.profile);
+    const shown = showProfile(args.name ?? globals.profile, process.env, warn);
     // Keep the file's key order in text output (the renderer sorts keys unless fields are given).
     printResult(shown, { ...globals, fields: globals.fields ?? Object.keys(shown) });
   }

@@ -8,7 +8,7 @@ import { nearest } from '../util/text';
 import { ConfigFile, PROFILE_KEYS, SECRET_KEYS, checkProfileName, coerceProfileValue, isProfileKey, updateConfigFile, type Profile, type ProfileKey } from './file';
 import { configFilePath } from './paths';
 import { normalizePathPrefix, parseService } from './precedence';
-import { MOCK_PROFILE, normalizeUrl } from './resolve';
+import { MOCK_PROFILE, normalizeUrl, warnAboutExposedSecrets } from './resolve';
 import { describeSecret, isLiteralSecret } from './secrets';
 
 export interface ProfileSummary {
@@ -19,10 +19,15 @@ export interface ProfileSummary {
   tls: string;
 }
 
+type Warn = (message: string) => void;
+
 /** The file as it is now, or an empty one when there is none (reading never creates it). */
-function readConfig(env: NodeJS.ProcessEnv): ConfigFile {
+function readConfig(env: NodeJS.ProcessEnv, warn?: Warn): ConfigFile {
   const path = configFilePath(env);
-  return existsSync(path) ? ConfigFile.read(path) : ConfigFile.empty(path);
+  if (!existsSync(path)) return ConfigFile.empty(path);
+  const config = ConfigFile.read(path);
+  if (warn) warnAboutExposedSecrets(config, warn);
+  return config;
 }
 
 function authOf(profile: Profile): string {
@@ -38,8 +43,8 @@ function tlsOf(profile: Profile): string {
   return 'system CAs';
 }
 
-export function listProfiles(env: NodeJS.ProcessEnv = process.env): { configFile: string; current?: string; profiles: ProfileSummary[] } {
-  const config = readConfig(env);
+export function listProfiles(env: NodeJS.ProcessEnv = process.env, warn?: Warn): { configFile: string; current?: string; profiles: ProfileSummary[] } {
+  const config = readConfig(env, warn);
   const current = config.current;
   const profiles = config.profileNames().map((name) => {
     const profile = config.profile(name) ?? {};
@@ -49,10 +54,13 @@ export function listProfiles(env: NodeJS.ProcessEnv = process.env): { configFile
 }
 
 /** A profile as stored, secrets replaced by their reference or `****`; `name` defaults to the selected profile. */
-export function showProfile(name: string | undefined, env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
-  const config = readConfig(env);
-  const chosen = name ?? env.PVECLI_PROFILE ?? config.current;
+export function showProfile(name: string | undefined, env: NodeJS.ProcessEnv = process.env, warn?: Warn): Record<string, unknown> {
+  const config = readConfig(env, warn);
+  const chosen = name ?? (env.PVECLI_PROFILE || undefined) ?? config.current;
   if (!chosen) throw new UsageError('no profile selected', 'name one: `pvecli profile show NAME`');
+  if (chosen === MOCK_PROFILE && !config.hasProfile(chosen)) {
+    return { name: MOCK_PROFILE, current: config.current === MOCK_PROFILE || config.profileNames().length === 0, url: '(embedded mock server, started per run)' };
+  }
   const profile = requireProfile(config, chosen);
   const shown: Record<string, unknown> = { name: chosen, current: chosen === config.current };
   for (const key of Object.keys(PROFILE_KEYS) as ProfileKey[]) {

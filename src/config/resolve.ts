@@ -186,7 +186,7 @@ function unknownProfile(name: string, source: SettingSource, config: ConfigFile 
 }
 
 /** DESIGN.md §5: a literal secret in a file others can read deserves a warning every time. */
-function warnAboutExposedSecrets(config: ConfigFile, warn: (m: string) => void): void {
+export function warnAboutExposedSecrets(config: ConfigFile, warn: (m: string) => void): void {
   if ((config.mode & 0o077) === 0) return;
   for (const name of config.profileNames()) {
     const profile = config.profile(name) ?? {};

@@ -132,7 +132,7 @@ describe('profiles against HTTPS servers', () => {
   let two: TestServer;
   const VERSION = (v: string) => Array.from({ length: 20 }, () => ({ data: { version: v, release: v, repoid: 'e2e' } }));
   beforeAll(async () => {
-    one = await startTestServer({ tokens: { 'root@pam!ci': TOKEN_SECRET } });
+    one = await startTestServer({ tokens: { 'root@pam!ci': TOKEN_SECRET }, users: { 'ops@pve': ENV_PASSWORD } });
     two = await startTestServer({ tokens: { 'root@pam!ci': TOKEN_SECRET } });
     one.script('GET', '/version', VERSION('9.2.1'));
     two.script('GET', '/version', VERSION('9.1.7'));
@@ -154,6 +154,9 @@ describe('profiles against HTTPS servers', () => {
     expect(JSON.parse(verify.stdout)).toMatchObject({
       profile: 'one', url: one.url, identity: 'root@pam!ci', auth: 'token', permission_paths: 2, root_privileges: 'Sys.Audit, VM.Audit',
     });
+    const traced = await runCli(['get', '/version', '--trace'], { env });
+    expect(traced.code, traced.stderr).toBe(0);
+    expect(traced.stderr).toContain('/version');
     const missing = await runCli(['get', '/version'], { env: { ...env, SRV_SECRET: '' } });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('env:SRV_SECRET, which is not set');
@@ -161,7 +164,23 @@ describe('profiles against HTTPS servers', () => {
     await runCli(['profile', 'set', 'one', 'fingerprint', two.cert.fingerprint], { env });
     const wrongPin = await runCli(['get', '/version'], { env });
     expect(wrongPin.code).toBe(3);
-    expectNoSecrets(add, get, verify, missing, wrongPin);
+    expectNoSecrets(add, get, verify, traced, missing, wrongPin);
+  });
+
+  it('password login through a file: reference, verified and traced without leaking it', async () => {
+    const env = isolatedEnv();
+    const secretFile = join(env.HOME!, 'pw');
+    writeFileSync(secretFile, `${ENV_PASSWORD}\n`, { mode: 0o600 });
+    const add = await runCli(['profile', 'add', 'ops', '--url', one.url, '--username', 'ops@pve', '--password', `file:${secretFile}`, '--fingerprint', one.cert.fingerprint], { env });
+    expect(add.code, add.stderr).toBe(0);
+    one.script('GET', '/access/permissions', [{ data: { '/vms': { 'VM.Audit': 1 } } }]);
+    const verify = await runCli(['profile', 'verify', 'ops', '-o', 'json', '--trace'], { env });
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ identity: 'ops@pve', auth: 'password', permission_paths: 1, root_privileges: 'none', privileges: 'VM.Audit' });
+    const show = await runCli(['profile', 'show', 'ops'], { env });
+    const envOut = await runCli(['profile', 'env', '-p', 'ops'], { env });
+    expect(envOut.stdout).toContain(`file:${secretFile}`);
+    expectNoSecrets(add, verify, show, envOut);
   });
 
   it('profile use switches between two servers on two ports', async () => {
@@ -181,15 +200,19 @@ describe('profiles against HTTPS servers', () => {
   });
 });
 
-// The embedded mock as a separate server (src/mock's startMockServer), once it exists.
+// The mock server of src/mock, twice, each with its own state, certificate and token.
 const mockModule = join(ROOT, 'dist/src/mock/index.js');
 const mockReady = existsSync(mockModule) && typeof (require(mockModule) as Record<string, unknown>).startMockServer === 'function';
 describe.skipIf(!mockReady)('profiles against mock servers', () => {
-  type Mock = { url: string; fingerprint: string; tokenId: string; tokenSecret: string; close(): Promise<void> };
+  type Mock = { url: string; fingerprint?: string; close(): Promise<void> };
+  const MOCK_SECRETS = ['mock-secret-0-3c1d4e', 'mock-secret-1-9a8b7c'];
   let mocks: Mock[] = [];
   beforeAll(async () => {
-    const { startMockServer } = require(mockModule) as { startMockServer: (opts?: Record<string, unknown>) => Promise<Mock> };
-    mocks = [await startMockServer({}), await startMockServer({})];
+    const { startMockServer } = require(mockModule) as { startMockServer: (opts: Record<string, unknown>) => Promise<Mock> };
+    const home = isolatedEnv().HOME!;
+    mocks = await Promise.all(MOCK_SECRETS.map((secret, i) => startMockServer({
+      port: 0, stateFile: join(home, `mock${i}`, 'state.json'), certDir: join(home, `mock${i}`), tokens: [`root@pam!e2e=${secret}`], taskDuration: 50,
+    })));
   });
   afterAll(async () => {
     await Promise.all(mocks.map((m) => m.close()));
@@ -197,21 +220,29 @@ describe.skipIf(!mockReady)('profiles against mock servers', () => {
 
   it('profile add with env: secret and pinned fingerprint, get /version; profile use switches ports', async () => {
     const env = isolatedEnv();
+    expect(mocks[0].fingerprint).not.toBe(mocks[1].fingerprint);
     for (const [i, mock] of mocks.entries()) {
-      env[`MOCK_SECRET_${i}`] = mock.tokenSecret;
-      const add = await runCli(['profile', 'add', `m${i}`, '--url', mock.url, '--token-id', mock.tokenId, '--token-secret', `env:MOCK_SECRET_${i}`, '--fingerprint', mock.fingerprint], { env });
+      env[`MOCK_SECRET_${i}`] = MOCK_SECRETS[i];
+      const add = await runCli(['profile', 'add', `m${i}`, '--url', mock.url, '--token-id', 'root@pam!e2e', '--token-secret', `env:MOCK_SECRET_${i}`, '--fingerprint', mock.fingerprint!], { env });
       expect(add.code, add.stderr).toBe(0);
     }
+    const urlOf = async () => JSON.parse((await runCli(['profile', 'env', '-o', 'json'], { env })).stdout).find((r: { setting: string }) => r.setting === 'url').value;
+    // Each profile pins its own server's certificate, so a successful GET proves which server answered.
     const get = await runCli(['get', '/version', '-o', 'json'], { env });
     expect(get.code, get.stderr).toBe(0);
     expect(JSON.parse(get.stdout)).toHaveProperty('version');
-    const env0 = await runCli(['profile', 'env', '-o', 'json'], { env });
-    expect(JSON.parse(env0.stdout).find((r: { setting: string }) => r.setting === 'url').value).toBe(mocks[0].url);
+    expect(await urlOf()).toBe(mocks[0].url);
     expect((await runCli(['profile', 'use', 'm1'], { env })).code).toBe(0);
-    const get1 = await runCli(['get', '/version', '-o', 'json'], { env });
+    const get1 = await runCli(['get', '/version', '-o', 'json', '--trace'], { env });
     expect(get1.code, get1.stderr).toBe(0);
-    const env1 = await runCli(['profile', 'env', '-o', 'json'], { env });
-    expect(JSON.parse(env1.stdout).find((r: { setting: string }) => r.setting === 'url').value).toBe(mocks[1].url);
-    for (const r of [get, get1, env0, env1]) for (const m of mocks) expect(r.stdout + r.stderr).not.toContain(m.tokenSecret);
+    expect(get1.stderr).toContain(mocks[1].url.replace('https://', ''));
+    expect(await urlOf()).toBe(mocks[1].url);
+    const verify = await runCli(['profile', 'verify', '-o', 'json'], { env });
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ profile: 'm1', identity: 'root@pam!e2e', auth: 'token' });
+    // m1's secret on m0's server is refused (exit 4), proving the two are distinct.
+    const wrong = await runCli(['get', '/version', '-p', 'm0'], { env: { ...env, MOCK_SECRET_0: MOCK_SECRETS[1] } });
+    expect(wrong.code).toBe(4);
+    for (const r of [get, get1, verify, wrong]) for (const secret of MOCK_SECRETS) expect(r.stdout + r.stderr).not.toContain(secret);
   });
 });

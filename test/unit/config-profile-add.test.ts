@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/https-server';
+
+// Scripted answers stand in for the terminal: each prompt takes the next one and records its message.
+const answers: unknown[] = [];
+const asked: string[] = [];
+const answer = async (config: { message: string }) => {
+  asked.push(config.message);
+  if (answers.length === 0) throw new Error(`unexpected prompt: ${config.message}`);
+  return answers.shift();
+};
+vi.mock('@inquirer/prompts', () => ({ input: answer, select: answer, password: answer, confirm: answer }));
+
+const { collectProfileValues } = await import('../../src/config/profile-add');
+const { fetchPeerCertificate } = await import('../../src/config/peer-certificate');
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ open: true });
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => {
+  answers.length = 0;
+  asked.length = 0;
+});
+
+const said: string[] = [];
+const ctx = (interactive: boolean) => ({ name: 'home', interactive, say: (l: string) => said.push(l) });
+
+describe('profile add on a terminal', () => {
+  it('asks for what is missing, stores the secret as a reference and pins the fingerprint', async () => {
+    answers.push(server.url, 'token', 'root@pam!cli', 'env', 'PVECLI_HOME_TOKEN_SECRET', true);
+    const values = await collectProfileValues({}, ctx(true));
+    expect(values).toEqual({
+      url: server.url, token_id: 'root@pam!cli', token_secret: 'env:PVECLI_HOME_TOKEN_SECRET', fingerprint: server.cert.fingerprint,
+    });
+    expect(asked).toEqual(['Server URL', 'Log in with', 'Token ID (user@realm!name)', 'Where does the token secret come from?', 'Variable name', 'Pin this fingerprint in the profile?']);
+    expect(said.join('\n')).toContain(server.cert.fingerprint);
+    expect(said.join('\n')).toContain('NOT trusted by the system CAs');
+  });
+
+  it('password login with prompt each time; no pinning when declined', async () => {
+    answers.push('prompt', false);
+    const values = await collectProfileValues({ url: server.url, username: 'root@pam' }, ctx(true));
+    expect(values).toEqual({ url: server.url, username: 'root@pam', password: 'prompt' });
+  });
+
+  it('asks nothing when the flags say everything', async () => {
+    const values = await collectProfileValues({ url: server.url, tokenId: 'a@pve!b', tokenSecret: 'file:/run/s', insecure: true, service: 'PBS', pathPrefix: 'px/', timeout: 5 }, ctx(true));
+    expect(values).toEqual({ url: server.url, token_id: 'a@pve!b', token_secret: 'file:/run/s', insecure: true, service: 'pbs', path_prefix: '/px', timeout: 5 });
+    expect(asked).toEqual([]);
+  });
+
+  it('without a terminal, names the missing flag', async () => {
+    await expect(collectProfileValues({ url: server.url }, ctx(false))).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('--token-id or --username') });
+    await expect(collectProfileValues({ url: server.url, username: 'u@pam' }, ctx(false))).rejects.toMatchObject({ message: expect.stringContaining('missing --password') });
+  });
+
+  it('rejects conflicting TLS choices and bad fingerprints', async () => {
+    await expect(collectProfileValues({ url: server.url, tokenId: 'a@pve!b', tokenSecret: 'prompt', fingerprint: 'zz' }, ctx(false))).rejects.toMatchObject({ exitCode: 2 });
+    await expect(collectProfileValues({ url: server.url, tokenId: 'a@pve!b', tokenSecret: 'prompt', fingerprint: 'ab'.repeat(32), insecure: true }, ctx(false)))
+      .rejects.toMatchObject({ message: 'choose one of fingerprint, ca_file and insecure' });
+  });
+
+  it('fetchPeerCertificate reports an unreachable server as a connection error', async () => {
+    await expect(fetchPeerCertificate('https://127.0.0.1:1', 2000)).rejects.toMatchObject({ exitCode: 3 });
+  });
+});
