@@ -51,7 +51,7 @@ export function parseArgs(op: Operation, argv: string[], opts: { input?: Record<
       } else value = 'true';
     } else {
       const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && next.length > 2)) {
+      if (next === undefined || /^--[A-Za-z]/.test(next)) {
         throw new UsageError(`--${name}: missing value`, prop.typetext ? `expected ${prop.typetext}` : undefined);
       }
       value = next;

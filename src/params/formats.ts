@@ -14,7 +14,7 @@ const re = (source: string, flags = ''): FormatCheck => {
 };
 
 // Building blocks.
-const DNS_LABEL = '[a-zA-Z0-9_]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?';
+const DNS_LABEL = '[a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?';
 const DNS_NAME = `(?:${DNS_LABEL}\\.)*${DNS_LABEL}`;
 const STORAGE_ID = '[a-z][a-z0-9\\-_.]*[a-z0-9]';
 const REALM = '[A-Za-z][A-Za-z0-9.\\-_]+';

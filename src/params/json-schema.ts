@@ -71,8 +71,10 @@ export function propToJson(prop: PropSchema): JsonSchema {
   const type = typeof prop.type === 'string' && JSON_TYPES.has(prop.type) ? prop.type : undefined;
   if (type) out.type = type;
   const numeric = type === 'integer' || type === 'number';
-  if (Array.isArray(prop.enum)) {
-    out.enum = prop.enum.map((v) =>
+  // The data has `enum: [null]` where the list is filled at run time: no constraint then.
+  const enumValues = Array.isArray(prop.enum) ? prop.enum.filter((v) => v !== null && v !== undefined) : [];
+  if (enumValues.length) {
+    out.enum = enumValues.map((v) =>
       numeric && typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))
         ? Number(v)
         : type === 'string' && typeof v === 'number'

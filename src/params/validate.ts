@@ -133,7 +133,7 @@ export function checkPropertyString(format: PropertyFormat, text: string, valida
     const sub = format[key];
     // Key aliases store the alias key's name (e.g. model=virtio), which is a plain string.
     const c = sub ? coerceValue(sub, v) : { value: v };
-    if (c.error !== undefined) return `key '${key}': ${c.error}`;
+    if (c.error !== undefined) return keyMessage(format, text, key, c.error);
     typed[key] = c.value;
   }
   if (validate(typed)) return undefined;
@@ -142,5 +142,10 @@ export function checkPropertyString(format: PropertyFormat, text: string, valida
   if (err.keyword === 'additionalProperties') return `unknown key '${String(err.params.additionalProperty)}'`;
   const key = err.instancePath.split('/')[1]?.replace(/~1/g, '/').replace(/~0/g, '~');
   if (!key) return `'${show(text)}' is invalid`;
-  return `key '${key}': ${ajvMessage(err, format[key], typed[key])}`;
+  return keyMessage(format, text, key, ajvMessage(err, format[key], typed[key]));
+}
+
+/** `key 'tag': …`, or just the message when the whole value was the default key's (`--memory abc`). */
+function keyMessage(format: PropertyFormat, text: string, key: string, message: string): string {
+  return format[key]?.default_key && !text.includes('=') && !text.includes(',') ? message : `key '${key}': ${message}`;
 }
