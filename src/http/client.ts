@@ -173,15 +173,17 @@ class Client implements ApiClient {
       // Proxmox's server does not take chunked request bodies: always send a length.
       headers['content-length'] = String(Buffer.byteLength(out.body));
     }
-    const timeout = AbortSignal.timeout(Math.max(1, this.settings.timeout * 1000));
-    const signal = out.signal ? AbortSignal.any([timeout, out.signal]) : timeout;
+    // A timeout of 0 (or less) means no limit.
+    const timeout = this.settings.timeout > 0 ? AbortSignal.timeout(this.settings.timeout * 1000) : undefined;
+    const signals = [timeout, out.signal].filter((s): s is AbortSignal => !!s);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : (signals[0] ?? new AbortController().signal);
     const started = performance.now();
     try {
       const res = await transport.send({ method: out.method, url: out.url, headers, body: out.body, signal });
       this.trace(`${out.method} ${this.redactor.url(out.url)} → ${res.status} ${res.reason} (${elapsed(started)} ms)`);
       return res;
     } catch (err) {
-      const timedOut = timeout.aborted;
+      const timedOut = !!timeout?.aborted;
       const why = timedOut ? 'timed out' : ((err as Error)?.message ?? String(err));
       this.trace(`${out.method} ${this.redactor.url(out.url)} → failed: ${why} (${elapsed(started)} ms)`);
       throw new ExchangeFailure(err, timedOut);
@@ -212,7 +214,7 @@ class Client implements ApiClient {
       port,
       tls,
       proxy,
-      connectTimeoutMs: Math.max(1, this.settings.connectTimeout * 1000),
+      connectTimeoutMs: this.settings.connectTimeout > 0 ? this.settings.connectTimeout * 1000 : 0,
     };
     if (proxy) this.trace(`using proxy ${proxy.host} for ${authority(host, port)}`);
     this.transport = createTransport(this.plan);

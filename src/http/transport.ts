@@ -16,6 +16,7 @@ export interface ConnectPlan {
   tls: TlsPolicy;
   /** http:// proxy to tunnel through with CONNECT, or direct when undefined. */
   proxy?: URL;
+  /** 0: no connect limit. */
   connectTimeoutMs: number;
 }
 
@@ -45,7 +46,7 @@ export function openConnection(plan: ConnectPlan, signal?: AbortSignal): Promise
         reject(err);
       } else resolve(socket!);
     };
-    const timer = setTimeout(() => {
+    const timer = plan.connectTimeoutMs <= 0 ? undefined : setTimeout(() => {
       const via = plan.proxy ? ` through proxy ${plan.proxy.host}` : '';
       finish(new ConnectError('timeout', `connect timeout after ${plan.connectTimeoutMs / 1000} s to ${where}${via}`, 'ETIMEDOUT'));
     }, plan.connectTimeoutMs);

@@ -5,7 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -213,6 +215,20 @@ describe('requests and errors', () => {
     const dns = await failure(once(settings({ ...token, url: 'https://no-such-host.invalid:8006' })));
     expect(dns.exitCode).toBe(3);
     expect(dns.message).toMatch(/no-such-host\.invalid:8006.*DNS/);
+  });
+
+  it('also speaks plain http:// (no TLS)', async () => {
+    const plainServer = createHttpServer((req, res) => {
+      const body = JSON.stringify({ data: { url: req.url, auth: req.headers.authorization === `PVEAPIToken=${TOKEN_ID}=${TOKEN_SECRET}` } });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+    });
+    await new Promise<void>((r) => plainServer.listen(0, '127.0.0.1', r));
+    const { port } = plainServer.address() as AddressInfo;
+    try {
+      expect(await once(settings({ ...token, url: `http://127.0.0.1:${port}`, pathPrefix: '/pve' }), '/version')).toEqual({ url: '/pve/api2/json/version', auth: true });
+    } finally {
+      plainServer.close();
+    }
   });
 
   it('traces one line per exchange with method, URL, status and time', async () => {
@@ -445,6 +461,33 @@ describe('timeouts and retries', () => {
     expect(err.message).toMatch(/timed out after 1.5 s/);
     expect(took).toBeGreaterThanOrEqual(1400);
     expect(took).toBeLessThan(2500);
+  });
+
+  it('retries a GET whose connection was reset, but not a PUT', async () => {
+    server.reset();
+    server.script('GET', '/nodes/pve/reset', [{ reset: true }, { data: 'after reset' }]);
+    expect(await once(settings({ ...token, retries: 1 }), '/nodes/pve/reset')).toBe('after reset');
+    expect(server.count('GET', '/nodes/pve/reset')).toBe(2);
+    server.script('PUT', '/nodes/pve/reset', [{ reset: true }, { data: 'never' }]);
+    const err = await failure(once(settings({ ...token, retries: 3 }), '/nodes/pve/reset', 'PUT'));
+    expect(err.exitCode).toBe(3);
+    expect(err.message).toMatch(/reset/);
+    expect(server.count('PUT', '/nodes/pve/reset')).toBe(1);
+  });
+
+  it('a TLS handshake that never completes is a connect timeout: exit 3 naming the host', async () => {
+    const silent = createNetServer((socket) => socket.on('data', () => {}));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const started = Date.now();
+      const err = await failure(once(settings({ ...token, url: `https://127.0.0.1:${port}`, connectTimeout: 0.5, timeout: 5 })));
+      expect(err.exitCode).toBe(3);
+      expect(err.message).toMatch(new RegExp(`connect timeout after 0.5 s to 127.0.0.1:${port}`));
+      expect(Date.now() - started).toBeLessThan(1500);
+    } finally {
+      silent.close();
+    }
   });
 
   it('a caller abort is exit 130', async () => {

@@ -70,6 +70,8 @@ export interface ScriptedReply {
   headers?: Record<string, string>;
   /** Accept the request and never answer. */
   hang?: boolean;
+  /** Drop the connection without answering (the client sees a reset / socket hang up). */
+  reset?: boolean;
 }
 
 export interface RecordedRequest {
@@ -259,6 +261,10 @@ export class TestServer {
   private reply(res: ServerResponse, r: ScriptedReply): void {
     if (r.hang) {
       this.hanging.add(res);
+      return;
+    }
+    if (r.reset) {
+      res.socket?.destroy();
       return;
     }
     const status = r.status ?? 200;
