@@ -4,7 +4,7 @@
  * captured trace, warning, error and child output for the secrets the suite used.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
@@ -107,6 +107,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([server?.close(), proxy?.stop()]);
+  rmSync(childBuildDir, { recursive: true, force: true });
 });
 
 describe('TLS', () => {
@@ -501,22 +502,42 @@ describe('timeouts and retries', () => {
   });
 });
 
-/** The built core in a new node process (esbuild transpiles src/http on its own, independent of dist/). */
+/** The core transpiled on its own by esbuild (independent of dist/), under node_modules so @inquirer/prompts resolves. */
 let childModule: string | undefined;
-async function runChild(s: ConnectionSettings, req: object): Promise<{ code: number | null; stdout: string; stderr: string }> {
+const childBuildDir = join(ROOT, 'node_modules/.cache', `pvecli-http-test-${process.pid}`);
+async function builtCore(): Promise<string> {
   if (!childModule) {
-    const out = tempDir('pvecli-http-build-');
+    const out = childBuildDir;
     const entries = readdirSync(join(ROOT, 'src/http')).filter((f) => f.endsWith('.ts')).map((f) => join(ROOT, 'src/http', f));
     await build({ entryPoints: [...entries, join(ROOT, 'src/errors.ts')], outdir: out, outbase: ROOT, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'error' });
     childModule = join(out, 'src/http/index.js');
     expect(existsSync(childModule)).toBe(true);
   }
-  const script = `
-    const { createClient } = require(${JSON.stringify(childModule)});
-    const client = createClient(JSON.parse(process.env.PVECLI_TEST_SETTINGS), { trace: (l) => console.error(l) });
+  return childModule;
+}
+
+function childScript(module: string, interactive: boolean): string {
+  return `
+    const { createClient } = require(${JSON.stringify(module)});
+    const client = createClient(JSON.parse(process.env.PVECLI_TEST_SETTINGS), {
+      trace: (l) => console.error(l),
+      interactive: ${interactive},
+      onTrustFingerprint: async (fp) => console.log('SAVED ' + fp),
+    });
     client.request(JSON.parse(process.env.PVECLI_TEST_REQUEST))
-      .then((d) => { console.log(JSON.stringify(d)); return client.close(); })
+      .then((d) => { console.log('RESULT ' + JSON.stringify(d)); return client.close(); })
       .catch((e) => { console.error('error', e.exitCode, e.message, e.hint || ''); process.exitCode = e.exitCode || 1; });`;
+}
+
+interface ChildResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A new node process using the built core, without a terminal. */
+async function runChild(s: ConnectionSettings, req: object): Promise<ChildResult> {
+  const script = childScript(await builtCore(), false);
   return new Promise((done) => {
     const child = spawn(process.execPath, ['-e', script], {
       env: { PATH: process.env.PATH, PVECLI_TEST_SETTINGS: JSON.stringify(s), PVECLI_TEST_REQUEST: JSON.stringify(req) },
@@ -527,10 +548,61 @@ async function runChild(s: ConnectionSettings, req: object): Promise<{ code: num
     child.stderr.on('data', (d: Buffer) => (stderr += d));
     child.on('close', (code) => {
       captured.push(stdout, stderr);
-      done({ code, stdout, stderr });
+      done({ code, stdout: stdout.replace(/^RESULT /, ''), stderr });
     });
   });
 }
+
+/** The same on a pseudo-terminal (util-linux `script`), typing `answer` when `prompt` shows. */
+async function runOnTerminal(s: ConnectionSettings, req: object, prompt: RegExp, answer: string): Promise<ChildResult> {
+  const dir = tempDir('pvecli-pty-');
+  const file = join(dir, 'child.js');
+  writeFileSync(file, childScript(await builtCore(), true));
+  return new Promise((done) => {
+    const child = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(file)}`, '/dev/null'], {
+      env: { PATH: process.env.PATH, TERM: 'dumb', PVECLI_TEST_SETTINGS: JSON.stringify(s), PVECLI_TEST_REQUEST: JSON.stringify(req) },
+    });
+    let out = '';
+    let answered = false;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+      if (!answered && prompt.test(out)) {
+        answered = true;
+        child.stdin.write(answer);
+      }
+    });
+    const timer = setTimeout(() => child.kill(), 15_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      captured.push(out);
+      done({ code, stdout: out, stderr: '' });
+    });
+  });
+}
+
+describe('on a terminal', () => {
+  it('offers trust-on-first-use for an unknown certificate and saves the fingerprint', async () => {
+    const r = await runOnTerminal(settings({ ...token, fingerprint: undefined }), { method: 'GET', path: '/nodes' }, /Trust it/, 'y\r');
+    expect(r.stdout).toContain(server.cert.fingerprint);
+    expect(r.stdout).toContain(`SAVED ${server.cert.fingerprint}`);
+    if (process.env.PVECLI_TEST_SHOW) console.log(r.stdout);
+    expect(r.stdout).toMatch(/RESULT \{"method":"GET","path":"\/nodes"/);
+    expect(r.code).toBe(0);
+  });
+
+  it('declining the certificate is exit 3', async () => {
+    const r = await runOnTerminal(settings({ ...token, fingerprint: undefined }), { method: 'GET', path: '/nodes' }, /Trust it/, 'n\r');
+    expect(r.stdout).not.toContain('SAVED');
+    expect(r.code).toBe(3);
+  });
+
+  it('asks for the TOTP code when no OTP is set', async () => {
+    server.reset();
+    const r = await runOnTerminal(settings({ username: 'bob@pve', password: PASSWORD }), { method: 'GET', path: '/nodes' }, /TOTP code for bob@pve/, `${TOTP}\r`);
+    expect(r.stdout).toMatch(/RESULT \{"method":"GET"/);
+    expect(server.logins.map((l) => l.kind)).toEqual(['tfa-pending', 'tfa']);
+  });
+});
 
 describe('secrets', () => {
   it('no token secret, password, OTP, ticket or CSRF token appears in any captured output', () => {
