@@ -2,6 +2,9 @@
  * Schema-driven values: a reply for any operation without a hand-written handler, generated from its `returns`
  * schema, deterministic for a seed and a path. The same generator makes valid parameter values for tests.
  */
+import { formatCheck } from '../params/formats';
+import { patternRegExp } from '../params/perl-regex';
+import { sampleArg } from '../params/samples';
 import type { PropSchema } from '../schema/types';
 import { type Rng, intBetween, pick } from './random';
 import { FORMAT_SAMPLES, sampleForPattern } from './samples';
@@ -102,7 +105,25 @@ function generateString(schema: PropSchema, ctx: GenerateContext, name: string):
   else value = `demo${intBetween(ctx.rng, 1, 99)}`;
   if (schema.maxLength !== undefined && value.length > schema.maxLength) value = value.slice(0, schema.maxLength);
   if (schema.minLength !== undefined && value.length < schema.minLength) value = value.padEnd(schema.minLength, 'x');
+  if ((typeof format === 'string' || schema.pattern) && !passesChecks(schema, value)) {
+    // Our sample does not satisfy the CLI's own check of this format/pattern: take the validator's sample.
+    const alt = sampleArg(schema);
+    if (typeof alt === 'string') return alt;
+  }
   return value;
+}
+
+/** Does `value` pass the same format and pattern checks the CLI's validator applies? */
+function passesChecks(schema: PropSchema, value: string): boolean {
+  if (typeof schema.format === 'string') {
+    const check = formatCheck(schema.format);
+    if (check && !check(value)) return false;
+  }
+  if (schema.pattern) {
+    const re = patternRegExp(schema.pattern);
+    if (re && !re.test(value)) return false;
+  }
+  return true;
 }
 
 /** `key=value,...` for the required keys of a property-string format (or its first key when none is required). */

@@ -91,8 +91,12 @@ function dispatch(
   const world = op.permissions?.user === 'world';
   const id: Identity = world ? { userid: '' } : requireIdentity(identify(state, method, headers));
 
+  // Path parameters join the parameters, except the few the upstream schema does not declare (e.g. url_seq).
+  const declared = op.parameters.properties ?? {};
+  const checked: Record<string, unknown> = { ...args };
+  for (const [k, v] of Object.entries(resolved.params)) if (k in declared) checked[k] = v;
   const wire: Record<string, unknown> = { ...args, ...resolved.params };
-  const errors = validateRequest(schema, op, wire);
+  const errors = validateRequest(schema, op, checked);
   if (Object.keys(errors).length > 0) throw badParams(errors);
 
   if (!world) {

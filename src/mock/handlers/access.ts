@@ -148,7 +148,6 @@ export const accessHandlers: HandlerTable = {
       ...list(ctx.args.groups).map((ugid) => ({ ugid, type: 'group' as const })),
       ...list(ctx.args.tokens).map((ugid) => ({ ugid, type: 'token' as const })),
     ];
-    if (!subjects.length) throw badParams({ users: 'at least one of users, groups or tokens is required' });
     for (const s of subjects) {
       if (s.type === 'user' && !ctx.state.data.users[s.ugid]) throw fail(`user '${s.ugid}' does not exist`);
       if (s.type === 'group' && !ctx.state.data.groups[s.ugid]) throw fail(`group '${s.ugid}' does not exist`);
