@@ -1,6 +1,5 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 
 /**
  * Write a file so that readers see either the old or the new content, never a part:
@@ -8,10 +7,13 @@ import { randomBytes } from 'node:crypto';
  * A missing directory is created 0700; the file gets `mode` (default 0600) from the start, so a secret
  * never sits in a world-readable file, not even briefly.
  */
+let tempCounter = 0;
+
 export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o600): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // Unique enough with pid + counter + random; 'wx' refuses to reuse a name anyway. (node:crypto costs ~3 ms to load.)
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${(tempCounter++).toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
   const fd = openSync(temp, 'wx', mode);
   try {
     const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;

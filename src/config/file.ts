@@ -29,11 +29,12 @@
  * A file that is not valid YAML/JSON or has unknown keys or wrong value types is an error naming file:line;
  * nothing is written over it.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import type { Document, LineCounter, Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import { UsageError } from '../errors';
 import { removeAbandonedTempFiles, writeFileAtomic } from './atomic';
 import { withFileLock } from './lock';
+import type { ConfigSnapshot } from './snapshot';
 
 type ValueKind = 'string' | 'secret' | 'boolean' | 'number' | 'integer';
 
@@ -240,6 +241,11 @@ export class ConfigFile {
     }
   }
 
+  /** Plain data for resolving a run (and for the snapshot cache). */
+  snapshot(): ConfigSnapshot {
+    return { path: this.path, mode: this.mode, current: this.current, profiles: this.profileNames().map((name) => [name, this.profile(name) ?? {}]) };
+  }
+
   toString(): string {
     if (this.format === 'json') return `${JSON.stringify(this.doc.toJS() ?? {}, null, 2)}\n`;
     return this.doc.toString({ lineWidth: 0 });
@@ -265,6 +271,8 @@ export class ConfigFile {
  * writers never lose each other's changes; the write is atomic, 0600. `edit` may throw to abort (nothing written).
  */
 export async function updateConfigFile<T>(path: string, edit: (config: ConfigFile) => T): Promise<T> {
+  // Write through a symlink (dotfile managers link the config in), not over it.
+  path = realTarget(path);
   return withFileLock(path, () => {
     const config = ConfigFile.read(path);
     const result = edit(config);
@@ -272,6 +280,14 @@ export async function updateConfigFile<T>(path: string, edit: (config: ConfigFil
     removeAbandonedTempFiles(path);
     return result;
   });
+}
+
+function realTarget(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path; // not there yet
+  }
 }
 
 function keyOf(pair: Pair): unknown {

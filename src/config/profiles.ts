@@ -26,7 +26,7 @@ function readConfig(env: NodeJS.ProcessEnv, warn?: Warn): ConfigFile {
   const path = configFilePath(env);
   if (!existsSync(path)) return ConfigFile.empty(path);
   const config = ConfigFile.read(path);
-  if (warn) warnAboutExposedSecrets(config, warn);
+  if (warn) warnAboutExposedSecrets(config.snapshot(), warn);
   return config;
 }
 

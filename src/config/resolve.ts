@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { UsageError } from '../errors';
 import { nearest } from '../util/text';
 import { ConfigFile, SECRET_KEYS, type Profile } from './file';
+import { loadConfigSnapshot, type ConfigSnapshot } from './snapshot';
 import { cacheDir, configFilePath } from './paths';
 import { checkBackend, ENV, pickSettings, type GlobalConnectionFlags, type Picked, type PickedSettings } from './precedence';
 import { dereferenceSecret, describeSecret, isLiteralSecret } from './secrets';
@@ -33,7 +33,7 @@ export interface ResolveOptions {
 export interface Selection {
   kind: 'remote' | 'mock';
   configFile: string;
-  config?: ConfigFile;
+  config?: ConfigSnapshot;
   profileName: Picked<string>;
   profile: Profile;
   picked: PickedSettings;
@@ -50,8 +50,9 @@ const defaultWarn = (message: string): void => {
 export function selectConnection(flags: GlobalConnectionFlags, env: NodeJS.ProcessEnv = process.env, warn: (m: string) => void = defaultWarn): Selection {
   checkBackend(env);
   const configFile = configFilePath(env);
-  const config = existsSync(configFile) ? ConfigFile.read(configFile) : undefined;
+  const config = loadConfigSnapshot(configFile, env, () => ConfigFile.read(configFile).snapshot());
   if (config) warnAboutExposedSecrets(config, warn);
+  const names = config?.profiles.map(([n]) => n) ?? [];
   const envProfile = env[ENV.profile] || undefined;
   const chosen: Array<[SettingSource, string | undefined]> = [['flag', flags.profile], ['environment', envProfile], ['profile', config?.current]];
   const [source, name] = chosen.find(([, value]) => value !== undefined) ?? ['default', undefined];
@@ -61,22 +62,23 @@ export function selectConnection(flags: GlobalConnectionFlags, env: NodeJS.Proce
   let kind: 'remote' | 'mock' = 'remote';
   let profileName: Picked<string>;
   let profile: Profile = {};
-  if (name !== undefined && config?.hasProfile(name)) {
-    profileName = { value: name, source };
-    profile = config.profile(name) ?? {};
+  const found = name === undefined ? undefined : config?.profiles.find(([n]) => n === name);
+  if (found) {
+    profileName = { value: found[0], source };
+    profile = found[1];
   } else if (name === MOCK_PROFILE) {
     kind = 'mock';
     profileName = { value: MOCK_PROFILE, source };
   } else if (name !== undefined) {
-    throw unknownProfile(name, source, config);
+    throw unknownProfile(name, source, names, configFile);
   } else if (urlGiven) {
     profileName = { value: ENVIRONMENT_PROFILE, source: 'default' };
-  } else if (!config || config.profileNames().length === 0) {
+  } else if (names.length === 0) {
     kind = 'mock';
     profileName = { value: MOCK_PROFILE, source: 'default' };
   } else {
     throw new UsageError(
-      `no profile selected in ${configFile} (profiles: ${config.profileNames().join(', ')})`,
+      `no profile selected in ${configFile} (profiles: ${names.join(', ')})`,
       'choose one with --profile NAME, PVECLI_PROFILE, or `pvecli profile use NAME`',
     );
   }
@@ -89,23 +91,24 @@ export function selectConnection(flags: GlobalConnectionFlags, env: NodeJS.Proce
 export async function resolveConnection(flags: GlobalConnectionFlags, opts: ResolveOptions = {}): Promise<ResolvedConnection> {
   const env = opts.env ?? process.env;
   const warn = opts.warn ?? defaultWarn;
-  const interactive = opts.interactive ?? Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  // Touching process.stdin builds a stream (~5 ms): only look when a `prompt` secret needs it.
+  const interactive = () => opts.interactive ?? Boolean(process.stdin.isTTY && process.stderr.isTTY);
   const selection = selectConnection(flags, env, warn);
   const { picked, kind, configFile } = selection;
   const profileLabel = picked.profile.value;
 
   if (kind === 'remote') picked.url.value = normalizeUrl(picked.url.value, profileLabel);
 
-  const secret = async (key: 'tokenSecret' | 'password', fileKey: string): Promise<string | undefined> => {
+  const secret = async (key: 'tokenSecret' | 'password', fileKey: string, question: string): Promise<string | undefined> => {
     const { value, source } = picked[key];
     if (value === undefined || source !== 'profile') return value;
-    return dereferenceSecret(value, { label: `${fileKey} of profile '${profileLabel}'`, env, interactive, configFile, warn });
+    return dereferenceSecret(value, { label: `${fileKey} of profile '${profileLabel}'`, question, env, interactive, configFile, warn });
   };
   // Dereference only the secret that will be used: a token wins over a password, and an unused
   // `prompt` must not stop a run to ask.
   const useToken = picked.tokenId.value !== undefined;
-  const tokenSecret = useToken ? await secret('tokenSecret', 'token_secret') : undefined;
-  const password = useToken ? undefined : await secret('password', 'password');
+  const tokenSecret = useToken ? await secret('tokenSecret', 'token_secret', `Secret of API token ${picked.tokenId.value} (profile ${profileLabel})`) : undefined;
+  const password = useToken ? undefined : await secret('password', 'password', `Password for ${picked.username.value ?? 'the user'} (profile ${profileLabel})`);
 
   const settings: ConnectionSettings = {
     profile: picked.profile.value ?? MOCK_PROFILE,
@@ -175,9 +178,8 @@ export function normalizeUrl(url: string | undefined, profile: string | undefine
   return withScheme.replace(/\/+$/, '').replace(/\/api2\/json$/, '').replace(/\/+$/, '');
 }
 
-function unknownProfile(name: string, source: SettingSource, config: ConfigFile | undefined): UsageError {
-  const names = config?.profileNames() ?? [];
-  const from = source === 'flag' ? '--profile' : source === 'environment' ? ENV.profile : `'current' in ${config?.path}`;
+function unknownProfile(name: string, source: SettingSource, names: string[], configFile: string): UsageError {
+  const from = source === 'flag' ? '--profile' : source === 'environment' ? ENV.profile : `'current' in ${configFile}`;
   const near = nearest(name, [...names, MOCK_PROFILE]);
   const hint = near.length > 0
     ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}?`
@@ -186,10 +188,9 @@ function unknownProfile(name: string, source: SettingSource, config: ConfigFile 
 }
 
 /** DESIGN.md §5: a literal secret in a file others can read deserves a warning every time. */
-export function warnAboutExposedSecrets(config: ConfigFile, warn: (m: string) => void): void {
+export function warnAboutExposedSecrets(config: ConfigSnapshot, warn: (m: string) => void): void {
   if ((config.mode & 0o077) === 0) return;
-  for (const name of config.profileNames()) {
-    const profile = config.profile(name) ?? {};
+  for (const [name, profile] of config.profiles) {
     for (const key of SECRET_KEYS) {
       const value = profile[key];
       if (typeof value === 'string' && isLiteralSecret(value)) {

@@ -31,9 +31,11 @@ export function describeSecret(text: string | undefined): string | undefined {
 export interface DereferenceContext {
   /** e.g. "token_secret of profile 'prod'", for messages */
   label: string;
+  /** What to ask on the terminal for `prompt`, e.g. "Password for root@pam (profile lab)" */
+  question: string;
   env: NodeJS.ProcessEnv;
-  /** Whether prompting is possible (a TTY) */
-  interactive: boolean;
+  /** Whether prompting is possible (a TTY); asked only for `prompt` */
+  interactive: boolean | (() => boolean);
   /** Relative file: paths are taken relative to the config file's directory. */
   configFile: string;
   warn: (message: string) => void;
@@ -64,10 +66,10 @@ export async function dereferenceSecret(text: string, ctx: DereferenceContext): 
       }
     }
     case 'prompt': {
-      if (!ctx.interactive) {
+      if (!(typeof ctx.interactive === 'function' ? ctx.interactive() : ctx.interactive)) {
         throw new UsageError(`${ctx.label} is 'prompt' but there is no terminal to ask on`, 'set it through the environment instead (PROXMOX_API_TOKEN_SECRET / PROXMOX_API_PASSWORD)');
       }
-      return promptSecret(`${ctx.label[0].toUpperCase()}${ctx.label.slice(1)}:`);
+      return promptSecret(ctx.question);
     }
   }
 }

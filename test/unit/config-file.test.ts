@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ const file = (text: string, name = `c${n++}.yaml`, mode = 0o600) => {
 
 describe('paths', () => {
   it('follow PROXMOX_CONFIG_FILE and the XDG variables', () => {
-    expect(configFilePath({ PROXMOX_CONFIG_FILE: '/etc/x.json', XDG_CONFIG_HOME: '/c' })).toBe('/etc/x.json');
+    expect(configFilePath({ HOME: dir, PROXMOX_CONFIG_FILE: '/etc/x.json', XDG_CONFIG_HOME: '/c' })).toBe('/etc/x.json');
     expect(configFilePath({ XDG_CONFIG_HOME: '/c', HOME: '/h' })).toBe('/c/pvecli/config.yaml');
     expect(configFilePath({ HOME: '/h' })).toBe('/h/.config/pvecli/config.yaml');
     expect(stateDir({ XDG_STATE_HOME: '/s' })).toBe('/s/pvecli');
@@ -132,10 +132,10 @@ describe('editing keeps comments and key order', () => {
 
   it('saveProfileFingerprint pins into the profile, keeping the rest', async () => {
     const path = file(original);
-    await saveProfileFingerprint('lab', 'AB:CD', { PROXMOX_CONFIG_FILE: path });
+    await saveProfileFingerprint('lab', 'AB:CD', { HOME: dir, PROXMOX_CONFIG_FILE: path });
     expect(ConfigFile.read(path).profile('lab')).toEqual({ url: 'https://lab:8006', fingerprint: 'AB:CD' });
     expect(readFileSync(path, 'utf8')).toContain('# the main cluster');
-    await expect(saveProfileFingerprint('nope', 'AB', { PROXMOX_CONFIG_FILE: path })).rejects.toMatchObject({ exitCode: 2 });
+    await expect(saveProfileFingerprint('nope', 'AB', { HOME: dir, PROXMOX_CONFIG_FILE: path })).rejects.toMatchObject({ exitCode: 2 });
   });
 
   it('writeFileAtomic replaces content and honours the mode', () => {
@@ -161,26 +161,26 @@ describe('secrets', () => {
     file(`current: a\nprofiles:\n  a:\n    url: https://a\n    username: u@pam\n    password: ${JSON.stringify(secret)}\n`, `s${n++}.yaml`, mode);
 
   it('env:, file: (relative to the config file, trailing newline dropped)', async () => {
-    const env = { PROXMOX_CONFIG_FILE: profileWith('env:MY_PW'), MY_PW: 'from-env' };
+    const env = { HOME: dir, PROXMOX_CONFIG_FILE: profileWith('env:MY_PW'), MY_PW: 'from-env' };
     expect((await resolveConnection({}, { env })).settings.password).toBe('from-env');
     writeFileSync(join(dir, 'pw.txt'), 'from-file\n');
-    const env2 = { PROXMOX_CONFIG_FILE: profileWith('file:pw.txt') };
+    const env2 = { HOME: dir, PROXMOX_CONFIG_FILE: profileWith('file:pw.txt') };
     expect((await resolveConnection({}, { env: env2 })).settings.password).toBe('from-file');
   });
 
   it('missing env: variable or unreadable file: → exit 2 without the secret in the message', async () => {
-    await expect(resolveConnection({}, { env: { PROXMOX_CONFIG_FILE: profileWith('env:NOT_SET_X') } }))
+    await expect(resolveConnection({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: profileWith('env:NOT_SET_X') } }))
       .rejects.toMatchObject({ exitCode: 2, message: "password of profile 'a' refers to env:NOT_SET_X, which is not set" });
-    await expect(resolveConnection({}, { env: { PROXMOX_CONFIG_FILE: profileWith('file:/nonexistent/pw') } }))
+    await expect(resolveConnection({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: profileWith('file:/nonexistent/pw') } }))
       .rejects.toMatchObject({ exitCode: 2 });
   });
 
   it('prompt without a terminal → exit 2; an unused prompt is not asked for', async () => {
-    await expect(resolveConnection({}, { env: { PROXMOX_CONFIG_FILE: profileWith('prompt') }, interactive: false }))
+    await expect(resolveConnection({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: profileWith('prompt') }, interactive: false }))
       .rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining("'prompt' but there is no terminal") });
     // A token in use means the password is never dereferenced.
     const resolved = await resolveConnection({}, {
-      env: { PROXMOX_CONFIG_FILE: profileWith('prompt'), PROXMOX_API_TOKEN_ID: 'u@pam!t', PROXMOX_API_TOKEN_SECRET: 't' }, interactive: false,
+      env: { HOME: dir, PROXMOX_CONFIG_FILE: profileWith('prompt'), PROXMOX_API_TOKEN_ID: 'u@pam!t', PROXMOX_API_TOKEN_SECRET: 't' }, interactive: false,
     });
     expect(resolved.settings.password).toBeUndefined();
     expect(resolved.settings.tokenSecret).toBe('t');
@@ -188,30 +188,52 @@ describe('secrets', () => {
 
   it('a literal works with a warning; a group-readable file with a literal draws another', async () => {
     const warnings: string[] = [];
-    const resolved = await resolveConnection({}, { env: { PROXMOX_CONFIG_FILE: profileWith('hunter2') }, warn: (w) => warnings.push(w) });
+    const resolved = await resolveConnection({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: profileWith('hunter2') }, warn: (w) => warnings.push(w) });
     expect(resolved.settings.password).toBe('hunter2');
     expect(warnings).toEqual([expect.stringContaining('in clear')]);
     warnings.length = 0;
-    await resolveConnection({}, { env: { PROXMOX_CONFIG_FILE: profileWith('hunter2', 0o644) }, warn: (w) => warnings.push(w) });
+    await resolveConnection({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: profileWith('hunter2', 0o644) }, warn: (w) => warnings.push(w) });
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/readable by others \(mode 0644\)/);
     expect(warnings.join('\n')).not.toContain('hunter2');
     warnings.length = 0;
-    await resolveConnection({}, { env: { PROXMOX_CONFIG_FILE: profileWith('env:X', 0o644), X: 'y' }, warn: (w) => warnings.push(w) });
+    await resolveConnection({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: profileWith('env:X', 0o644), X: 'y' }, warn: (w) => warnings.push(w) });
     expect(warnings).toEqual([]);
   });
 });
 
 describe('startup cost', () => {
   const dist = resolve(__dirname, '../../dist/src/config/index.js');
-  it.skipIf(!existsSync(dist))('an env-only run never loads the yaml parser', () => {
+  const probe = (env: NodeJS.ProcessEnv) => {
     const script = `require(${JSON.stringify(dist)}).resolveConnection({}).then((r) => {
       const loaded = Object.keys(require.cache).some((k) => k.includes('/node_modules/yaml/'));
-      process.stdout.write(JSON.stringify({ kind: r.kind, loaded }));
+      process.stdout.write(JSON.stringify({ url: r.settings.url, loaded }));
     })`;
-    const out = execFileSync(process.execPath, ['-e', script], {
-      env: { PATH: process.env.PATH, HOME: dir, PROXMOX_CONFIG_FILE: join(dir, 'absent.yaml'), PROXMOX_API_URL: 'https://x:8006' },
-    }).toString();
-    expect(JSON.parse(out)).toEqual({ kind: 'remote', loaded: false });
+    return JSON.parse(execFileSync(process.execPath, ['-e', script], { env: { PATH: process.env.PATH, ...env } }).toString());
+  };
+
+  it.skipIf(!existsSync(dist))('an env-only run never loads the yaml parser', () => {
+    expect(probe({ HOME: dir, PROXMOX_CONFIG_FILE: join(dir, 'absent.yaml'), PROXMOX_API_URL: 'https://x:8006' })).toEqual({ url: 'https://x:8006', loaded: false });
+  });
+
+  it.skipIf(!existsSync(dist))('an unchanged config file is read from the snapshot cache, without the yaml parser', () => {
+    const home = mkdtempSync(join(dir, 'home-'));
+    const path = file('current: a\nprofiles:\n  a:\n    url: https://aaa\n');
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(path, past, past);
+    const env = { HOME: home, PROXMOX_CONFIG_FILE: path };
+    expect(probe(env)).toEqual({ url: 'https://aaa', loaded: true });
+    expect(statSync(join(home, '.cache/pvecli/config-snapshot.json')).mode & 0o777).toBe(0o600);
+    expect(probe(env)).toEqual({ url: 'https://aaa', loaded: false });
+    // Same size, new content, an older mtime: the identity changed, so the file is parsed again.
+    writeFileSync(path, 'current: a\nprofiles:\n  a:\n    url: https://bbb\n');
+    const older = new Date(Date.now() - 120_000);
+    utimesSync(path, older, older);
+    expect(probe(env)).toEqual({ url: 'https://bbb', loaded: true });
+    // A file just written is not cached (its mtime tick may not be over), so an edit right after is still seen.
+    writeFileSync(path, 'current: a\nprofiles:\n  a:\n    url: https://ccc\n');
+    expect(probe(env)).toEqual({ url: 'https://ccc', loaded: true });
+    writeFileSync(path, 'current: a\nprofiles:\n  a:\n    url: https://ddd\n');
+    expect(probe(env)).toEqual({ url: 'https://ddd', loaded: true });
   });
 });
