@@ -47,18 +47,19 @@ export function isWrite(method: string): boolean {
   return method !== 'GET' && method !== 'HEAD';
 }
 
-export function createAuthenticator(
-  settings: ConnectionSettings,
-  login: LoginCall,
-  redactor: Redactor,
-  interactive: boolean,
-): Authenticator {
+export interface AuthOptions {
+  /** A TTY: may prompt for the second factor. */
+  interactive: boolean;
+  warn: (line: string) => void;
+}
+
+export function createAuthenticator(settings: ConnectionSettings, login: LoginCall, redactor: Redactor, opts: AuthOptions): Authenticator {
   if (settings.tokenId && settings.tokenSecret) {
     redactor.add(settings.tokenSecret);
     const header = tokenAuthorization(settings.service, settings.tokenId, settings.tokenSecret);
     return { prepare: async () => {}, headers: () => ({ authorization: header }), refresh: async () => false };
   }
-  if (settings.username) return new TicketAuthenticator(settings, login, redactor, interactive);
+  if (settings.username) return new TicketAuthenticator(settings, login, redactor, opts);
   return { prepare: async () => {}, headers: () => ({}), refresh: async () => false };
 }
 
@@ -74,7 +75,7 @@ class TicketAuthenticator implements Authenticator {
     private readonly settings: ConnectionSettings,
     private readonly login: LoginCall,
     private readonly redactor: Redactor,
-    private readonly interactive: boolean,
+    private readonly opts: AuthOptions,
   ) {
     this.username = settings.username!;
     this.file = ticketCachePath(settings.cacheDir, settings.profile);
@@ -99,7 +100,11 @@ class TicketAuthenticator implements Authenticator {
     if (this.refreshed || !this.settings.password) return false;
     this.refreshed = true;
     this.current = undefined;
-    removeTicket(this.file);
+    try {
+      removeTicket(this.file);
+    } catch {
+      // A stale file is replaced after the login anyway.
+    }
     await this.passwordLogin();
     return true;
   }
@@ -150,7 +155,7 @@ class TicketAuthenticator implements Authenticator {
         otp: this.settings.otp,
         otpType: this.settings.otpType,
         challenge: parseChallenge(reply.ticket),
-        interactive: this.interactive,
+        interactive: this.opts.interactive,
       });
       this.redactor.add(answer);
       const second: Record<string, string> = { username: this.username, 'tfa-challenge': reply.ticket ?? '', password: answer };
@@ -171,7 +176,12 @@ class TicketAuthenticator implements Authenticator {
     };
     this.redactor.add(reply.ticket);
     this.redactor.add(reply.CSRFPreventionToken);
-    writeTicket(this.file, this.current);
+    try {
+      writeTicket(this.file, this.current);
+    } catch (err) {
+      // Not fatal: this run has its ticket; the next one logs in again.
+      this.opts.warn(`cannot cache the login ticket in ${this.file}: ${(err as Error).message}`);
+    }
   }
 
   private async callLogin(form: Record<string, string>, what: string): Promise<LoginReply> {

@@ -8,7 +8,8 @@ import { RETRYABLE_STATUS, backoffMs, isIdempotent, retryAfterMs, sleep } from '
 import { CertificateTrustError, tlsPolicy } from './tls';
 import { createTransport, type ConnectPlan, type Transport } from './transport';
 import type { ApiClient, ApiRequest, ClientOptions, WireResponse } from './types';
-import { apiUrl, encodeParams, hostAndPort, paramsInQuery } from './url';
+import { promptOrInterrupt } from './tfa';
+import { encodeParams, hostAndPort, paramsInQuery, parseTarget, targetUrl } from './url';
 
 const USER_AGENT = 'pvecli';
 
@@ -48,7 +49,10 @@ class Client implements ApiClient {
     private readonly settings: ConnectionSettings,
     private readonly opts: ClientOptions,
   ) {
-    this.auth = createAuthenticator(settings, (form) => this.login(form), this.redactor, !!opts.interactive);
+    this.auth = createAuthenticator(settings, (form) => this.login(form), this.redactor, {
+      interactive: !!opts.interactive,
+      warn: (line) => opts.warn?.(this.redactor.redact(line)),
+    });
   }
 
   async request<T = unknown>(req: ApiRequest): Promise<T> {
@@ -65,16 +69,18 @@ class Client implements ApiClient {
   }
 
   private async perform<T>(req: ApiRequest): Promise<T> {
-    const encoded = req.json ? JSON.stringify(req.params ?? {}) : encodeParams(req.params);
     const inQuery = paramsInQuery(req.method);
     const out: Outgoing = {
       method: req.method,
-      url: apiUrl(this.settings, req.path, inQuery ? encodeParams(req.params) : ''),
+      url: targetUrl(this.settings, req.path, inQuery ? encodeParams(req.params) : ''),
       label: `${req.method} ${req.path}`,
       withAuth: true,
       signal: req.signal,
-      ...(inQuery ? {} : { body: encoded, contentType: req.json ? 'application/json' : 'application/x-www-form-urlencoded' }),
     };
+    if (!inQuery) {
+      out.body = req.json ? JSON.stringify(req.params ?? {}) : encodeParams(req.params);
+      out.contentType = req.json ? 'application/json' : 'application/x-www-form-urlencoded';
+    }
     await this.auth.prepare();
     let res = await this.exchange(out);
     if (res.status === 401 && (await this.auth.refresh())) res = await this.exchange(out);
@@ -92,7 +98,7 @@ class Client implements ApiClient {
   private async login(form: Record<string, string>): Promise<LoginReply> {
     const out: Outgoing = {
       method: 'POST',
-      url: apiUrl(this.settings, '/access/ticket'),
+      url: targetUrl(this.settings, '/access/ticket'),
       label: 'POST /access/ticket',
       body: encodeParams(form),
       contentType: 'application/x-www-form-urlencoded',
@@ -133,7 +139,11 @@ class Client implements ApiClient {
   private async backoff(attempt: number, retries: number, why: string, out: Outgoing, retryAfter?: number): Promise<void> {
     const ms = retryAfter ?? backoffMs(this.settings.retryBackoff, attempt);
     this.trace(`retry ${attempt + 1}/${retries} of ${out.label} after ${why}, in ${ms} ms`);
-    await sleep(ms, out.signal);
+    try {
+      await sleep(ms, out.signal);
+    } catch {
+      throw new CliError(`interrupted: ${out.label}`, ExitCode.interrupted);
+    }
   }
 
   /** sendOnce, offering trust-on-first-use once when the certificate is unknown and a TTY can answer. */
@@ -145,7 +155,7 @@ class Client implements ApiClient {
       if (!(cause instanceof CertificateTrustError) || cause.kind !== 'untrusted') throw err;
       if (!this.opts.interactive || !this.opts.onTrustFingerprint || this.trustOffered) throw err;
       this.trustOffered = true;
-      if (!(await this.askTrust(cause))) throw err;
+      if (!(await promptOrInterrupt(() => this.askTrust(cause)))) throw err;
       await this.opts.onTrustFingerprint(cause.fingerprint);
       this.plan = { ...this.plan!, tls: { ...this.plan!.tls, fingerprint: cause.fingerprint } };
       this.transport!.setTlsPolicy(this.plan.tls);
@@ -193,10 +203,7 @@ class Client implements ApiClient {
   /** The transport, made on first use (reads the CA file, resolves the proxy). */
   private connection(): Transport {
     if (this.transport) return this.transport;
-    const target = new URL(this.settings.url);
-    if (target.protocol !== 'https:' && target.protocol !== 'http:') {
-      throw new CliError(`unsupported URL scheme in ${this.settings.url} (use https://)`, ExitCode.usage);
-    }
+    const target = parseTarget(this.settings.url);
     let proxy: URL | undefined;
     try {
       proxy = resolveProxy(target, this.settings.proxy);
@@ -208,8 +215,8 @@ class Client implements ApiClient {
     if (target.protocol === 'https:' && !tls.verify && !tls.fingerprint) {
       this.opts.warn?.(`TLS certificate verification is disabled (--insecure): the identity of ${authority(host, port)} is not checked`);
     }
-    this.plan = {
-      protocol: target.protocol,
+    const plan: ConnectPlan = {
+      protocol: target.protocol === 'http:' ? 'http:' : 'https:',
       host,
       port,
       tls,
@@ -217,12 +224,13 @@ class Client implements ApiClient {
       connectTimeoutMs: this.settings.connectTimeout > 0 ? this.settings.connectTimeout * 1000 : 0,
     };
     if (proxy) this.trace(`using proxy ${proxy.host} for ${authority(host, port)}`);
-    this.transport = createTransport(this.plan);
+    this.plan = plan;
+    this.transport = createTransport(plan);
     return this.transport;
   }
 
   private where(): string {
-    const { host, port } = hostAndPort(new URL(this.settings.url));
+    const { host, port } = hostAndPort(parseTarget(this.settings.url));
     return authority(host, port);
   }
 

@@ -2,7 +2,7 @@ import type { ConnectionSettings } from '../config/types';
 import { cookieName, isWrite, tokenAuthorization } from './auth';
 import { REDACTED, Redactor, isSecretParam, redactForm } from './redact';
 import type { ApiRequest } from './types';
-import { apiUrl, encodeParams, paramsInQuery } from './url';
+import { encodeParams, paramsInQuery, targetUrl } from './url';
 
 export interface DescribedRequest {
   method: string;
@@ -17,7 +17,7 @@ export function describeRequest(settings: ConnectionSettings, req: ApiRequest): 
   redactor.add(settings.tokenSecret);
   redactor.add(settings.password);
   const inQuery = paramsInQuery(req.method);
-  const url = apiUrl(settings, req.path, inQuery ? encodeParams(req.params) : '');
+  const url = targetUrl(settings, req.path, inQuery ? encodeParams(req.params) : '');
   const headers: Record<string, string> = { accept: 'application/json' };
   if (settings.tokenId && settings.tokenSecret) {
     headers.authorization = tokenAuthorization(settings.service, settings.tokenId, REDACTED);

@@ -83,7 +83,7 @@ export function authority(host: string, port: number): string {
  * Opens a CONNECT tunnel through an http:// proxy to host:port and returns the raw socket. node:http is loaded only
  * here, so direct connections never pay for it twice. (undici's ProxyAgent would cost ~137 ms of import.)
  */
-export function openTunnel(proxy: URL, host: string, port: number): Promise<Socket> {
+export function openTunnel(proxy: URL, host: string, port: number, signal?: AbortSignal): Promise<Socket> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const http = require('node:http') as typeof import('node:http');
   const proxyAt = proxy.host;
@@ -101,6 +101,7 @@ export function openTunnel(proxy: URL, host: string, port: number): Promise<Sock
       path: target,
       headers,
       agent: false,
+      signal,
     });
     req.once('connect', (res, socket, head) => {
       if (res.statusCode !== 200) {

@@ -74,7 +74,7 @@ export async function secondFactorAnswer(opts: {
         'set PROXMOX_API_OTP=CODE (and PROXMOX_API_OTPTYPE if it is not totp), or run on a terminal to be asked',
       );
     }
-    code = await promptCode(type, opts.username);
+    code = await promptOrInterrupt(() => promptCode(type, opts.username));
   }
   // A code typed as `recovery:KEY` already names its type.
   return /^(totp|recovery|yubico):/.test(code) ? code : `${type}:${code}`;
@@ -86,4 +86,16 @@ async function promptCode(type: string, username: string): Promise<string> {
   const label = type === 'recovery' ? 'Recovery key' : type === 'yubico' ? 'Yubico OTP' : 'TOTP code';
   const answer = await password({ message: `${label} for ${username}:`, mask: '*' }, { output: process.stderr });
   return answer.trim();
+}
+
+/** Runs a terminal prompt; Ctrl-C in it (inquirer's ExitPromptError) is exit 130, not an internal error. */
+export async function promptOrInterrupt<T>(ask: () => Promise<T>): Promise<T> {
+  try {
+    return await ask();
+  } catch (err) {
+    if ((err as Error)?.name === 'ExitPromptError' || (err as Error)?.name === 'AbortPromptError') {
+      throw new CliError('interrupted at the prompt', ExitCode.interrupted);
+    }
+    throw err;
+  }
 }

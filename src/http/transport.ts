@@ -36,12 +36,15 @@ export function openConnection(plan: ConnectPlan, signal?: AbortSignal): Promise
   return new Promise<Duplex>((resolve, reject) => {
     let current: Socket | undefined;
     let settled = false;
+    // Stops a pending CONNECT when the attempt ends early (timeout, abort).
+    const tunnelCancel = new AbortController();
     const finish = (err: unknown, socket?: Duplex) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       if (err) {
+        tunnelCancel.abort();
         current?.destroy();
         reject(err);
       } else resolve(socket!);
@@ -77,7 +80,7 @@ export function openConnection(plan: ConnectPlan, signal?: AbortSignal): Promise
     };
 
     if (plan.proxy) {
-      openTunnel(plan.proxy, plan.host, plan.port).then(
+      openTunnel(plan.proxy, plan.host, plan.port, tunnelCancel.signal).then(
         (raw) => {
           if (settled) return void raw.destroy();
           current = raw;

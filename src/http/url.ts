@@ -1,4 +1,5 @@
 import type { ConnectionSettings } from '../config/types';
+import { UsageError } from '../errors';
 
 /** Characters RFC 3986 allows unescaped in a path segment (pchar), so UPIDs and user@realm stay readable. */
 const PCHAR_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@]/;
@@ -48,4 +49,24 @@ export function hostAndPort(url: URL): { host: string; port: number } {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443;
   return { host, port };
+}
+
+/** The profile's URL, checked: http(s) only; anything else is a usage error (nothing was sent). */
+export function parseTarget(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`invalid Proxmox URL '${url}'`, 'expected https://HOST:8006');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new UsageError(`unsupported URL scheme in ${url}`, 'expected https://HOST:8006');
+  }
+  return parsed;
+}
+
+/** apiUrl after checking the profile's URL. */
+export function targetUrl(settings: Pick<ConnectionSettings, 'url' | 'pathPrefix'>, path: string, query = ''): URL {
+  parseTarget(settings.url);
+  return apiUrl(settings, path, query);
 }

@@ -416,6 +416,19 @@ describe('proxy (tinyproxy)', () => {
     });
   });
 
+  it('a proxy that never answers CONNECT is a connect timeout naming the proxy (exit 3)', async () => {
+    const silent = createNetServer((socket) => socket.on('data', () => {}));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const err = await failure(once(settings({ ...token, proxy: `http://127.0.0.1:${port}`, connectTimeout: 0.5 })));
+      expect(err.exitCode).toBe(3);
+      expect(err.message).toMatch(new RegExp(`connect timeout after 0.5 s to 127.0.0.1:${server.port} through proxy 127.0.0.1:${port}`));
+    } finally {
+      silent.close();
+    }
+  });
+
   it('a dead proxy is exit 3 and says "proxy"', async () => {
     const port = await freePort();
     const err = await failure(once(settings({ ...token, proxy: `http://127.0.0.1:${port}` })));
