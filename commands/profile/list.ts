@@ -11,7 +11,11 @@ export default class ProfileList extends Command {
     const { printResult } = require('../../src/cli/context') as typeof import('../../src/cli/context');
     const { warn } = require('../../src/cli/io') as typeof import('../../src/cli/io');
     const globals = toGlobals(flags);
-    const { profiles } = listProfiles(process.env, warn);
+    const { profiles, configFile } = listProfiles(process.env, warn);
+    if (profiles.length === 0 && !globals.quiet) {
+      const { writeErr } = require('../../src/cli/io') as typeof import('../../src/cli/io');
+      writeErr(`no profiles in ${configFile}: commands use the built-in mock server. Add one with 'pvecli profile add NAME --url https://HOST:8006'.`);
+    }
     const human = !globals.outputFormat || globals.outputFormat === 'text' || globals.outputFormat === 'table';
     // People scan for a mark; programs want a boolean.
     const rows = human ? profiles.map((p) => ({ ...p, current: p.current ? '*' : '' })) : profiles;

@@ -56,7 +56,8 @@ export function listProfiles(env: NodeJS.ProcessEnv = process.env, warn?: Warn):
 /** A profile as stored, secrets replaced by their reference or `****`; `name` defaults to the selected profile. */
 export function showProfile(name: string | undefined, env: NodeJS.ProcessEnv = process.env, warn?: Warn): Record<string, unknown> {
   const config = readConfig(env, warn);
-  const chosen = name ?? (env.PVECLI_PROFILE || undefined) ?? config.current;
+  // With no profiles at all the target is the built-in mock (DESIGN.md §5), so that is what is shown.
+  const chosen = name ?? (env.PVECLI_PROFILE || undefined) ?? config.current ?? (config.profileNames().length === 0 ? MOCK_PROFILE : undefined);
   if (!chosen) throw new UsageError('no profile selected', 'name one: `pvecli profile show NAME`');
   if (chosen === MOCK_PROFILE && !config.hasProfile(chosen)) {
     return { name: MOCK_PROFILE, current: config.current === MOCK_PROFILE || config.profileNames().length === 0, url: '(embedded mock server, started per run)' };

@@ -99,6 +99,8 @@ export async function resolveConnection(flags: GlobalConnectionFlags, opts: Reso
 
   if (kind === 'remote') picked.url.value = normalizeUrl(picked.url.value, profileLabel);
 
+  warnAboutRedirectedCredentials(selection, warn);
+
   const secret = async (key: 'tokenSecret' | 'password', fileKey: string, question: string): Promise<string | undefined> => {
     const { value, source } = picked[key];
     if (value === undefined || source !== 'profile') return value;
@@ -199,4 +201,23 @@ export function warnAboutExposedSecrets(config: ConfigSnapshot, warn: (m: string
       }
     }
   }
+}
+
+/**
+ * Precedence is per setting, so PROXMOX_API_URL (or --url) with a selected profile sends that profile's
+ * credentials to another server. Legitimate, but never silent.
+ */
+function warnAboutRedirectedCredentials({ picked, profile }: Selection, warn: (m: string) => void): void {
+  if (picked.url.source === 'profile' || picked.url.source === 'default' || profile.url === undefined) return;
+  const credentialFromProfile = (picked.tokenId.value !== undefined ? picked.tokenSecret : picked.password).source === 'profile';
+  if (!credentialFromProfile) return;
+  let overridden: string;
+  try {
+    overridden = normalizeUrl(String(profile.url), undefined);
+  } catch {
+    return;
+  }
+  if (overridden === picked.url.value) return;
+  const by = picked.url.source === 'flag' ? '--url' : ENV.url;
+  warn(`${by} replaces the url of profile '${picked.profile.value}' (${overridden}); the profile's credentials go to ${picked.url.value}`);
 }

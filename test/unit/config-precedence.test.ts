@@ -140,6 +140,17 @@ describe('profile selection: --profile › PVECLI_PROFILE › current', () => {
     await expect(resolveConnection({}, { env: { ...env, PROXMOX_API_TIMEOUT: 'soon' } })).rejects.toMatchObject({ exitCode: 2 });
   });
 
+  it('an environment URL that takes a profile\'s credentials elsewhere draws a warning', async () => {
+    const path2 = join(dir, 'redirect.yaml');
+    writeFileSync(path2, stringify({ current: 'c', profiles: { c: { url: 'https://c:8006', token_id: 'a@pve!t', token_secret: 'env:T' } } }));
+    const warnings: string[] = [];
+    await resolveConnection({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: path2, T: 'x', PROXMOX_API_URL: 'https://other:8006' }, warn: (w) => warnings.push(w) });
+    expect(warnings).toEqual(["PROXMOX_API_URL replaces the url of profile 'c' (https://c:8006); the profile's credentials go to https://other:8006"]);
+    warnings.length = 0;
+    await resolveConnection({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: path2, PROXMOX_API_URL: 'https://other:8006', PROXMOX_API_TOKEN_SECRET: 'y' }, warn: (w) => warnings.push(w) });
+    expect(warnings).toEqual([]);
+  });
+
   it('PROXMOX_API_HTTP_PROXY applies when no HTTPS proxy variable is set', async () => {
     const resolved = await resolveConnection({}, { env: { ...env, PROXMOX_API_HTTP_PROXY: 'http://p:1' } });
     expect(resolved.settings.proxy).toBe('http://p:1');
