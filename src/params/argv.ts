@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors';
 import type { Operation, PropSchema } from '../schema/types';
-import { coerceValue, itemsOf, typeOf } from './coerce';
+import { coerceValue, itemsOf, printable, show, typeOf } from './coerce';
 import { parseBooleanWord, propertyFormatOf } from './property-string';
 import { lookupParam } from './validate';
 
@@ -22,7 +22,7 @@ export function parseArgs(op: Operation, argv: string[], opts: { input?: Record<
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--') || arg === '--') {
-      throw new UsageError(`unexpected argument '${arg}'`, 'parameters are given as --name value');
+      throw new UsageError(`unexpected argument '${show(arg)}'`, 'parameters are given as --name value');
     }
     const eq = arg.indexOf('=');
     let name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
@@ -32,7 +32,7 @@ export function parseArgs(op: Operation, argv: string[], opts: { input?: Record<
     if (!prop && !error && name.startsWith('no-')) {
       const positive = lookupParam(op, name.slice(3)).prop;
       if (positive && typeOf(positive) === 'boolean') {
-        if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
+        if (inline !== undefined) throw new UsageError(`--${printable(name)} takes no value`);
         prop = positive;
         name = name.slice(3);
         inline = 'false';
@@ -126,5 +126,5 @@ function unknownFlag(op: Operation, name: string, pathParams: Set<string>, prefi
     : flags.length
       ? `run 'pvecli usage ${op.path} -v' to list the parameters`
       : 'this operation takes no parameters';
-  return new UsageError(`${prefix}unknown parameter '--${name}'`, hint);
+  return new UsageError(`${prefix}unknown parameter '--${show(name)}'`, hint);
 }

@@ -4,16 +4,14 @@
  */
 import type { PropSchema } from '../schema/types';
 import { parseBooleanWord, propertyFormatOf, formatPropertyString } from './property-string';
+import { show } from './text';
+
+export { printable, show } from './text';
 
 export type Coerced = { value: unknown; error?: undefined } | { value?: undefined; error: string };
 
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-export function show(v: unknown): string {
-  const text = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
 
 /** The effective type: `type`, or the first alternative's type of a `oneOf`. */
 export function typeOf(prop: PropSchema): string | undefined {

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PropSchema } from '../schema/types';
+import { show } from './text';
 
 export type PropertyFormat = Record<string, PropSchema>;
 
@@ -112,7 +113,7 @@ export function parsePropertyStringRaw(format: PropertyFormat, text: string): Re
     if (eq > 0 && eq < part.length - 1) {
       let key = part.slice(0, eq);
       const value = part.slice(eq + 1);
-      if (res[key] !== undefined) throw new PropertyStringError(`duplicate key '${key}'`, key);
+      if (res[key] !== undefined) throw new PropertyStringError(`duplicate key '${show(key)}'`, key);
       const schema = format[key];
       if (schema?.alias) {
         if (schema.keyAlias) {
@@ -120,20 +121,20 @@ export function parsePropertyStringRaw(format: PropertyFormat, text: string): Re
           res[schema.keyAlias] = key;
         }
         key = schema.alias;
-        if (res[key] !== undefined) throw new PropertyStringError(`duplicate key '${key}'`, key);
+        if (res[key] !== undefined) throw new PropertyStringError(`duplicate key '${show(key)}'`, key);
       }
       if (!format[key]) throw new PropertyStringError(unknownKeyMessage(key, format), key);
       res[key] = value;
     } else if (eq === -1) {
       const defaultKey = defaultKeyOf(format);
-      if (!defaultKey) throw new PropertyStringError(`value '${part}' has no key, and this format has no default key`);
+      if (!defaultKey) throw new PropertyStringError(`value '${show(part)}' has no key, and this format has no default key`);
       if (defaultKeyUsed || res[defaultKey] !== undefined) throw new PropertyStringError(`duplicate key '${defaultKey}'`, defaultKey);
       defaultKeyUsed = true;
       res[defaultKey] = part;
     } else if (eq === 0) {
-      throw new PropertyStringError(`missing key in '${part}'`);
+      throw new PropertyStringError(`missing key in '${show(part)}'`);
     } else {
-      throw new PropertyStringError(`missing value for key '${part.slice(0, eq)}'`, part.slice(0, eq));
+      throw new PropertyStringError(`missing value for key '${show(part.slice(0, eq))}'`, part.slice(0, eq));
     }
   }
   return res;
@@ -142,7 +143,7 @@ export function parsePropertyStringRaw(format: PropertyFormat, text: string): Re
 export function unknownKeyMessage(key: string, format: PropertyFormat): string {
   const { nearest } = require('../util/text') as typeof import('../util/text');
   const near = nearest(key, Object.keys(format).filter((k) => !format[k].alias || format[k].keyAlias), 1);
-  return `unknown key '${key}'${near.length ? ` (did you mean '${near[0]}'?)` : ''}`;
+  return `unknown key '${show(key)}'${near.length ? ` (did you mean '${near[0]}'?)` : ''}`;
 }
 
 /** Parse and type the values (booleans 0/1, integers, numbers) for output decoding and callers wanting objects. */
