@@ -1,0 +1,58 @@
+import { Command, Flags } from '@oclif/core';
+import { globalFlags } from '../../src/cli/oclif-flags';
+
+export default class MockServe extends Command {
+  static summary = 'Run the built-in Proxmox VE mock server until Ctrl-C.';
+  static description =
+    'HTTPS with a self-signed certificate made on first start (kept under $XDG_STATE_HOME/pvecli); prints the URL and the ' +
+    "certificate's SHA-256 fingerprint so a profile can pin it. root@pam's password is 'pvecli-demo' unless --password is given.";
+  static flags = {
+    'output-format': globalFlags['output-format'],
+    host: Flags.string({ description: 'address to listen on', default: '127.0.0.1' }),
+    port: Flags.integer({ description: 'TCP port (0: any free port)', default: 8006 }),
+    http: Flags.boolean({ description: 'plain HTTP instead of HTTPS' }),
+    state: Flags.string({ description: 'keep the state in this JSON file (default: in memory)' }),
+    seed: Flags.integer({ description: 'seed for generated replies', default: 0 }),
+    password: Flags.string({ description: "root@pam's password (default: pvecli-demo)" }),
+    token: Flags.string({ description: 'add an API token USER@REALM!NAME=SECRET (repeatable)', multiple: true }),
+    privsep: Flags.boolean({ description: 'tokens from --token are privilege-separated (PVEAuditor on / only)' }),
+    'task-duration': Flags.integer({ description: 'milliseconds a task runs', default: 1000 }),
+  };
+  static examples = [
+    'pvecli mock serve',
+    'pvecli mock serve --port 0 -o json',
+    "pvecli mock serve --token 'root@pam!ci=s3cret' --state ./mock.json",
+  ];
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(MockServe);
+    const { startMockServer } = require('../../src/mock') as typeof import('../../src/mock');
+    const { stateDir } = require('../../src/config/paths') as typeof import('../../src/config/paths');
+    const server = await startMockServer({
+      host: flags.host,
+      port: flags.port,
+      http: flags.http,
+      stateFile: flags.state,
+      seed: flags.seed,
+      password: flags.password,
+      tokens: flags.token,
+      privsep: flags.privsep,
+      taskDuration: flags['task-duration'],
+      certDir: stateDir(),
+    });
+    const format = flags['output-format'];
+    if (format === 'json' || format === 'json-pretty') {
+      process.stdout.write(JSON.stringify({ url: server.url, fingerprint: server.fingerprint ?? null }, null, format === 'json-pretty' ? 2 : undefined) + '\n');
+    } else {
+      process.stdout.write(`Proxmox VE mock listening on ${server.url}\n`);
+      if (server.fingerprint) process.stdout.write(`certificate fingerprint (SHA-256): ${server.fingerprint}\n`);
+      process.stdout.write('Press Ctrl-C to stop.\n');
+    }
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+  }
+}
