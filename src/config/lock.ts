@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CliError, ExitCode } from '../errors';
 
@@ -17,8 +17,9 @@ export async function withFileLock<T>(path: string, fn: () => T | Promise<T>, ti
   let delay = 5;
   for (;;) {
     if (tryAcquire(lockPath)) break;
-    if (isStale(lockPath)) {
-      unlinkQuietly(lockPath);
+    const stale = staleOwner(lockPath);
+    if (stale !== undefined) {
+      breakStaleLock(lockPath, stale);
       continue;
     }
     if (Date.now() > deadline) {
@@ -50,16 +51,38 @@ function tryAcquire(lockPath: string): boolean {
   return true;
 }
 
-function isStale(lockPath: string): boolean {
+/** The content of a lock whose owner is gone (dead pid, or older than STALE_AFTER_MS); undefined when it is live. */
+function staleOwner(lockPath: string): string | undefined {
   try {
     const age = Date.now() - statSync(lockPath).mtimeMs;
-    if (age > STALE_AFTER_MS) return true;
-    const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+    const content = readFileSync(lockPath, 'utf8');
+    if (age > STALE_AFTER_MS) return content;
+    const pid = Number.parseInt(content, 10);
     // An empty file is a lock being written right now; give it time.
-    if (!Number.isInteger(pid) || pid <= 0) return age > 1_000;
-    return !processAlive(pid);
+    if (!Number.isInteger(pid) || pid <= 0) return age > 1_000 ? content : undefined;
+    return processAlive(pid) ? undefined : content;
   } catch {
-    return false; // vanished between attempts: just retry
+    return undefined; // vanished between attempts: just retry
+  }
+}
+
+/**
+ * Remove a stale lock without removing a fresh one that replaced it meanwhile: move it aside (atomic),
+ * and if what was moved is not the stale lock we judged, put it back.
+ */
+function breakStaleLock(lockPath: string, staleContent: string): void {
+  const aside = `${lockPath}.${process.pid}.stale`;
+  try {
+    renameSync(lockPath, aside);
+  } catch {
+    return; // someone else broke it first
+  }
+  try {
+    if (readFileSync(aside, 'utf8') !== staleContent) linkSync(aside, lockPath);
+  } catch {
+    // EEXIST: a third process holds the lock now; it is live, so leave it
+  } finally {
+    unlinkQuietly(aside);
   }
 }
 

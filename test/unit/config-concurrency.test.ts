@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigFile, updateConfigFile } from '../../src/config/index';
+import { ConfigFile, updateConfigFile, withFileLock } from '../../src/config/index';
 
 // Child processes run src/config bundled on the fly, so this test needs no prior build.
 const dir = mkdtempSync(join(tmpdir(), 'pvecli-concurrency-'));
@@ -78,5 +78,22 @@ describe('concurrent writers', () => {
     expect(existsSync(`${path}.lock`)).toBe(false);
     // Temp files of killed writers are swept by the next writer.
     expect(readdirSync(dir).filter((f) => f.startsWith('.killed.yaml.'))).toEqual([]);
+  });
+
+  it('a lock of a dead process is broken; a live one is waited for, then reported', async () => {
+    const path = join(dir, 'locked.yaml');
+    const dead = run('process.exit(0)');
+    await dead.done;
+    writeFileSync(`${path}.lock`, `${dead.child.pid}\n`);
+    expect(await withFileLock(path, () => 'ran')).toBe('ran');
+    expect(existsSync(`${path}.lock`)).toBe(false);
+
+    const live = run('setTimeout(() => {}, 20000)');
+    writeFileSync(`${path}.lock`, `${live.child.pid}\n`);
+    await expect(withFileLock(path, () => 'ran', 300)).rejects.toThrow(/held by another pvecli process/);
+    expect(existsSync(`${path}.lock`)).toBe(true);
+    live.child.kill('SIGKILL');
+    await live.done;
+    expect(await withFileLock(path, () => 'ran')).toBe('ran');
   });
 });
