@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // DESIGN.md §7: `get` against a loopback HTTPS server ≤ 1.5× a bare node:https script doing the same GET, and
 // ≤ 0.5× proxmoxer. Also shows the numbers that chose node:https over undici 7 for the core (src/http).
-// Usage: node bench/request.mjs [--runs N] [--with-extra-ca]   (needs `node scripts/build.mjs` first)
+// Usage: node bench/request.mjs [--runs N] [--with-extra-ca] [--no-cli]   (needs `node scripts/build.mjs` first)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -59,7 +59,7 @@ const hasProxmoxer = spawnSync(python, ['-c', 'import proxmoxer'], { stdio: 'ign
 
 const cliEnv = { PROXMOX_API_URL: url, PROXMOX_API_TOKEN_ID: tokenId, PROXMOX_API_TOKEN_SECRET: secret, PROXMOX_API_FINGERPRINT: fingerprint,
   HOME: dir, XDG_CONFIG_HOME: join(dir, 'c'), XDG_CACHE_HOME: join(dir, 'k'), XDG_STATE_HOME: join(dir, 's') };
-const cliWorks = existsSync(bin) && spawnSync(node, [bin, 'get', '/nodes/pve/status', '-o', 'json'], { env: benchEnv(cliEnv), stdio: 'ignore' }).status === 0;
+const cliWorks = !process.argv.includes('--no-cli') && existsSync(bin) && spawnSync(node, [bin, 'get', '/nodes/pve/status', '-o', 'json'], { env: benchEnv(cliEnv), stdio: 'ignore' }).status === 0;
 
 function cases(extra) {
   const env = (more = {}) => ({ ...benchEnv(more), ...extra });

@@ -210,6 +210,7 @@ class Client implements ApiClient {
     } catch (err) {
       throw new CliError((err as Error).message, ExitCode.usage);
     }
+    if (proxy?.password) this.redactor.add(decodeURIComponent(proxy.password));
     const { host, port } = hostAndPort(target);
     const tls = tlsPolicy(this.settings);
     if (target.protocol === 'https:' && !tls.verify && !tls.fingerprint) {

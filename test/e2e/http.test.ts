@@ -24,6 +24,7 @@ const TOKEN_SECRET = '5a1e0c2d-77f3-4c1b-9d1e-secret-token-x1';
 const PASSWORD = 'hunter2-very-secret-pw';
 const TOTP = '424242';
 const RECOVERY = 'rec0very-key-abcdef';
+const PROXY_PASSWORD = 'proxyPassW0rd7';
 
 /** Everything the suite saw printed or thrown; scanned for secrets at the end. */
 const captured: string[] = [];
@@ -429,6 +430,19 @@ describe('proxy (tinyproxy)', () => {
     }
   });
 
+  it('authenticates to a proxy with credentials in its URL; a refused CONNECT names the proxy', async () => {
+    const guarded = await startTinyproxy({ basicAuth: { user: 'pxuser', password: PROXY_PASSWORD } });
+    try {
+      const withAuth = `http://pxuser:${encodeURIComponent(PROXY_PASSWORD)}@127.0.0.1:${guarded.port}`;
+      expect(await once(settings({ ...token, proxy: withAuth }))).toMatchObject({ method: 'GET' });
+      const err = await failure(once(settings({ ...token, proxy: `http://127.0.0.1:${guarded.port}` })));
+      expect(err.exitCode).toBe(3);
+      expect(err.message).toMatch(new RegExp(`proxy 127.0.0.1:${guarded.port} refused CONNECT to 127.0.0.1:${server.port}: 407`));
+    } finally {
+      await guarded.stop();
+    }
+  });
+
   it('a dead proxy is exit 3 and says "proxy"', async () => {
     const port = await freePort();
     const err = await failure(once(settings({ ...token, proxy: `http://127.0.0.1:${port}` })));
@@ -619,7 +633,7 @@ describe('on a terminal', () => {
 
 describe('secrets', () => {
   it('no token secret, password, OTP, ticket or CSRF token appears in any captured output', () => {
-    const secrets = [TOKEN_SECRET, PASSWORD, `totp:${TOTP}`, RECOVERY, ...server.issuedSecrets];
+    const secrets = [TOKEN_SECRET, PASSWORD, `totp:${TOTP}`, RECOVERY, PROXY_PASSWORD, ...server.issuedSecrets];
     expect(captured.length).toBeGreaterThan(30);
     expect(server.issuedSecrets.length).toBeGreaterThan(10);
     for (const text of captured) {

@@ -36,7 +36,8 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-export async function startTinyproxy(): Promise<Tinyproxy> {
+/** basicAuth: require `Proxy-Authorization: Basic` with this user and password. */
+export async function startTinyproxy(opts: { basicAuth?: { user: string; password: string } } = {}): Promise<Tinyproxy> {
   const dir = mkdtempSync(join(tmpdir(), 'pvecli-tinyproxy-'));
   const port = await freePort();
   const logFile = join(dir, 'tinyproxy.log');
@@ -53,6 +54,7 @@ export async function startTinyproxy(): Promise<Tinyproxy> {
       `PidFile "${join(dir, 'tinyproxy.pid')}"`,
       'MaxClients 50',
       'Allow 127.0.0.1',
+      ...(opts.basicAuth ? [`BasicAuth ${opts.basicAuth.user} ${opts.basicAuth.password}`] : []),
       '',
     ].join('\n'),
   );
