@@ -112,6 +112,7 @@ class Client implements ApiClient {
   /** One request with the safe-retry policy: GET only, on 502/503/504 and resets, exponential backoff. */
   private async exchange(out: Outgoing): Promise<WireResponse> {
     const retries = isIdempotent(out.method) ? Math.max(0, this.settings.retries) : 0;
+    let staleRetried = false;
     for (let attempt = 0; ; attempt++) {
       try {
         const res = await this.sendTrusted(out);
@@ -122,6 +123,12 @@ class Client implements ApiClient {
         return res;
       } catch (err) {
         if (!(err instanceof ExchangeFailure)) throw err;
+        // A GET on a pooled socket that the server had already closed: resend once at once, like browsers do.
+        if (isIdempotent(out.method) && !staleRetried && isConnectionReset(err.cause) && (err.cause as { reusedSocket?: boolean }).reusedSocket) {
+          staleRetried = true;
+          attempt--;
+          continue;
+        }
         if (attempt < retries && !err.timedOut && isConnectionReset(err.cause)) {
           await this.backoff(attempt, retries, 'connection reset', out);
           continue;

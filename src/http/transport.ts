@@ -150,7 +150,8 @@ export function createTransport(plan: ConnectPlan): Transport {
             res.once('aborted', () => reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
           },
         );
-        outgoing.once('error', reject);
+        // `reusedSocket` tells a keep-alive socket the server closed meanwhile from a real failure.
+        outgoing.once('error', (err) => reject(Object.assign(err, { reusedSocket: outgoing.reusedSocket })));
         outgoing.end(req.body);
       });
     },

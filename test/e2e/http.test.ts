@@ -503,6 +503,21 @@ describe('timeouts and retries', () => {
     expect(server.count('PUT', '/nodes/pve/reset')).toBe(1);
   });
 
+  it('resends a GET once when a pooled keep-alive socket turns out closed, even with retries 0; never a POST', async () => {
+    server.reset();
+    server.script('GET', '/nodes/pve/stale', [{ reset: true }, { data: 'fresh socket' }]);
+    server.script('POST', '/nodes/pve/stale', [{ reset: true }, { data: 'never' }]);
+    const client = createClient(settings({ ...token, retries: 0 }), capture());
+    await client.request({ method: 'GET', path: '/version' });
+    expect(await client.request({ method: 'GET', path: '/nodes/pve/stale' })).toBe('fresh socket');
+    await client.request({ method: 'GET', path: '/version' });
+    const err = await failure(client.request({ method: 'POST', path: '/nodes/pve/stale' }));
+    await client.close();
+    expect(err.exitCode).toBe(3);
+    expect(server.count('GET', '/nodes/pve/stale')).toBe(2);
+    expect(server.count('POST', '/nodes/pve/stale')).toBe(1);
+  });
+
   it('a TLS handshake that never completes is a connect timeout: exit 3 naming the host', async () => {
     const silent = createNetServer((socket) => socket.on('data', () => {}));
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
