@@ -1,23 +1,46 @@
-/** Build step: one ajv standalone validator module per operation, under schema/<id>/v/<file>-<METHOD>.js. */
+/**
+ * Build step: ajv standalone validators for every parameter of every operation, one module per distinct JSON
+ * schema (v/s/<id>.js, shared across operations) plus a small map per operation (v/<file>-<METHOD>.json).
+ */
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CompiledSchema } from '../schema/compile';
 import { METHODS } from '../schema/types';
-import { unenforced } from './json-schema';
+import { operationSchemas, unenforced, type JsonSchema } from './json-schema';
 import { setOverlayDir } from './property-string';
-import { generateValidatorCode, validatorFile } from './validators';
+import { addFormatsOf, mapFile, moduleFile, newAjv, type ValidatorMap } from './validators';
 
 export function generateValidators(compiled: CompiledSchema, outDir: string): void {
   // The overlays sit beside the schema being built (outDir is schema/<id>.tmp-<pid>).
   setOverlayDir(join(dirname(outDir), 'overlays'));
-  mkdirSync(join(outDir, 'v'), { recursive: true });
+  mkdirSync(join(outDir, 'v', 's'), { recursive: true });
   unenforced.formats.clear();
   unenforced.patterns.clear();
+  const ajv = newAjv(true);
+  const standaloneCode = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
+  const written = new Set<string>();
+  const idOf = (schema: JsonSchema): string => {
+    const text = JSON.stringify(schema);
+    const id = createHash('sha256').update(text).digest('base64url').slice(0, 16);
+    if (!written.has(id)) {
+      addFormatsOf(ajv, schema);
+      const validate = ajv.compile(schema);
+      writeFileSync(join(outDir, moduleFile(id)), standaloneCode(ajv, validate));
+      ajv.removeSchema(schema);
+      written.add(id);
+    }
+    return id;
+  };
   compiled.docs.forEach((doc, file) => {
     for (const method of METHODS) {
       const op = doc.info[method];
       if (!op) continue;
-      writeFileSync(join(outDir, validatorFile(file, method)), generateValidatorCode(op));
+      const { params, propertyStrings } = operationSchemas(op);
+      const map: ValidatorMap = { p: {}, ps: {} };
+      for (const [name, schema] of Object.entries(params)) map.p[name] = idOf(schema);
+      for (const [name, schema] of Object.entries(propertyStrings)) map.ps[name] = idOf(schema);
+      writeFileSync(join(outDir, mapFile(file, method)), JSON.stringify(map));
     }
   });
   // What could not be enforced (accepted as plain strings); a test lists these so none go unnoticed.

@@ -2,9 +2,8 @@
  * The Proxmox string formats as named validators, written from their documented syntax (typetext, pvesh/qm/pct
  * manuals). Each base format also has its `-list` (items split like Proxmox's split_list) and `-opt` (may be empty)
  * variant. Build-time ajv standalone code requires this module as `pvecli-formats`, so keep it lean: no imports
- * beyond node:net.
+ * at all (node:net alone costs milliseconds at start-up).
  */
-import { isIPv4, isIPv6 } from 'node:net';
 
 export type FormatCheck = (value: string) => boolean;
 
@@ -23,7 +22,35 @@ const TOKEN_NAME = '[A-Za-z][A-Za-z0-9.\\-_]+';
 const EMAIL = "[\\w+\\-~]+(?:\\.[\\w+\\-~]+)*@[a-zA-Z0-9\\-]+(?:\\.[a-zA-Z0-9\\-]+)*";
 const FW_NAME = '[A-Za-z][A-Za-z0-9\\-_]+';
 
-const isIPv6Plain = (v: string) => !v.includes('%') && isIPv6(v);
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
+const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+
+export function isIPv4(v: string): boolean {
+  return IPV4.test(v);
+}
+
+/** RFC 4291 text forms: eight groups, one `::`, an IPv4 tail; no zone index. */
+export function isIPv6(v: string): boolean {
+  if (!/^[0-9a-fA-F:.]{2,45}$/.test(v)) return false;
+  let s = v;
+  if (s.includes('.')) {
+    const last = s.lastIndexOf(':');
+    if (last < 0 || !isIPv4(s.slice(last + 1))) return false;
+    s = `${s.slice(0, last + 1)}0:0`;
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return false;
+  const groups = (x: string) => (x === '' ? [] : x.split(':'));
+  if (halves.length === 2) {
+    const all = [...groups(halves[0]), ...groups(halves[1])];
+    return all.length <= 7 && all.every((g) => HEX_GROUP.test(g));
+  }
+  const all = s.split(':');
+  return all.length === 8 && all.every((g) => HEX_GROUP.test(g));
+}
+
+const isIPv6Plain = isIPv6;
 const isIP = (v: string) => isIPv4(v) || isIPv6Plain(v);
 
 /** ip/len with len in [min, max]; PVE's CIDR formats refuse prefixes shorter than /8 (FullRangeCIDR allows /0). */

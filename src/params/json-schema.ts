@@ -10,42 +10,27 @@ import { propertyFormatOf, type PropertyFormat } from './property-string';
 
 export type JsonSchema = Record<string, unknown>;
 
-/** Validator ids inside one operation's module: `params`, and `ps:<param>` per property-string parameter. */
-export interface OperationSchemas {
-  params: JsonSchema;
-  propertyStrings: Record<string, JsonSchema>;
-}
-
 /** Names the conversion met but could not enforce (reported by the build and listed by a test). */
 export const unenforced = { formats: new Set<string>(), patterns: new Set<string>() };
 
 const JSON_TYPES = new Set(['string', 'integer', 'number', 'boolean', 'array', 'object', 'null']);
 
+/** The JSON schemas of one operation: each parameter's value (by schema name, `net[n]` for families) and each
+ * property-string parameter's parsed object. Required and unknown parameters are checked in validate.ts. */
+export interface OperationSchemas {
+  params: Record<string, JsonSchema>;
+  propertyStrings: Record<string, JsonSchema>;
+}
+
 export function operationSchemas(op: Operation): OperationSchemas {
-  const properties: Record<string, JsonSchema> = {};
-  const patternProperties: Record<string, JsonSchema> = {};
-  const required: string[] = [];
+  const params: Record<string, JsonSchema> = {};
   const propertyStrings: Record<string, JsonSchema> = {};
   for (const [name, prop] of Object.entries(op.parameters.properties ?? {})) {
-    const family = prop['x-family'];
-    const converted = propToJson(prop);
-    if (family) patternProperties[familyPattern(family.prefix, family.max)] = converted;
-    else properties[name] = converted;
-    if (!family && !prop.optional) required.push(name);
+    params[name] = propToJson(prop);
     const format = propertyFormatOf(prop) ?? (prop.items ? propertyFormatOf(prop.items) : undefined);
     if (format) propertyStrings[name] = formatToJson(format);
   }
-  const params: JsonSchema = { type: 'object', properties };
-  if (Object.keys(patternProperties).length) params.patternProperties = patternProperties;
-  if (required.length) params.required = required;
-  if (!op.parameters.additionalProperties) params.additionalProperties = false;
   return { params, propertyStrings };
-}
-
-/** `^net(?:0|1|…|31)$` for the family net[n] with indexes 0..max. */
-export function familyPattern(prefix: string, max: number): string {
-  const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return `^${escaped}(?:${Array.from({ length: max + 1 }, (_, i) => i).join('|')})$`;
 }
 
 /** A property-string format object → an object schema over its real keys (aliases are resolved while parsing). */

@@ -5,14 +5,13 @@
 import type { Schema } from '../schema/load';
 import type { Operation, PropSchema } from '../schema/types';
 import { coerceValue, itemsOf, show } from './coerce';
-import { ajvMessage } from './messages';
 import {
   parsePropertyStringRaw,
   PropertyStringError,
   propertyFormatOf,
   type PropertyFormat,
 } from './property-string';
-import { validatorsFor, type AjvError, type ValidateFn } from './validators';
+import { validatorsFor, type AjvError, type OperationValidators, type ValidateFn } from './validators';
 
 export interface ParamError {
   /** The parameter name as the API spells it (`net0`, `vmid`); the CLI shows it as `--net0`. */
@@ -41,82 +40,58 @@ export function lookupParam(op: Operation, name: string): { prop?: PropSchema; e
 /** Validate and return errors ([] when valid). Values may be typed or strings; path parameters included. */
 export function validateValues(schema: Schema | undefined, op: Operation, values: Record<string, unknown>): ParamError[] {
   const errors: ParamError[] = [];
-  const failed = new Set<string>();
-  const typed: Record<string, unknown> = {};
   const validators = validatorsFor(schema, op);
-  const add = (param: string, message: string) => {
-    if (failed.has(param)) return;
-    failed.add(param);
-    errors.push({ param, message });
-  };
   for (const [name, raw] of Object.entries(values)) {
     if (raw === undefined) continue;
     const { prop, error } = lookupParam(op, name);
     if (!prop) {
-      if (op.parameters.additionalProperties) typed[name] = raw;
-      else add(name, error ?? 'unknown parameter');
+      if (!op.parameters.additionalProperties) errors.push({ param: name, message: error ?? 'unknown parameter' });
       continue;
     }
-    const c = coerceValue(prop, raw);
-    if (c.error !== undefined) {
-      add(name, c.error);
-      continue;
-    }
-    typed[name] = c.value;
-    const familyKey = prop['x-family'] ? `${prop['x-family'].prefix}[n]` : name;
-    const psValidator = validators.propertyStrings[familyKey];
-    if (psValidator) {
-      const format = propertyFormatOf(prop) ?? propertyFormatOf(itemsOf(prop) ?? {});
-      const list = Array.isArray(c.value) ? c.value : [c.value];
-      for (const item of list) {
-        if (typeof item !== 'string') continue;
-        const message = checkPropertyString(format!, item, psValidator);
-        if (message) {
-          add(name, message);
-          break;
-        }
-      }
-    }
+    const message = checkParam(validators, name, prop, raw);
+    if (message) errors.push({ param: name, message });
   }
-  const validate = validators.params;
-  if (!validate(typed)) {
-    for (const err of validate.errors ?? []) {
-      const { param, prop, value } = locate(op, err, typed);
-      if (err.keyword === 'required') {
-        const missing = String(err.params.missingProperty);
-        if (!failed.has(missing)) add(missing, 'missing required parameter');
-        continue;
-      }
-      if (err.keyword === 'additionalProperties') {
-        add(String(err.params.additionalProperty), 'unknown parameter');
-        continue;
-      }
-      // For anyOf, ajv reports each alternative's failure first; the anyOf summary comes last and is enough.
-      if (param && !failed.has(param)) {
-        if (hasLaterAnyOf(validate.errors ?? [], err)) continue;
-        add(param, ajvMessage(err, prop, value));
-      }
-    }
+  for (const [name, prop] of Object.entries(op.parameters.properties ?? {})) {
+    if (!prop.optional && !prop['x-family'] && values[name] === undefined) errors.push({ param: name, message: 'missing required parameter' });
   }
   return errors;
 }
 
-function hasLaterAnyOf(all: AjvError[], err: AjvError): boolean {
-  return all.some((e) => e !== err && e.keyword === 'anyOf' && err.instancePath.startsWith(e.instancePath) && err.schemaPath.startsWith(e.schemaPath.replace(/\/anyOf$/, '/anyOf/')));
+/** One parameter: type it, check the value, then each property string in it; a message or undefined. */
+function checkParam(validators: OperationValidators, name: string, prop: PropSchema, raw: unknown): string | undefined {
+  const c = coerceValue(prop, raw);
+  if (c.error !== undefined) return c.error;
+  const schemaName = prop['x-family'] ? `${prop['x-family'].prefix}[n]` : name;
+  const validate = validators.param(schemaName);
+  if (validate && !validate(c.value)) return valueMessage(validate.errors ?? [], prop, c.value);
+  const psValidator = validators.propertyString(schemaName);
+  if (psValidator) {
+    const format = propertyFormatOf(prop) ?? propertyFormatOf(itemsOf(prop) ?? {});
+    for (const item of Array.isArray(c.value) ? c.value : [c.value]) {
+      if (typeof item !== 'string') continue;
+      const message = checkPropertyString(format!, item, psValidator);
+      if (message) return message;
+    }
+  }
+  return undefined;
 }
 
-/** Which parameter (and sub-schema / value) an ajv error is about. */
-function locate(op: Operation, err: AjvError, data: Record<string, unknown>): { param?: string; prop?: PropSchema; value?: unknown } {
-  const segs = err.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  if (segs.length === 0) return {};
-  const param = segs[0];
-  let prop = lookupParam(op, param).prop;
-  let value: unknown = data[param];
-  for (const seg of segs.slice(1)) {
-    value = (value as Record<string, unknown> | undefined)?.[seg];
-    prop = prop ? itemsOf(prop) ?? prop : undefined;
+/** The message for a failed value check: the deepest error (anyOf alternatives report before their summary). */
+function valueMessage(errs: AjvError[], prop: PropSchema, value: unknown): string {
+  const err = errs.find((e) => e.keyword === 'anyOf') ?? errs[0];
+  if (!err) return `value '${show(value)}' is invalid`;
+  let at: PropSchema | undefined = prop;
+  let v: unknown = value;
+  for (const seg of err.instancePath.split('/').slice(1)) {
+    v = (v as Record<string, unknown> | undefined)?.[seg];
+    at = at ? itemsOf(at) ?? at : undefined;
   }
-  return { param, prop, value };
+  return messages().ajvMessage(err, at, v);
+}
+
+/** Messages are only needed on the error path: load them then. */
+function messages(): typeof import('./messages') {
+  return require('./messages') as typeof import('./messages');
 }
 
 /** Parse one property string, type its values, check it with its sub-validator; a message or undefined. */
@@ -142,7 +117,7 @@ export function checkPropertyString(format: PropertyFormat, text: string, valida
   if (err.keyword === 'additionalProperties') return `unknown key '${String(err.params.additionalProperty)}'`;
   const key = err.instancePath.split('/')[1]?.replace(/~1/g, '/').replace(/~0/g, '~');
   if (!key) return `'${show(text)}' is invalid`;
-  return keyMessage(format, text, key, ajvMessage(err, format[key], typed[key]));
+  return keyMessage(format, text, key, messages().ajvMessage(err, format[key], typed[key]));
 }
 
 /** `key 'tag': …`, or just the message when the whole value was the default key's (`--memory abc`). */

@@ -1,13 +1,17 @@
 /**
- * ajv validators per operation: generated as standalone code at build time (schema/<id>/v/<file>-<METHOD>.js),
- * loaded lazily at run time; compiled with ajv on the spot only when no generated file exists (tests, custom ops).
+ * ajv validators per parameter, generated as standalone code at build time and loaded lazily at run time.
+ *
+ * Layout under a compiled schema directory:
+ *   v/<file>-<METHOD>.json   which validator checks each parameter of one operation: {p: {name: id}, ps: {name: id}}
+ *   v/s/<id>.js              one CommonJS validator per distinct JSON schema (content-addressed, shared by all
+ *                            operations), so a command pays only for the parameters it was given.
+ * When no generated file exists (tests, custom operations) the validator is compiled with ajv on the spot.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Schema } from '../schema/load';
 import type { Operation } from '../schema/types';
 import { formats } from './formats';
-import { operationSchemas } from './json-schema';
 
 /** An ajv validate function as generated (errors on the function after a failed call). */
 export interface ValidateFn {
@@ -22,39 +26,102 @@ export interface AjvError {
   schemaPath: string;
 }
 
+/** Per-operation map: parameter name (family names as `net[n]`) → validator id. */
+export interface ValidatorMap {
+  p: Record<string, string>;
+  ps: Record<string, string>;
+}
+
 export interface OperationValidators {
-  params: ValidateFn;
-  propertyStrings: Record<string, ValidateFn>;
+  /** The value check of one parameter (by schema name, e.g. `net[n]`). */
+  param(name: string): ValidateFn | undefined;
+  /** The key check of a property-string parameter (the parsed, typed object). */
+  propertyString(name: string): ValidateFn | undefined;
 }
 
 /** Module id the generated code uses for the format checks. */
 export const FORMATS_MODULE = 'pvecli-formats';
 
-export const AJV_OPTIONS = {
-  allErrors: true,
-  strict: false,
-  unicodeRegExp: false,
-  validateFormats: true,
-  logger: false,
-} as const;
+export const AJV_OPTIONS = { allErrors: false, strict: false, unicodeRegExp: false, logger: false } as const;
 
-/** Relative file name of an operation's validator module inside a compiled schema directory. */
-export function validatorFile(file: number, method: string): string {
-  return join('v', `${file}-${method}.js`);
+export function mapFile(file: number, method: string): string {
+  return join('v', `${file}-${method}.json`);
 }
 
-/** ajv with every format the operation references, resolved through formats.ts (for build and fallback). */
-function newAjv(standalone: boolean, schemas: unknown[]): import('ajv').default {
+export function moduleFile(id: string): string {
+  return join('v', 's', `${id}.js`);
+}
+
+const cache = new WeakMap<Operation, OperationValidators>();
+
+export function validatorsFor(schema: Schema | undefined, op: Operation): OperationValidators {
+  const cached = cache.get(op);
+  if (cached) return cached;
+  let validators: OperationValidators | undefined;
+  const file = schema?.tryResolve(op.path)?.file;
+  if (schema && file !== undefined) {
+    const path = join(schema.directory, mapFile(file, op.method));
+    if (existsSync(path)) validators = generated(schema.directory, JSON.parse(readFileSync(path, 'utf8')) as ValidatorMap);
+  }
+  validators ??= compiledNow(op);
+  cache.set(op, validators);
+  return validators;
+}
+
+const loaded = new Map<string, ValidateFn>();
+
+function generated(dir: string, map: ValidatorMap): OperationValidators {
+  const get = (id: string | undefined) => {
+    if (!id) return undefined;
+    const path = join(dir, moduleFile(id));
+    let fn = loaded.get(path);
+    if (!fn) loaded.set(path, (fn = loadModule(path)));
+    return fn;
+  };
+  return { param: (name) => get(map.p[name]), propertyString: (name) => get(map.ps[name]) };
+}
+
+/** Evaluate generated code with a require that maps the formats module id to formats.ts. */
+function loadModule(path: string): ValidateFn {
+  const source = readFileSync(path, 'utf8');
+  const mod = { exports: {} as unknown };
+  const localRequire = (id: string): unknown => (id === FORMATS_MODULE ? formats : require(id));
+  new Function('module', 'exports', 'require', source)(mod, mod.exports, localRequire);
+  return mod.exports as ValidateFn;
+}
+
+/** The run-time fallback: ajv compiles each parameter's schema when first asked for. */
+function compiledNow(op: Operation): OperationValidators {
+  const { operationSchemas } = require('./json-schema') as typeof import('./json-schema');
+  const { params, propertyStrings } = operationSchemas(op);
+  const ajv = newAjv(false);
+  const memo = new Map<unknown, ValidateFn>();
+  const compile = (s: unknown) => {
+    if (s === undefined) return undefined;
+    let fn = memo.get(s);
+    if (!fn) {
+      addFormatsOf(ajv, s);
+      memo.set(s, (fn = ajv.compile(s as object) as ValidateFn));
+    }
+    return fn;
+  };
+  return { param: (name) => compile(params[name]), propertyString: (name) => compile(propertyStrings[name]) };
+}
+
+/** ajv as used for generation and for the fallback; formats are added per schema as met. */
+export function newAjv(standalone: boolean): import('ajv').default {
   const Ajv = (require('ajv') as typeof import('ajv')).default;
   const { _ } = require('ajv') as typeof import('ajv');
-  const ajv = new Ajv({
+  return new Ajv({
     ...AJV_OPTIONS,
     code: standalone ? { source: true, formats: _`require(${FORMATS_MODULE})` } : undefined,
   } as import('ajv').Options);
+}
+
+export function addFormatsOf(ajv: import('ajv').default, schema: unknown): void {
   const names = new Set<string>();
-  schemas.forEach((s) => collectFormats(s, names));
-  for (const name of names) ajv.addFormat(name, formats[name]);
-  return ajv;
+  collectFormats(schema, names);
+  for (const name of names) if (!ajv.formats[name]) ajv.addFormat(name, formats[name]);
 }
 
 function collectFormats(node: unknown, into: Set<string>): void {
@@ -64,54 +131,4 @@ function collectFormats(node: unknown, into: Set<string>): void {
     if (k === 'format' && typeof v === 'string') into.add(v);
     else collectFormats(v, into);
   }
-}
-
-/** Standalone CommonJS code exporting `params` and `ps:<name>` validators for one operation. */
-export function generateValidatorCode(op: Operation): string {
-  const { params, propertyStrings } = operationSchemas(op);
-  const ajv = newAjv(true, [params, propertyStrings]);
-  const refs: Record<string, string> = { params: 'params' };
-  ajv.addSchema(params, 'params');
-  for (const [name, schema] of Object.entries(propertyStrings)) {
-    ajv.addSchema(schema, `ps:${name}`);
-    refs[`ps:${name}`] = `ps:${name}`;
-  }
-  const standaloneCode = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
-  return standaloneCode(ajv, refs);
-}
-
-const cache = new WeakMap<Operation, OperationValidators>();
-
-/** The validators of an operation: the generated module if present, else compiled now. */
-export function validatorsFor(schema: Schema | undefined, op: Operation): OperationValidators {
-  const cached = cache.get(op);
-  if (cached) return cached;
-  let exported: Record<string, ValidateFn> | undefined;
-  const file = schema?.tryResolve(op.path)?.file;
-  if (schema && file !== undefined) {
-    const path = join(schema.directory, validatorFile(file, op.method));
-    if (existsSync(path)) exported = loadModule(path);
-  }
-  if (!exported) exported = compileNow(op);
-  const validators: OperationValidators = { params: exported.params, propertyStrings: {} };
-  for (const [key, fn] of Object.entries(exported)) if (key.startsWith('ps:')) validators.propertyStrings[key.slice(3)] = fn;
-  cache.set(op, validators);
-  return validators;
-}
-
-/** Evaluate generated code with a require that maps the formats module id to formats.ts. */
-function loadModule(path: string): Record<string, ValidateFn> {
-  const source = readFileSync(path, 'utf8');
-  const mod = { exports: {} as Record<string, ValidateFn> };
-  const localRequire = (id: string): unknown => (id === FORMATS_MODULE ? formats : require(id));
-  new Function('module', 'exports', 'require', source)(mod, mod.exports, localRequire);
-  return mod.exports;
-}
-
-function compileNow(op: Operation): Record<string, ValidateFn> {
-  const { params, propertyStrings } = operationSchemas(op);
-  const ajv = newAjv(false, [params, propertyStrings]);
-  const out: Record<string, ValidateFn> = { params: ajv.compile(params) as ValidateFn };
-  for (const [name, s] of Object.entries(propertyStrings)) out[`ps:${name}`] = ajv.compile(s) as ValidateFn;
-  return out;
 }
