@@ -4,9 +4,10 @@ import { CliError, ExitCode } from '../errors';
 import { DEFAULT_SCHEMA_ID } from './source';
 import type { HttpMethod, IndexEntry, Operation, PathDoc, SchemaIndex } from './types';
 
-/** schema/ beside dist/ (dist/src/schema/load.js → ../../../schema), or PVECLI_SCHEMA_ROOT. */
+/** schema/ at the package root (from dist/src/schema or, under the tests, src/schema), or PVECLI_SCHEMA_ROOT. */
 export function schemaRoot(): string {
-  return process.env.PVECLI_SCHEMA_ROOT ? resolve(process.env.PVECLI_SCHEMA_ROOT) : join(__dirname, '../../../schema');
+  if (process.env.PVECLI_SCHEMA_ROOT) return resolve(process.env.PVECLI_SCHEMA_ROOT);
+  return join(__dirname, __dirname.split(/[\\/]/).includes('dist') ? '../../../schema' : '../../schema');
 }
 
 interface TrieNode {

@@ -1,4 +1,5 @@
 /** Cluster-wide views: /version, /nodes, node status, /cluster/resources, /cluster/status, /cluster/nextid, tasks. */
+import { createHash } from 'node:crypto';
 import { fail } from '../api-error';
 import type { MockState, Storage, TaskRecord } from '../state';
 import { Tasks } from '../tasks';
@@ -10,6 +11,19 @@ const NODE_BOOT = now() - 86400 * 12;
 
 function nodeIndex(state: MockState, node: string): number {
   return Math.max(0, state.data.nodes.indexOf(node));
+}
+
+const fingerprints = new Map<string, string>();
+
+/** A stable made-up certificate fingerprint per node (colon hex, like Proxmox shows). */
+function nodeFingerprint(state: MockState, node: string): string {
+  const key = `${state.data.secret}/${node}`;
+  let fp = fingerprints.get(key);
+  if (!fp) {
+    fp = createHash('sha256').update(key).digest('hex').toUpperCase().match(/../g)!.join(':');
+    fingerprints.set(key, fp);
+  }
+  return fp;
 }
 
 function nodeSummary(state: MockState, node: string) {
@@ -27,7 +41,7 @@ function nodeSummary(state: MockState, node: string) {
     level: '',
     id: `node/${node}`,
     type: 'node',
-    ssl_fingerprint: state.data.secret.slice(0, 64).toUpperCase().match(/../g)!.join(':'),
+    ssl_fingerprint: nodeFingerprint(state, node),
   };
 }
 

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli';
+import { startTestMock } from '../helpers/mock';
+
+type Mock = Awaited<ReturnType<typeof startTestMock>>;
+let mock: Mock;
+let slow: Mock;
+let vmid = 500;
+
+beforeAll(async () => {
+  mock = await startTestMock({ taskDuration: 300 });
+  slow = await startTestMock({ taskDuration: 8000 });
+});
+afterAll(async () => {
+  await mock?.close();
+  await slow?.close();
+});
+
+async function createVm(m: Mock, name: string, extra: string[] = []) {
+  const id = vmid++;
+  return { id, r: await runCli(['create', '/nodes/pve/qemu', '--vmid', String(id), '--name', name, ...extra], { env: m.env() }) };
+}
+
+describe('tasks: wait by default and exit with the result', () => {
+  it('a succeeding task exits 0; log on stderr, status on stdout', async () => {
+    const { id, r } = await createVm(mock, 'ok-task', ['-o', 'json']);
+    expect(r.code).toBe(0);
+    const status = JSON.parse(r.stdout);
+    expect(status).toMatchObject({ node: 'pve', type: 'qmcreate', id: String(id), status: 'stopped', exitstatus: 'OK' });
+    expect(status.upid).toMatch(/^UPID:pve:/);
+    expect(r.stderr).toContain('TASK OK');
+    expect(r.stdout).not.toContain('TASK OK');
+  });
+
+  it('text output is one line', async () => {
+    const { id, r } = await createVm(mock, 'txt');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`qmcreate ${id} on pve: OK\n`);
+  });
+
+  it('a failing task exits 8 with its message', async () => {
+    const { r } = await createVm(mock, 'fail-task');
+    expect(r.code).toBe(8);
+    expect(r.stderr).toMatch(/pvecli: task failed: mock failure requested/);
+  });
+
+  it('a task ending with warnings exits 0 with a warning line', async () => {
+    const { r } = await createVm(mock, 'warn-task');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: task .* finished with warnings: 2/);
+  });
+
+  it('--wait-timeout → exit 9, the task goes on', async () => {
+    const started = Date.now();
+    const { r } = await createVm(slow, 'slowpoke', ['--wait-timeout', '1']);
+    expect(r.code).toBe(9);
+    expect(Date.now() - started).toBeLessThan(6000);
+    expect(r.stderr).toMatch(/the task goes on/);
+    expect(r.stderr).toMatch(/pvecli task wait UPID:pve:/);
+  });
+
+  it('SIGINT while waiting → exit 130, UPID printed, the task goes on', async () => {
+    let pid = 0;
+    const run = runCli(['create', '/nodes/pve/qemu', '--vmid', String(vmid++), '--name', 'interrupted'], {
+      env: slow.env(),
+      onSpawn: (p) => (pid = p),
+    });
+    // Wait until the task has started (its first log line reaches stderr), then interrupt.
+    await new Promise((r) => setTimeout(r, 1500));
+    process.kill(pid, 'SIGINT');
+    const r = await run;
+    expect(r.code).toBe(130);
+    expect(r.stdout).toMatch(/^UPID:pve:[^\n]+:\n$/);
+    expect(r.stderr).toMatch(/interrupted; the task goes on/);
+    const upid = r.stdout.trim();
+    const status = await runCli(['task', 'status', upid, '-o', 'json'], { env: slow.env() });
+    expect(JSON.parse(status.stdout).upid).toBe(upid);
+  });
+
+  it('--async returns the UPID at once; task wait then follows it', async () => {
+    const { r } = await createVm(mock, 'async-one', ['--async']);
+    expect(r.code).toBe(0);
+    const upid = r.stdout.trim();
+    expect(upid).toMatch(/^UPID:pve:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:qmcreate:\d+:root@pam!e2e:$/);
+    const w = await runCli(['task', 'wait', upid, '-o', 'json'], { env: mock.env() });
+    expect(w.code).toBe(0);
+    expect(JSON.parse(w.stdout).exitstatus).toBe('OK');
+  });
+
+  it('task wait on three UPIDs returns the worst exit code', async () => {
+    const upids: string[] = [];
+    for (const name of ['w-ok', 'fail-task', 'warn-task']) {
+      const { r } = await createVm(mock, name, ['--async']);
+      upids.push(r.stdout.trim());
+    }
+    const w = await runCli(['task', 'wait', ...upids], { env: mock.env() });
+    expect(w.code).toBe(8);
+    expect(w.stdout.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('a 10,000-line log arrives in order, once each, on stderr only, in few requests', async () => {
+    const { r } = await createVm(mock, 'long-log', ['-o', 'json', '--trace']);
+    expect(r.code).toBe(0);
+    JSON.parse(r.stdout);
+    const lines = r.stderr.split('\n').filter((l) => l && !l.startsWith('trace: ') && !l.startsWith('pvecli: '));
+    expect(lines.length).toBeGreaterThanOrEqual(10_000);
+    expect(new Set(lines).size).toBe(lines.length);
+    const logRequests = r.stderr.split('\n').filter((l) => /^trace: GET \S+\/log\?/.test(l)).length;
+    const statusRequests = r.stderr.split('\n').filter((l) => /^trace: GET \S+\/status /.test(l)).length;
+    // lines / page size (1000) + one read per poll
+    expect(logRequests).toBeLessThanOrEqual(Math.ceil(lines.length / 1000) + statusRequests);
+  });
+
+  it('task log prints the log; a malformed UPID is a usage error', async () => {
+    const { r } = await createVm(mock, 'logged', ['--async']);
+    const upid = r.stdout.trim();
+    await runCli(['task', 'wait', upid], { env: mock.env() });
+    const log = await runCli(['task', 'log', upid], { env: mock.env() });
+    expect(log.code).toBe(0);
+    expect(log.stdout).toMatch(/TASK OK\n$/);
+    const bad = await runCli(['task', 'status', 'UPID:nope'], { env: mock.env() });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/malformed UPID/);
+  });
+
+  it('task list shows recent tasks', async () => {
+    const r = await runCli(['task', 'list', '-o', 'json', '--limit', '5'], { env: mock.env() });
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThanOrEqual(5);
+    expect(rows[0].upid).toMatch(/^UPID:/);
+  });
+});
