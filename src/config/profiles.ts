@@ -2,11 +2,12 @@
  * Profile management behind `pvecli profile ...`: each function reads or edits the config file and returns
  * plain data for the command to render. Secrets are only ever returned as their reference or `****`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { ticketCachePath } from '../http/ticket-cache';
 import { UsageError } from '../errors';
 import { nearest } from '../util/text';
 import { ConfigFile, PROFILE_KEYS, SECRET_KEYS, checkProfileName, coerceProfileValue, isProfileKey, updateConfigFile, type Profile, type ProfileKey } from './file';
-import { configFilePath } from './paths';
+import { cacheDir, configFilePath } from './paths';
 import { normalizePathPrefix, parseService } from './precedence';
 import { MOCK_PROFILE, normalizeUrl, warnAboutExposedSecrets } from './resolve';
 import { describeSecret, isLiteralSecret } from './secrets';
@@ -112,15 +113,27 @@ export async function renameProfile(from: string, to: string, env: NodeJS.Proces
     if (config.hasProfile(to)) throw new UsageError(`profile '${to}' exists already`);
     config.renameProfile(from, to);
   });
+  forgetTicket(from, env);
+}
+
+/** A cached login ticket is a credential for two hours: drop it with the profile name it was kept under. */
+function forgetTicket(profile: string, env: NodeJS.ProcessEnv): void {
+  try {
+    rmSync(ticketCachePath(cacheDir(env), profile), { force: true });
+  } catch {
+    // best effort: the cache checks url and user before using a ticket anyway
+  }
 }
 
 export async function removeProfile(name: string, env: NodeJS.ProcessEnv = process.env): Promise<{ wasCurrent: boolean }> {
-  return updateConfigFile(configFilePath(env), (config) => {
+  const result = await updateConfigFile(configFilePath(env), (config) => {
     requireProfile(config, name);
     const wasCurrent = config.current === name;
     config.removeProfile(name);
     return { wasCurrent };
   });
+  forgetTicket(name, env);
+  return result;
 }
 
 /**

@@ -181,6 +181,11 @@ describe('profiles against HTTPS servers', () => {
     const envOut = await runCli(['profile', 'env', '-p', 'ops'], { env });
     expect(envOut.stdout).toContain(`file:${secretFile}`);
     expectNoSecrets(add, verify, show, envOut);
+    // The login ticket is cached per profile, and removing the profile drops it.
+    const ticket = join(env.XDG_CACHE_HOME!, 'pvecli', 'ticket-ops.json');
+    expect(existsSync(ticket)).toBe(true);
+    expect((await runCli(['profile', 'remove', 'ops'], { env })).code).toBe(0);
+    expect(existsSync(ticket)).toBe(false);
   });
 
   it('profile use switches between two servers on two ports', async () => {
