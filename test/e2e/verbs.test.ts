@@ -1,0 +1,174 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, isolatedEnv, runCli, type RunResult } from '../helpers/cli';
+import { startTestMock, TEST_TOKEN_SECRET } from '../helpers/mock';
+
+type Mock = Awaited<ReturnType<typeof startTestMock>>;
+let mock: Mock;
+const outputs: RunResult[] = [];
+async function cli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<RunResult> {
+  const r = await runCli(args, { env, input });
+  outputs.push(r);
+  return r;
+}
+
+beforeAll(async () => {
+  mock = await startTestMock({ taskDuration: 200 });
+});
+afterAll(async () => {
+  await mock?.close();
+});
+
+describe('the built-in mock is the default target', () => {
+  it('create in one run, seen by get in the next; stderr says so once', async () => {
+    const env = isolatedEnv();
+    const created = await cli(['create', '/nodes/pve/qemu', '--vmid', '200', '--name', 'web'], env);
+    expect(created.code).toBe(0);
+    expect(created.stderr).toMatch(/using the built-in mock Proxmox server/);
+    const listed = await cli(['get', '/cluster/resources', '--type', 'vm', '-o', 'json'], env);
+    expect(listed.code).toBe(0);
+    expect(listed.stderr).not.toMatch(/built-in mock/);
+    const vm = (JSON.parse(listed.stdout) as Array<{ vmid: number; name: string }>).find((r) => r.vmid === 200);
+    expect(vm?.name).toBe('web');
+    const reset = await cli(['mock', 'reset'], env);
+    expect(reset.code).toBe(0);
+    const after = await cli(['get', '/cluster/resources', '--type', 'vm', '-o', 'json'], env);
+    expect((JSON.parse(after.stdout) as Array<{ vmid: number }>).some((r) => r.vmid === 200)).toBe(false);
+  });
+});
+
+describe('a VM lifecycle through bin/run.js', () => {
+  const status = async () => JSON.parse((await cli(['get', '/nodes/pve/qemu/300/status/current', '-o', 'json'], mock.env())).stdout).status;
+  it('create → start → running → snapshot → stop → delete', async () => {
+    const env = mock.env();
+    expect((await cli(['create', '/nodes/pve/qemu', '--vmid', '300', '--name', 'life', '--memory', '1024', '--net0', 'virtio,bridge=vmbr0', '--scsi0', 'local-lvm:8'], env)).code).toBe(0);
+    const config = JSON.parse((await cli(['get', '/nodes/pve/qemu/300/config', '-o', 'json'], env)).stdout);
+    expect(config).toMatchObject({ name: 'life', memory: expect.anything() });
+    expect(String(config.net0)).toMatch(/^virtio=[0-9A-F:]{17},bridge=vmbr0$/);
+    expect(await status()).toBe('stopped');
+    expect((await cli(['create', '/nodes/pve/qemu/300/status/start'], env)).code).toBe(0);
+    expect(await status()).toBe('running');
+    expect((await cli(['create', '/nodes/pve/qemu/300/snapshot', '--snapname', 'before'], env)).code).toBe(0);
+    const snaps = JSON.parse((await cli(['get', '/nodes/pve/qemu/300/snapshot', '-o', 'json'], env)).stdout) as Array<{ name: string }>;
+    expect(snaps.map((s) => s.name)).toContain('before');
+    expect((await cli(['create', '/nodes/pve/qemu/300/status/stop'], env)).code).toBe(0);
+    expect(await status()).toBe('stopped');
+    expect((await cli(['delete', '/nodes/pve/qemu/300'], env)).code).toBe(0);
+    const gone = await cli(['get', '/nodes/pve/qemu/300/status/current'], env);
+    expect(gone.code).not.toBe(0);
+    expect(gone.stderr).toMatch(/^pvecli: /);
+  });
+
+  it('set with --delete and the --expand view of property strings', async () => {
+    const env = mock.env();
+    await cli(['create', '/nodes/pve/qemu', '--vmid', '301', '--net0', 'virtio,bridge=vmbr0', '--net1', 'e1000,bridge=vmbr1,tag=20'], env);
+    expect((await cli(['set', '/nodes/pve/qemu/301/config', '--memory', '4096', '--delete', 'net1'], env)).code).toBe(0);
+    const cfg = JSON.parse((await cli(['get', '/nodes/pve/qemu/301/config', '-o', 'json', '--expand'], env)).stdout);
+    expect(cfg.net1).toBeUndefined();
+    // PVE 9 writes memory as a property string ([current=]<integer>): expanded it is an object.
+    expect(cfg.memory).toMatchObject({ current: 4096 });
+    expect(cfg.net0).toMatchObject({ model: 'virtio', bridge: 'vmbr0' });
+  });
+
+  it('a duplicate vmid is an API error (exit 7) with Proxmox’s message', async () => {
+    const r = await cli(['create', '/nodes/pve/qemu', '--vmid', '100'], mock.env());
+    expect(r.code).toBe(7);
+    expect(r.stderr).toMatch(/^pvecli: .*already exists/);
+  });
+
+  it('--input takes bulk parameters, explicit flags win', async () => {
+    const r = await cli(['create', '/nodes/pve/qemu', '--input', '-', '--name', 'flagwins', '--dry-run'], mock.env(), 'vmid: 302\nname: fromfile\nmemory: 512\n');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('vmid=302');
+    expect(r.stdout).toContain('name=flagwins');
+    expect(r.stdout).toContain('memory=512');
+  });
+});
+
+describe('nothing is sent for invalid input or --dry-run', () => {
+  let server: Server;
+  let hits = 0;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      hits++;
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    env = isolatedEnv({ PROXMOX_API_URL: `http://127.0.0.1:${port}`, PROXMOX_API_TOKEN_ID: 'root@pam!t', PROXMOX_API_TOKEN_SECRET: 'counting-secret' });
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  const refused: Array<[string, string[], RegExp]> = [
+    ['wrong type', ['create', '/nodes/pve/qemu', '--vmid', '100', '--memory', 'lots'], /--memory/],
+    ['out of range', ['create', '/nodes/pve/qemu', '--vmid', '99'], /--vmid: 99 is below the minimum 100/],
+    ['bad enum', ['create', '/nodes/pve/qemu', '--vmid', '100', '--ostype', 'dos'], /--ostype/],
+    ['missing required', ['create', '/nodes/pve/qemu', '--memory', '512'], /vmid/],
+    ['unknown key', ['create', '/nodes/pve/qemu', '--vmid', '100', '--net0', 'virtio,bridg=vmbr0'], /--net0: unknown key 'bridg' \(did you mean 'bridge'\?\)/],
+    ['unknown flag', ['get', '/cluster/resources', '--typ', 'vm'], /--typ.*\n.*--type/],
+    ['bad path value', ['get', '/nodes/not_a_node!/status'], /node/],
+    ['family out of range', ['create', '/nodes/pve/qemu', '--vmid', '100', '--net99', 'virtio'], /net99/],
+  ];
+  for (const [name, args, pattern] of refused) {
+    it(`${name} → exit 2, zero requests`, async () => {
+      const before = hits;
+      const r = await cli(args, env);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(pattern);
+      expect(r.stdout).toBe('');
+      expect(hits).toBe(before);
+    });
+  }
+
+  it('--dry-run prints the request and sends nothing', async () => {
+    const before = hits;
+    const r = await cli(['create', '/nodes/pve/qemu', '--vmid', '100', '--memory', '2048', '--net0', 'virtio,bridge=vmbr0', '--scsi0', 'local-lvm:32', '--dry-run'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/api2\/json\/nodes\/pve\/qemu\n/);
+    expect(r.stdout).toContain('vmid=100&memory=2048&net0=virtio%2Cbridge%3Dvmbr0&scsi0=local-lvm%3A32');
+    expect(r.stdout).not.toContain('counting-secret');
+    expect(hits).toBe(before);
+    const get = await cli(['get', '/cluster/resources', '--type', 'vm', '--dry-run'], env);
+    expect(get.stdout).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/api2\/json\/cluster\/resources\?type=vm\n/);
+    expect(hits).toBe(before);
+  });
+});
+
+describe('scripting', () => {
+  it('pipes -o json into jq', async () => {
+    // Asynchronously: the mock answers from this very process.
+    const env = mock.env();
+    const { stdout } = await promisify(execFile)('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" get /cluster/resources -o json | jq -r '[.[] | select(.type=="node") | .node] | sort | join(",")'`], { env, encoding: 'utf8' });
+    expect(stdout.trim()).toBe('pve,pve2,pve3');
+  });
+  it('--query filters without jq', async () => {
+    const r = await cli(['get', '/nodes', '--query', 'sort([].node)', '-o', 'json'], mock.env());
+    expect(JSON.parse(r.stdout)).toEqual(['pve', 'pve2', 'pve3']);
+  });
+  it('colour only when forced and never with NO_COLOR', async () => {
+    const forced = await cli(['get', '/nodes'], mock.env({ NO_COLOR: undefined, FORCE_COLOR: '1' }));
+    expect(forced.stdout).toContain('\x1b[1m');
+    const plain = await cli(['get', '/nodes'], mock.env({ NO_COLOR: '1', FORCE_COLOR: '1' }));
+    expect(plain.stdout).not.toContain('\x1b[');
+  });
+  it('--quiet prints nothing on success', async () => {
+    const r = await cli(['get', '/version', '-q'], mock.env());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('secrets', () => {
+  it('no output of this suite contains the token secret', () => {
+    expect(outputs.length).toBeGreaterThan(10);
+    for (const r of outputs) {
+      expect(r.stdout).not.toContain(TEST_TOKEN_SECRET);
+      expect(r.stderr).not.toContain(TEST_TOKEN_SECRET);
+      expect(r.stdout + r.stderr).not.toContain('counting-secret');
+    }
+  });
+});
