@@ -127,6 +127,7 @@ class Client implements ApiClient {
         if (isIdempotent(out.method) && !staleRetried && isConnectionReset(err.cause) && (err.cause as { reusedSocket?: boolean }).reusedSocket) {
           staleRetried = true;
           attempt--;
+          this.trace(`resending ${out.label} on a new connection (the pooled one was closed by the server)`);
           continue;
         }
         if (attempt < retries && !err.timedOut && isConnectionReset(err.cause)) {
@@ -163,7 +164,12 @@ class Client implements ApiClient {
       if (!this.opts.interactive || !this.opts.onTrustFingerprint || this.trustOffered) throw err;
       this.trustOffered = true;
       if (!(await promptOrInterrupt(() => this.askTrust(cause)))) throw err;
-      await this.opts.onTrustFingerprint(cause.fingerprint);
+      try {
+        await this.opts.onTrustFingerprint(cause.fingerprint);
+      } catch (saveErr) {
+        // Trusted for this run all the same: the user said yes.
+        this.opts.warn?.(`could not save the fingerprint: ${(saveErr as Error)?.message ?? String(saveErr)}`);
+      }
       this.plan = { ...this.plan!, tls: { ...this.plan!.tls, fingerprint: cause.fingerprint } };
       this.transport!.setTlsPolicy(this.plan.tls);
       return this.sendOnce(out);
