@@ -1,8 +1,9 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { isolatedEnv, ROOT, runCli, type RunResult } from '../helpers/cli';
+import { BIN, isolatedEnv, ROOT, runCli, type RunResult } from '../helpers/cli';
 import { startTestServer, type TestServer } from '../helpers/https-server';
 
 const TOKEN_SECRET = 'e2e-token-secret-5f1c2a9b';
@@ -127,6 +128,40 @@ describe('profile commands (no server)', () => {
   });
 });
 
+const hasPython = spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
+
+/** Run pvecli on a pseudo-terminal (python's pty), type `answer` once `question` shows; all terminal output. */
+function onTerminal(args: string[], env: NodeJS.ProcessEnv, question: string, answer: string): Promise<string> {
+  const driver = `
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+out, typed, end = b'', False, time.time() + 20
+while time.time() < end:
+    r, _, _ = select.select([fd], [], [], 0.1)
+    if r:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    if not typed and ${JSON.stringify(question)}.encode() in out:
+        os.write(fd, os.environ['PTY_ANSWER'].encode() + b'\\r')
+        typed = True
+sys.stdout.write(out.decode(errors='replace'))
+`;
+  return new Promise((resolvePromise) => {
+    const child = spawn('python3', ['-c', driver, process.execPath, BIN, ...args], { env: { ...env, PTY_ANSWER: answer } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (out += d));
+    child.on('close', () => resolvePromise(out));
+  });
+}
+
 describe('profiles against HTTPS servers', () => {
   let one: TestServer;
   let two: TestServer;
@@ -186,6 +221,16 @@ describe('profiles against HTTPS servers', () => {
     expect(existsSync(ticket)).toBe(true);
     expect((await runCli(['profile', 'remove', 'ops'], { env })).code).toBe(0);
     expect(existsSync(ticket)).toBe(false);
+  });
+
+  it.skipIf(!hasPython)('password: prompt asks on a terminal, masked, and logs in', async () => {
+    const env = isolatedEnv();
+    const add = await runCli(['profile', 'add', 'tty', '--url', one.url, '--username', 'ops@pve', '--password', 'prompt', '--fingerprint', one.cert.fingerprint], { env });
+    expect(add.code, add.stderr).toBe(0);
+    const out = await onTerminal(['get', '/version', '-o', 'json'], env, 'Password for ops@pve (profile tty)', ENV_PASSWORD);
+    expect(out).toContain('"version":"9.2.1"');
+    expect(out).not.toContain(ENV_PASSWORD);
+    expect(out).toContain('*'.repeat(ENV_PASSWORD.length));
   });
 
   it('profile use switches between two servers on two ports', async () => {
