@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { CompiledSchema } from '../schema/compile';
 import { METHODS } from '../schema/types';
 import { operationSchemas, unenforced, type JsonSchema } from './json-schema';
@@ -12,8 +12,8 @@ import { setOverlayDir } from './property-string';
 import { addFormatsOf, mapFile, moduleFile, newAjv, type ValidatorMap } from './validators';
 
 export function generateValidators(compiled: CompiledSchema, outDir: string): void {
-  // The overlays sit beside the schema being built (outDir is schema/<id>.tmp-<pid>).
-  setOverlayDir(join(dirname(outDir), 'overlays'));
+  // Overlays come from the project's schema/overlays, wherever the output goes.
+  setOverlayDir(join(__dirname, '../../../schema/overlays'));
   mkdirSync(join(outDir, 'v', 's'), { recursive: true });
   unenforced.formats.clear();
   unenforced.patterns.clear();

@@ -9,8 +9,12 @@ import { validateValues, type ParamError } from './validate';
 export { parseArgs, pathParamNames, type ParamValue } from './argv';
 export { encodeParams } from './encode';
 export { formatPropertyString, parsePropertyString, propertyFormatOf, type PropertyFormat } from './property-string';
-export { translatePattern } from './perl-regex';
 export type { ParamError } from './validate';
+
+/** A Proxmox (Perl) or PBS/PDM (Rust `/…/`) pattern as an anchored JavaScript regex source. */
+export function translatePattern(pattern: string): string {
+  return (require('./perl-regex') as typeof import('./perl-regex')).translatePattern(pattern);
+}
 
 /** Validate typed params (plus path params, which may be strings) against the operation; [] when valid. */
 export function validateParams(schema: Schema, op: Operation, params: Record<string, unknown>): ParamError[] {

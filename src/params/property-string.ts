@@ -23,17 +23,25 @@ export class PropertyStringError extends Error {
 let overlayCache: Record<string, PropertyFormat> | undefined;
 let overlayDir: string | undefined;
 
-/** Where the hand-written overlays live: schema/overlays beside the compiled schemas (PVECLI_SCHEMA_ROOT honoured). */
+/** Read overlays from this directory instead (tests, tools). */
 export function setOverlayDir(dir: string): void {
   overlayDir = dir;
   overlayCache = undefined;
 }
 
+/**
+ * The hand-written overlays: schema/overlays under PVECLI_SCHEMA_ROOT when it has them, else the package's own
+ * schema/overlays (a scratch schema root, such as the bench's doubled schema, has none).
+ */
 function overlays(): Record<string, PropertyFormat> {
   if (overlayCache) return overlayCache;
-  const root = process.env.PVECLI_SCHEMA_ROOT ?? join(__dirname, '../../../schema');
-  const file = join(overlayDir ?? join(root, 'overlays'), 'property-strings.json');
-  const raw = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  const candidates = [
+    overlayDir,
+    process.env.PVECLI_SCHEMA_ROOT && join(process.env.PVECLI_SCHEMA_ROOT, 'overlays'),
+    join(__dirname, '../../../schema/overlays'),
+  ];
+  const file = candidates.map((d) => d && join(d, 'property-strings.json')).find((f) => f && existsSync(f));
+  const raw = file ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
   delete raw.$comment;
   return (overlayCache = raw as Record<string, PropertyFormat>);
 }

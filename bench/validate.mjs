@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// bench/validate: what parameter parsing + validation adds to a command. Fresh `node` processes, interleaved,
+// medians of N runs, NODE_EXTRA_CA_CERTS unset (bench/lib.mjs):
+//   - `node -e 0`, the floor;
+//   - `pvecli usage` of qemu create vs `pvecli create /nodes/pve/qemu … --dry-run` with 5 and 20 parameters
+//     (budget DESIGN.md §7: a validated --dry-run ≤ 3× node -e 0, i.e. validation ≤ 10 ms over usage);
+//   - in isolation: a script that loads the schema and the operation, without and with parseArgs + validateParams.
+// Usage: node bench/validate.mjs [--runs N]
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchEnv, median, printRows, runInterleaved } from './lib.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 15;
+const node = process.execPath;
+const bin = join(root, 'bin/run.js');
+const home = mkdtempSync(join(tmpdir(), 'pvecli-bench-validate-'));
+const env = benchEnv({ HOME: home, XDG_CONFIG_HOME: join(home, 'c'), XDG_CACHE_HOME: join(home, 'k'), XDG_STATE_HOME: join(home, 's') });
+
+const params5 = ['--vmid', '100', '--memory', '2048', '--net0', 'virtio,bridge=vmbr0', '--scsi0', 'local-lvm:32', '--ostype', 'l26'];
+const params20 = [
+  ...params5,
+  '--name', 'web01', '--cores', '4', '--sockets', '1', '--cpu', 'host', '--scsihw', 'virtio-scsi-pci',
+  '--boot', 'order=scsi0;net0', '--agent', 'enabled=1', '--onboot', '1', '--numa', '0', '--balloon', '1024',
+  '--description', 'bench', '--tags', 'web;prod', '--ipconfig0', 'ip=10.0.0.5/24,gw=10.0.0.1', '--net1', 'e1000,bridge=vmbr1,tag=20',
+  '--serial0', 'socket',
+];
+
+// The isolated variant: the same work the CLI does around validation, without the CLI.
+const script = join(home, 'validate-only.js');
+writeFileSync(
+  script,
+  `const [mode, ...argv] = process.argv.slice(2);
+const { loadSchema } = require(${JSON.stringify(join(root, 'dist/src/schema/load.js'))});
+const schema = loadSchema('pve-9.2');
+const resolved = schema.resolve('/nodes/pve/qemu');
+const op = schema.operation(resolved.template, 'POST');
+if (mode === 'validate') {
+  const params = require(${JSON.stringify(join(root, 'dist/src/params/index.js'))});
+  const values = params.parseArgs(op, argv);
+  const errors = params.validateParams(schema, op, { ...resolved.params, ...values });
+  if (errors.length) { console.error(errors); process.exit(2); }
+  params.encodeParams(op, values);
+}
+`,
+);
+
+const rows = runInterleaved(
+  [
+    { name: 'node -e 0', cmd: [node, '-e', '0'], env },
+    { name: 'pvecli usage /nodes/{node}/qemu --command create -v', cmd: [node, bin, 'usage', '/nodes/{node}/qemu', '--command', 'create', '-v'], env, budget: 3 },
+    { name: 'pvecli create /nodes/pve/qemu … --dry-run (5 params)', cmd: [node, bin, 'create', '/nodes/pve/qemu', ...params5, '--dry-run'], env, budget: 3 },
+    { name: 'pvecli create /nodes/pve/qemu … --dry-run (20 params)', cmd: [node, bin, 'create', '/nodes/pve/qemu', ...params20, '--dry-run'], env, budget: 3 },
+    { name: 'script: load schema + operation only', cmd: [node, script, 'none'], env },
+    { name: 'script: + parseArgs/validate/encode (5 params)', cmd: [node, script, 'validate', ...params5], env },
+    { name: 'script: + parseArgs/validate/encode (20 params)', cmd: [node, script, 'validate', ...params20], env },
+  ],
+  { runs },
+);
+printRows(`parameter validation, ${runs} runs each, interleaved, NODE_EXTRA_CA_CERTS unset`, rows);
+const ms = (name) => rows.find((r) => r.name.startsWith(name)).median;
+const usage = ms('pvecli usage');
+const only = ms('script: load schema');
+console.log('\nvalidation cost (budget ≤ 10 ms over usage):');
+for (const n of [5, 20]) {
+  const cli = ms(`pvecli create /nodes/pve/qemu … --dry-run (${n} params)`) - usage;
+  const isolated = ms(`script: + parseArgs/validate/encode (${n} params)`) - only;
+  console.log(`  ${String(n).padStart(2)} params: dry-run − usage ${cli.toFixed(1)} ms; isolated parse+validate+encode ${isolated.toFixed(1)} ms  ${isolated <= 10 ? 'ok' : 'OVER'}`);
+}
+void median;
