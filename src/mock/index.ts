@@ -51,6 +51,7 @@ export interface MockServer {
 }
 
 const DEFAULT_TASK_MS = 1000;
+const EMBEDDED_TASK_MS = 300;
 
 function addTokens(state: MockState, tokens: string[], privsep: boolean): void {
   for (const spec of tokens) {
@@ -107,7 +108,8 @@ const STATE_FILE = 'mock-state.json';
 export async function startEmbeddedMock(
   stateDir: string,
 ): Promise<{ url: string; fingerprint: string; tokenId: string; tokenSecret: string; close(): Promise<void> }> {
-  const { server, state } = await start({ host: '127.0.0.1', port: 0, stateFile: join(stateDir, STATE_FILE), certDir: stateDir });
+  // Tasks run briefly here: a one-shot command waits for them, and the point is to learn the CLI, not to wait.
+  const { server, state } = await start({ host: '127.0.0.1', port: 0, stateFile: join(stateDir, STATE_FILE), certDir: stateDir, taskDuration: EMBEDDED_TASK_MS });
   // The token lives in the persisted state (a fresh state gets a new random secret); recreate it if a user removed it.
   const user = (state.data.users[EMBEDDED_TOKEN.userid] ??= { userid: EMBEDDED_TOKEN.userid, enable: 1, expire: 0, groups: [], tokens: {} });
   let token = user.tokens[EMBEDDED_TOKEN.name];

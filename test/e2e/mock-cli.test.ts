@@ -1,0 +1,77 @@
+// Issue 5 through bin/run.js: the built-in `mock` profile (no config, no PROXMOX_API_URL) keeps its state between
+// runs, and a VM goes create → start → running → snapshot → stop → delete with the state checked at each step.
+import { describe, expect, it } from 'vitest';
+import { isolatedEnv, runCli } from '../helpers/cli';
+
+describe('mock: lifecycle through bin/run.js against the embedded mock', () => {
+  const env = isolatedEnv();
+  const cli = async (...args: string[]) => {
+    const r = await runCli(args, { env });
+    return { ...r, json: () => JSON.parse(r.stdout) as unknown };
+  };
+  const vm = async () => (await cli('get', '/nodes/pve/qemu/200/status/current', '-o', 'json')).json() as { status: string; name: string };
+
+  it('creates, starts, snapshots, stops and deletes VM 200, each step visible to the next process', async () => {
+    const created = await cli('create', '/nodes/pve/qemu', '--vmid', '200', '--name', 'web', '--memory', '1024');
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stderr).toMatch(/built-in mock/);
+    const vms = (await cli('get', '/cluster/resources', '--type', 'vm', '-o', 'json')).json() as Array<{ vmid: number; name: string }>;
+    expect(vms.find((v) => v.vmid === 200)).toMatchObject({ name: 'web' });
+    expect(await vm()).toMatchObject({ status: 'stopped', name: 'web' });
+
+    expect((await cli('create', '/nodes/pve/qemu/200/status/start')).code).toBe(0);
+    expect(await vm()).toMatchObject({ status: 'running' });
+
+    expect((await cli('create', '/nodes/pve/qemu/200/snapshot', '--snapname', 'before')).code).toBe(0);
+    const snaps = (await cli('get', '/nodes/pve/qemu/200/snapshot', '-o', 'json')).json() as Array<{ name: string }>;
+    expect(snaps.map((s) => s.name)).toEqual(['before', 'current']);
+
+    expect((await cli('create', '/nodes/pve/qemu/200/status/stop')).code).toBe(0);
+    expect(await vm()).toMatchObject({ status: 'stopped' });
+
+    expect((await cli('delete', '/nodes/pve/qemu/200')).code).toBe(0);
+    const gone = await cli('get', '/nodes/pve/qemu/200/status/current');
+    expect(gone.code).toBe(7);
+    expect(gone.stderr).toMatch(/does not exist/);
+  }, 60_000);
+
+  it('reports a failing task with exit 8 and a duplicate vmid as an API error', async () => {
+    const failed = await cli('create', '/nodes/pve/qemu', '--vmid', '210', '--name', 'fail-task');
+    expect(failed.code).toBe(8);
+    const dup = await cli('create', '/nodes/pve/qemu', '--vmid', '100');
+    expect(dup.code).toBe(7);
+    expect(dup.stderr).toMatch(/already exists/);
+  }, 30_000);
+
+  it('forgets the state with mock reset', async () => {
+    expect((await cli('create', '/nodes/pve/qemu', '--vmid', '220', '--name', 'temp')).code).toBe(0);
+    const reset = await cli('mock', 'reset');
+    expect(reset.code, reset.stderr).toBe(0);
+    const vms = (await cli('get', '/cluster/resources', '--type', 'vm', '-o', 'json')).json() as Array<{ vmid: number }>;
+    expect(vms.map((v) => v.vmid)).toEqual([100, 101, 102, 110, 111]);
+  }, 30_000);
+
+  it('serves with mock serve -o json and stops on SIGTERM', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('../helpers/cli');
+    const child = spawn(process.execPath, [BIN, 'mock', 'serve', '--port', '0', '-o', 'json', '--token', 'root@pam!s=t'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const line = await new Promise<string>((resolve) => {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        if (out.includes('\n')) resolve(out.split('\n')[0]);
+      });
+    });
+    const info = JSON.parse(line) as { url: string; fingerprint: string };
+    expect(info.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(info.fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    const r = await runCli(['get', '/version', '-o', 'json'], {
+      env: { ...env, PROXMOX_API_URL: info.url, PROXMOX_API_TOKEN_ID: 'root@pam!s', PROXMOX_API_TOKEN_SECRET: 't', PROXMOX_API_FINGERPRINT: info.fingerprint },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ release: '9.2' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 30_000);
+});
