@@ -45,7 +45,8 @@ export function parseArgs(op: Operation, argv: string[], opts: { input?: Record<
     if (inline !== undefined) value = inline;
     else if (typeOf(prop) === 'boolean') {
       const next = argv[i + 1];
-      if (next !== undefined && parseBooleanWord(next) !== undefined) {
+      // A bare boolean flag, unless a value follows: a boolean word, or any non-flag word (refused as not a boolean).
+      if (next !== undefined && (parseBooleanWord(next) !== undefined || !next.startsWith('-'))) {
         value = next;
         i++;
       } else value = 'true';

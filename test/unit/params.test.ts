@@ -48,6 +48,7 @@ describe('parseArgs', () => {
     expect(parseArgs(qemuCreate, ['--onboot', 'yes', '--acpi=false'])).toEqual({ onboot: true, acpi: false });
     expect(parseArgs(qemuCreate, ['--no-onboot'])).toEqual({ onboot: false });
     expect(parseArgs(qemuCreate, ['--onboot', '--vmid', '100'])).toEqual({ onboot: true, vmid: 100 });
+    expect(usageError(() => parseArgs(qemuCreate, ['--onboot', 'maybe'])).message).toMatch(/^--onboot: value 'maybe'/);
     expect(usageError(() => parseArgs(qemuCreate, ['--onboot=maybe'])).message).toBe(
       "--onboot: value 'maybe' is not a boolean (1|0|true|false|yes|no)",
     );
