@@ -130,16 +130,17 @@ describe('profile commands (no server)', () => {
 
 const hasPython = spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
 
-/** Run pvecli on a pseudo-terminal (python's pty), type `answer` once `question` shows; all terminal output. */
-function onTerminal(args: string[], env: NodeJS.ProcessEnv, question: string, answer: string): Promise<string> {
+/** Run pvecli on a pseudo-terminal (python's pty): each time a question shows, type its answer; returns all terminal output. */
+function onTerminal(args: string[], env: NodeJS.ProcessEnv, dialogue: Array<[question: string, answer: string]>): Promise<string> {
   const driver = `
-import os, pty, select, sys, time
+import json, os, pty, select, sys, time
+dialogue = json.loads(os.environ['PTY_DIALOGUE'])
 pid, fd = pty.fork()
 if pid == 0:
     os.execv(sys.argv[1], sys.argv[1:])
-out, typed, end = b'', False, time.time() + 20
+out, seen, end = b'', 0, time.time() + 20
 while time.time() < end:
-    r, _, _ = select.select([fd], [], [], 0.1)
+    r, _, _ = select.select([fd], [], [], 0.05)
     if r:
         try:
             chunk = os.read(fd, 4096)
@@ -148,13 +149,15 @@ while time.time() < end:
         if not chunk:
             break
         out += chunk
-    if not typed and ${JSON.stringify(question)}.encode() in out:
-        os.write(fd, os.environ['PTY_ANSWER'].encode() + b'\\r')
-        typed = True
+    if dialogue and dialogue[0][0].encode() in out[seen:]:
+        question, answer = dialogue.pop(0)
+        seen = out.index(question.encode(), seen) + len(question)
+        time.sleep(0.1)
+        os.write(fd, answer.encode() + b'\\r')
 sys.stdout.write(out.decode(errors='replace'))
 `;
   return new Promise((resolvePromise) => {
-    const child = spawn('python3', ['-c', driver, process.execPath, BIN, ...args], { env: { ...env, PTY_ANSWER: answer } });
+    const child = spawn('python3', ['-c', driver, process.execPath, BIN, ...args], { env: { ...env, PTY_DIALOGUE: JSON.stringify(dialogue) } });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (out += d));
@@ -227,10 +230,29 @@ describe('profiles against HTTPS servers', () => {
     const env = isolatedEnv();
     const add = await runCli(['profile', 'add', 'tty', '--url', one.url, '--username', 'ops@pve', '--password', 'prompt', '--fingerprint', one.cert.fingerprint], { env });
     expect(add.code, add.stderr).toBe(0);
-    const out = await onTerminal(['get', '/version', '-o', 'json'], env, 'Password for ops@pve (profile tty)', ENV_PASSWORD);
+    const out = await onTerminal(['get', '/version', '-o', 'json'], env, [['Password for ops@pve (profile tty)', ENV_PASSWORD]]);
     expect(out).toContain('"version":"9.2.1"');
     expect(out).not.toContain(ENV_PASSWORD);
     expect(out).toContain('*'.repeat(ENV_PASSWORD.length));
+  });
+
+  it.skipIf(!hasPython)('profile add on a terminal asks for what is missing and pins the certificate it shows', async () => {
+    const env = isolatedEnv({ PVECLI_HOME_TOKEN_SECRET: TOKEN_SECRET });
+    const out = await onTerminal(['profile', 'add', 'home', '--url', one.url], env, [
+      ['Log in with', ''], // first choice: an API token
+      ['Token ID', 'root@pam!ci'],
+      ['Where does the token secret come from?', ''], // first choice: env:NAME
+      ['Variable name', ''], // the suggested PVECLI_HOME_TOKEN_SECRET
+      ['Pin this fingerprint', ''], // default yes: the certificate is self-signed
+    ]);
+    expect(out).toContain(one.cert.fingerprint);
+    expect(out).toContain('added profile home (current)');
+    expect(parse(readFileSync(configOf(env), 'utf8')).profiles.home).toEqual({
+      url: one.url, token_id: 'root@pam!ci', token_secret: 'env:PVECLI_HOME_TOKEN_SECRET', fingerprint: one.cert.fingerprint,
+    });
+    const get = await runCli(['get', '/version', '-o', 'json'], { env });
+    expect(get.code, get.stderr).toBe(0);
+    expect(out).not.toContain(TOKEN_SECRET);
   });
 
   it('profile use switches between two servers on two ports', async () => {
