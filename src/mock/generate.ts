@@ -35,7 +35,27 @@ const NAME_SAMPLES: Record<string, string> = {
   version: '9.2.0',
   release: '9.2',
   arch: 'amd64',
+  devpath: '/dev/sda',
+  health: 'PASSED',
+  model: 'QEMU HARDDISK',
+  vendor: 'ATA',
+  serial: 'S5Y1NX0R123456',
+  used: 'LVM',
+  wwn: '0x5002538f00000001',
+  hostname: 'pve',
+  description: 'demo',
+  state: 'enabled',
+  mode: 'default',
+  service: 'pveproxy',
+  unit: 'pveproxy.service',
+  method: 'static',
+  family: 'inet',
+  content: 'images',
+  format: 'raw',
 };
+
+const BYTES = /(^|[-_])(size|mem|memory|maxmem|disk|maxdisk|bytes|total|used|avail|free)$/;
+const EPOCH = /(time|ctime|mtime|starttime|endtime|last-run|next-run)$/;
 
 const MAX_DEPTH = 8;
 
@@ -76,8 +96,12 @@ function generateInteger(schema: PropSchema, ctx: GenerateContext, name: string)
     const known = Number(ctx.known?.vmid);
     return Number.isInteger(known) && known >= 100 ? known : 100 + intBetween(ctx.rng, 0, 20);
   }
+  if (schema.maximum === undefined && (schema.minimum ?? 0) <= 0) {
+    if (BYTES.test(name)) return intBetween(ctx.rng, 1, 64) * 1024 ** 3;
+    if (EPOCH.test(name)) return 1_760_000_000 + intBetween(ctx.rng, 0, 10_000_000);
+  }
   const min = schema.minimum ?? 0;
-  const max = schema.maximum ?? min + (name.includes('time') ? 1_700_000_000 : 1000);
+  const max = schema.maximum ?? min + 1000;
   return min + Math.floor(ctx.rng() * (Math.min(max, Number.MAX_SAFE_INTEGER) - min + 1));
 }
 

@@ -51,6 +51,19 @@ function mockTask(deps: RouterDeps, id: Identity, args: Record<string, unknown>)
   return upid;
 }
 
+/**
+ * A directory index (`GET /nodes/{node}`, `GET /cluster`, ...): the schema's own child paths, named by the
+ * return schema's link (`{"href": "{subdir}"}`), instead of made-up names.
+ */
+function directoryIndex(schema: Schema, template: string, returns: Operation['returns']): unknown[] | undefined {
+  if (returns?.type !== 'array' || !Array.isArray(returns.links)) return undefined;
+  const href = /^\{([^}]+)\}$/.exec(String((returns.links as Array<{ href?: string }>)[0]?.href ?? ''));
+  if (!href) return undefined;
+  const names = schema.children(template).map((c) => c.slice(c.lastIndexOf('/') + 1));
+  if (names.length === 0 || names.some((n) => n.startsWith('{'))) return undefined;
+  return names.map((n) => ({ [href[1]]: n }));
+}
+
 export function route(
   deps: RouterDeps,
   method: string,
@@ -145,7 +158,8 @@ function dispatch(
     data = conform(op.returns, handler(ctx), gen);
     extra = ctx.extra;
   } else {
-    data = generateReply(op.returns, gen, method);
+    const index = method === 'GET' ? directoryIndex(schema, resolved.template, op.returns) : undefined;
+    data = index ? conform(op.returns, index, gen) : generateReply(op.returns, gen, method);
   }
   if (changed) state.save();
   return extra ? { data, ...extra } : { data };
