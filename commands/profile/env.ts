@@ -17,6 +17,6 @@ export default class ProfileEnv extends Command {
       warn,
     );
     const rows = settings.map((s) => (s.setting === 'url' && kind === 'mock' ? { ...s, value: '(embedded mock server)' } : s));
-    printResult(rows, { ...globals, fields: globals.fields ?? ['setting', 'value', 'source'] });
+    printResult(rows, { ...globals, fields: globals.fields ?? ['setting', 'value', 'source', 'variable'] });
   }
 }

@@ -10,12 +10,14 @@ export default class ProfileVerify extends Command {
     const { args, flags } = await this.parse(ProfileVerify);
     const { openConnection } = require('../../src/cli/connection') as typeof import('../../src/cli/connection');
     const { printResult } = require('../../src/cli/context') as typeof import('../../src/cli/context');
-    const { verifyConnection } = require('../../src/config/profile-verify') as typeof import('../../src/config/profile-verify');
+    const { summarizeForHumans, verifyConnection } = require('../../src/config/profile-verify') as typeof import('../../src/config/profile-verify');
     const globals = toGlobals(flags);
     const connection = await openConnection({ ...globals, profile: args.name ?? globals.profile }, { needServer: true });
     try {
       const result = await verifyConnection(connection.client(), connection.settings);
-      printResult(result, { ...globals, fields: globals.fields ?? Object.keys(result) });
+      const human = !globals.outputFormat || globals.outputFormat === 'text' || globals.outputFormat === 'table';
+      const shown = human ? summarizeForHumans(result) : result;
+      printResult(shown, { ...globals, fields: globals.fields ?? Object.keys(shown) });
     } finally {
       await connection.close();
     }

@@ -14,26 +14,27 @@ export interface VerifyResult {
   auth: 'token' | 'password';
   /** How many ACL paths grant this identity something */
   permission_paths: number;
-  /** Privileges on `/` (the whole cluster), or note why unknown */
-  root_privileges: string;
+  /** Privileges on `/` (the whole cluster), sorted */
+  root_privileges: string[];
   /** Every privilege held anywhere, sorted */
-  privileges: string;
+  privileges: string[];
+  /** Set when /access/permissions could not be read */
+  permissions_error?: string;
 }
 
 /** Log in (the client does it on the first request) and summarise who we are and what we may do. */
 export async function verifyConnection(client: RequestClient, settings: ConnectionSettings): Promise<VerifyResult> {
   const version = await client.request<Record<string, unknown>>({ method: 'GET', path: '/version' });
   let permissions: Record<string, Record<string, unknown>> | undefined;
-  let note = '';
+  let note: string | undefined;
   try {
     permissions = await client.request<Record<string, Record<string, unknown>>>({ method: 'GET', path: '/access/permissions' });
   } catch (error) {
-    note = `unknown (${(error as Error).message})`;
+    note = (error as Error).message;
   }
   const all = new Set<string>();
   for (const privs of Object.values(permissions ?? {})) for (const priv of Object.keys(privs ?? {})) all.add(priv);
-  const root = permissions?.['/'];
-  return {
+  const result: VerifyResult = {
     profile: settings.profile,
     url: settings.url,
     product: settings.service,
@@ -42,7 +43,17 @@ export async function verifyConnection(client: RequestClient, settings: Connecti
     identity: settings.tokenId ?? settings.username ?? '',
     auth: settings.tokenId ? 'token' : 'password',
     permission_paths: Object.keys(permissions ?? {}).length,
-    root_privileges: note || (root ? Object.keys(root).sort().join(', ') || 'none' : 'none'),
-    privileges: note || [...all].sort().join(', ') || 'none',
+    root_privileges: Object.keys(permissions?.['/'] ?? {}).sort(),
+    privileges: [...all].sort(),
   };
+  if (note) result.permissions_error = note;
+  return result;
+}
+
+/** For people: long privilege lists cut to a few names and a count (json/yaml keep them whole). */
+export function summarizeForHumans(result: VerifyResult, shown = 4): Record<string, unknown> {
+  const list = (privs: string[]) => (privs.length === 0 ? 'none'
+    : privs.length <= shown ? privs.join(', ')
+    : `${privs.length}: ${privs.slice(0, shown).join(', ')}, … (-o json lists all)`);
+  return { ...result, root_privileges: list(result.root_privileges), privileges: list(result.privileges) };
 }

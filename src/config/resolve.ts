@@ -146,7 +146,7 @@ export async function resolveConnection(flags: GlobalConnectionFlags, opts: Reso
 export function describeConnection(flags: GlobalConnectionFlags, env: NodeJS.ProcessEnv = process.env, warn?: (m: string) => void): {
   kind: 'remote' | 'mock';
   configFile: string;
-  settings: Array<{ setting: keyof ConnectionSettings; value: string; source: SettingSource }>;
+  settings: Array<{ setting: keyof ConnectionSettings; value: string; source: SettingSource; variable: string }>;
 } {
   const { kind, configFile, picked } = selectConnection(flags, env, warn);
   const settings = (Object.keys(picked) as Array<keyof ConnectionSettings>).map((setting) => {
@@ -156,10 +156,19 @@ export function describeConnection(flags: GlobalConnectionFlags, env: NodeJS.Pro
     else if (setting === 'tokenSecret' || setting === 'password' || setting === 'otp') {
       shown = source === 'profile' ? describeSecret(String(value))! : '****';
     } else shown = String(value);
-    return { setting, value: shown, source };
+    return { setting, value: shown, source, variable: VARIABLE_OF[setting] ?? '' };
   });
   return { kind, configFile, settings };
 }
+
+/** The environment variable behind each setting, so `profile env` also says how to override it. */
+const VARIABLE_OF: Partial<Record<keyof ConnectionSettings, string>> = {
+  profile: ENV.profile, url: ENV.url, service: ENV.service, pathPrefix: ENV.pathPrefix, tokenId: ENV.tokenId,
+  tokenSecret: ENV.tokenSecret, username: ENV.username, password: ENV.password, otp: ENV.otp, otpType: ENV.otpType,
+  verifyTls: ENV.verifySsl, fingerprint: ENV.fingerprint, caFile: ENV.caFile, proxy: `${ENV.httpsProxy}, ${ENV.httpProxy}`,
+  timeout: ENV.timeout, connectTimeout: ENV.connectTimeout, retries: ENV.retries, retryBackoff: ENV.retryBackoff,
+  cacheDir: 'XDG_CACHE_HOME',
+};
 
 /** 'pve:8006' → 'https://pve:8006'; trailing '/' and '/api2/json' dropped (the client adds it). */
 export function normalizeUrl(url: string | undefined, profile: string | undefined): string {

@@ -105,7 +105,7 @@ describe('profile commands (no server)', () => {
     const out = await runCli(['profile', 'env', '-o', 'json', '--tls-fingerprint', FP], { env: e });
     expect(out.code, out.stderr).toBe(0);
     const rows = Object.fromEntries((JSON.parse(out.stdout) as Array<{ setting: string; value: string; source: string }>).map((r) => [r.setting, r]));
-    expect(rows.url).toEqual({ setting: 'url', value: 'https://p:8006', source: 'profile' });
+    expect(rows.url).toEqual({ setting: 'url', value: 'https://p:8006', source: 'profile', variable: 'PROXMOX_API_URL' });
     expect(rows.fingerprint).toMatchObject({ value: FP, source: 'flag' });
     expect(rows.timeout).toMatchObject({ value: '7', source: 'environment' });
     expect(rows.service).toMatchObject({ value: 'PBS', source: 'profile' });
@@ -190,7 +190,7 @@ describe('profiles against HTTPS servers', () => {
     const verify = await runCli(['profile', 'verify', '-o', 'json'], { env });
     expect(verify.code, verify.stderr).toBe(0);
     expect(JSON.parse(verify.stdout)).toMatchObject({
-      profile: 'one', url: one.url, identity: 'root@pam!ci', auth: 'token', permission_paths: 2, root_privileges: 'Sys.Audit, VM.Audit',
+      profile: 'one', url: one.url, identity: 'root@pam!ci', auth: 'token', permission_paths: 2, root_privileges: ['Sys.Audit', 'VM.Audit'], privileges: ['Sys.Audit', 'VM.Audit', 'VM.PowerMgmt'],
     });
     const traced = await runCli(['get', '/version', '--trace'], { env });
     expect(traced.code, traced.stderr).toBe(0);
@@ -214,7 +214,7 @@ describe('profiles against HTTPS servers', () => {
     one.script('GET', '/access/permissions', [{ data: { '/vms': { 'VM.Audit': 1 } } }]);
     const verify = await runCli(['profile', 'verify', 'ops', '-o', 'json', '--trace'], { env });
     expect(verify.code, verify.stderr).toBe(0);
-    expect(JSON.parse(verify.stdout)).toMatchObject({ identity: 'ops@pve', auth: 'password', permission_paths: 1, root_privileges: 'none', privileges: 'VM.Audit' });
+    expect(JSON.parse(verify.stdout)).toMatchObject({ identity: 'ops@pve', auth: 'password', permission_paths: 1, root_privileges: [], privileges: ['VM.Audit'] });
     const show = await runCli(['profile', 'show', 'ops'], { env });
     const envOut = await runCli(['profile', 'env', '-p', 'ops'], { env });
     expect(envOut.stdout).toContain(`file:${secretFile}`);
