@@ -30,8 +30,8 @@
  * nothing is written over it.
  */
 import { readFileSync, realpathSync, statSync } from 'node:fs';
-import type { Document, LineCounter, Node as YamlNode, Pair, YAMLMap } from 'yaml';
-import { UsageError } from '../errors';
+import type { Document, Node as YamlNode, Pair, YAMLMap } from 'yaml';
+import { CliError, ExitCode, UsageError } from '../errors';
 import { removeAbandonedTempFiles, writeFileAtomic } from './atomic';
 import { withFileLock } from './lock';
 import type { ConfigSnapshot } from './snapshot';
@@ -273,13 +273,20 @@ export class ConfigFile {
 export async function updateConfigFile<T>(path: string, edit: (config: ConfigFile) => T): Promise<T> {
   // Write through a symlink (dotfile managers link the config in), not over it.
   path = realTarget(path);
-  return withFileLock(path, () => {
-    const config = ConfigFile.read(path);
-    const result = edit(config);
-    writeFileAtomic(path, config.toString(), 0o600);
-    removeAbandonedTempFiles(path);
-    return result;
-  });
+  try {
+    return await withFileLock(path, () => {
+      const config = ConfigFile.read(path);
+      const result = edit(config);
+      writeFileAtomic(path, config.toString(), 0o600);
+      removeAbandonedTempFiles(path);
+      return result;
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof CliError || !code) throw error;
+    // EACCES, EROFS, ENOSPC...: say which file, not a stack.
+    throw new CliError(`cannot write the config file ${path}: ${(error as Error).message}`, ExitCode.internal, 'set PROXMOX_CONFIG_FILE to a writable path');
+  }
 }
 
 function realTarget(path: string): string {

@@ -12,6 +12,9 @@ import { normalizePathPrefix, parseService } from './precedence';
 import { MOCK_PROFILE, normalizeUrl, warnAboutExposedSecrets } from './resolve';
 import { describeSecret, isLiteralSecret } from './secrets';
 
+/** Second factors Proxmox knows (the prefix of a tfa-challenge response). */
+const OTP_TYPES = ['totp', 'recovery', 'yubico', 'webauthn', 'u2f'];
+
 export interface ProfileSummary {
   name: string;
   current: boolean;
@@ -177,6 +180,7 @@ export function normalizeProfile(values: Profile): Profile {
     if (key === 'service') value = parseService(String(value), 'service').toLowerCase();
     if (key === 'path_prefix') value = normalizePathPrefix(String(value));
     if (key === 'fingerprint') value = normalizeFingerprint(String(value));
+    if (key === 'otp_type' && !OTP_TYPES.includes(String(value))) throw new UsageError(`otp_type '${String(value)}' is not one of ${OTP_TYPES.join(', ')}`);
     out[key] = value;
   }
   if ([out.fingerprint, out.ca_file, out.insecure === true ? true : undefined].filter((v) => v !== undefined).length > 1) {
