@@ -43,6 +43,17 @@ export function coerceValue(prop: PropSchema, raw: unknown): Coerced {
       const b = typeof raw === 'string' ? parseBooleanWord(raw.trim()) : undefined;
       return b === undefined ? { error: `value '${show(raw)}' is not a boolean (1|0|true|false|yes|no)` } : { value: b };
     }
+    case 'object': {
+      // A JSON object typed on the command line.
+      if (typeof raw !== 'string') return { value: raw };
+      try {
+        const parsed: unknown = JSON.parse(raw);
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return { value: parsed };
+      } catch {
+        // fall through
+      }
+      return { error: `value '${show(raw)}' is not a JSON object` };
+    }
     case 'array': {
       const items = itemsOf(prop) ?? {};
       const list = Array.isArray(raw) ? raw : [raw];

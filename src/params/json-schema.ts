@@ -74,7 +74,8 @@ export function propToJson(prop: PropSchema): JsonSchema {
   if (type === 'string' || type === undefined) {
     if (typeof prop.minLength === 'number') out.minLength = prop.minLength;
     if (typeof prop.maxLength === 'number') out.maxLength = prop.maxLength;
-    if (typeof prop.pattern === 'string') {
+    // An empty pattern is what the PMG data has where Perl's qr// object was lost: no constraint.
+    if (typeof prop.pattern === 'string' && prop.pattern !== '') {
       try {
         const source = translatePattern(prop.pattern);
         new RegExp(source);
@@ -89,5 +90,18 @@ export function propToJson(prop: PropSchema): JsonSchema {
     }
   }
   if (type === 'array' && prop.items && typeof prop.items === 'object') out.items = propToJson(prop.items);
+  if (type === 'object' && prop.properties && typeof prop.properties === 'object') {
+    // Nested objects (PBS/PDM JSON parameters): their keys, required ones, and no others only when the data says so.
+    const properties: Record<string, JsonSchema> = {};
+    const required: string[] = [];
+    for (const [key, sub] of Object.entries(prop.properties)) {
+      if (!sub || typeof sub !== 'object') continue;
+      properties[key] = propToJson(sub);
+      if (!sub.optional) required.push(key);
+    }
+    out.properties = properties;
+    if (required.length) out.required = required;
+    if (prop.additionalProperties === false || prop.additionalProperties === 0) out.additionalProperties = false;
+  }
   return out;
 }

@@ -122,7 +122,7 @@ const PATTERN_CANDIDATES = [
   'AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99',
   'ab:ab', 'abcdef:123456', 'UPID:pve:00000001:00000001:00000001:00000001:task:id:root@pam:',
   'store1:vm/100/2024-01-01T00:00:00Z', 'a'.repeat(64).replace(/a/g, 'f'), 'sda', 'vm-100-disk-0',
-  'x@pam', 'root@pam!t', 'PVEAPIToken=root@pam!t=secret', '2024-01-01 12:00', '/', '$1$abc$def', 'de', 'pveb-0123456789', 'ab12', '12345678-1234-1234-1234-123456789012',
+  'x@pam', 'root@pam!t', 'PVEAPIToken=root@pam!t=secret', '2024-01-01 12:00', 'pmgc-0123456789', '192.0.2.0/24', 'BC:24:11:00:00:01', '/', '$1$abc$def', 'de', 'pveb-0123456789', 'ab12', '12345678-1234-1234-1234-123456789012',
 ];
 
 /** A valid value for a parameter as typed on the command line, or undefined. */
@@ -148,11 +148,27 @@ export function sampleArg(prop: PropSchema): string | string[] | undefined {
       return item === undefined ? undefined : Array.isArray(item) ? item : [item];
     }
     case 'object':
+      return sampleObject(prop);
     case 'null':
       return undefined;
     default:
       return sampleString(prop);
   }
+}
+
+/** A JSON object with the required keys, as typed on the command line. */
+function sampleObject(prop: PropSchema): string | undefined {
+  const out: Record<string, unknown> = {};
+  for (const [key, sub] of Object.entries(prop.properties ?? {})) {
+    if (sub.optional) continue;
+    const v = sampleArg(sub);
+    if (v === undefined) return undefined;
+    const t = typeOf(Array.isArray(v) ? itemsOf(sub) ?? {} : sub);
+    const typedOne = (x: string): unknown =>
+      t === 'integer' || t === 'number' ? Number(x) : t === 'boolean' ? x === '1' : t === 'object' ? JSON.parse(x) : x;
+    out[key] = Array.isArray(v) ? v.map(typedOne) : typedOne(v);
+  }
+  return JSON.stringify(out);
 }
 
 function sampleString(prop: PropSchema): string | undefined {
@@ -161,7 +177,7 @@ function sampleString(prop: PropSchema): string | undefined {
   const fits = (v: string) =>
     (prop.minLength === undefined || v.length >= prop.minLength) &&
     (prop.maxLength === undefined || v.length <= prop.maxLength) &&
-    (typeof prop.pattern !== 'string' || !!patternRegExp(prop.pattern)?.test(v)) &&
+    (typeof prop.pattern !== 'string' || prop.pattern === '' || !!patternRegExp(prop.pattern)?.test(v)) &&
     (typeof prop.format !== 'string' || !formatCheck(prop.format) || formatCheck(prop.format)!(v));
   const candidates: string[] = [];
   if (typeof prop.format === 'string') {

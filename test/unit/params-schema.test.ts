@@ -11,18 +11,23 @@ import { encodeParams, parseArgs, propertyFormatOf, validateParams, validateWire
 import { pathParamNames } from '../../src/params/argv';
 import { typeOf } from '../../src/params/coerce';
 import { sampleArg } from '../../src/params/samples';
-import { loadSchema } from '../../src/schema/load';
+import { loadSchema, type Schema } from '../../src/schema/load';
 import type { Operation, PropSchema } from '../../src/schema/types';
 import { METHODS } from '../../src/schema/types';
 
-const schema = loadSchema('pve-9.2');
-const ops: Operation[] = [];
-for (const [path] of schema.index.entries) {
-  for (const m of METHODS) {
-    const op = schema.operation(path, m);
-    if (op) ops.push(op);
+function operationsOf(s: Schema): Operation[] {
+  const out: Operation[] = [];
+  for (const [path] of s.index.entries) {
+    for (const m of METHODS) {
+      const op = s.operation(path, m);
+      if (op) out.push(op);
+    }
   }
+  return out;
 }
+
+let schema = loadSchema('pve-9.2');
+const ops = operationsOf(schema);
 
 /** Deterministic "sample of optional parameters": every third one, by name order. */
 function flagName(name: string, prop: PropSchema): string {
@@ -160,4 +165,24 @@ describe('every PVE 9.2 operation', () => {
     // Every kind of mutation is exercised on many operations.
     for (const n of Object.values(counts)) expect(n).toBeGreaterThan(10);
   });
+});
+
+describe('the other bundled schemas', () => {
+  for (const id of ['pve-9.1', 'pve-8.4', 'pbs-4', 'pmg-6.3', 'pdm-1.1']) {
+    it(`${id}: every operation accepts a parameter set built from its schema`, () => {
+      const saved = schema;
+      schema = loadSchema(id);
+      try {
+        const failures: string[] = [];
+        for (const op of operationsOf(schema)) {
+          const { argv, pathValues } = build(op, 1);
+          const refused = refusal(op, argv, pathValues);
+          if (refused) failures.push(`${op.method} ${op.path} ${argv.join(' ')}: ${refused}`);
+        }
+        expect(failures).toEqual([]);
+      } finally {
+        schema = saved;
+      }
+    });
+  }
 });
