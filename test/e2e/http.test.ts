@@ -451,6 +451,47 @@ describe('proxy (tinyproxy)', () => {
   });
 });
 
+/** The same behaviour directly and through the CONNECT tunnel: one TLS check, one auth, one retry policy. */
+describe.each(['direct', 'tinyproxy'] as const)('same behaviour %s', (mode) => {
+  const via = (over: Partial<ConnectionSettings> = {}) => settings({ ...(mode === 'tinyproxy' ? { proxy: proxy.url } : {}), ...over });
+
+  it('TLS: pin accepts, unknown is exit 3 with the fingerprint, wrong pin is exit 3, insecure works', async () => {
+    expect(await once(via(token))).toMatchObject({ method: 'GET' });
+    const unknown = await failure(once(via({ ...token, fingerprint: undefined })));
+    expect([unknown.exitCode, unknown.message.includes(server.cert.fingerprint)]).toEqual([3, true]);
+    expect((await failure(once(via({ ...token, fingerprint: 'AB'.repeat(32) })))).exitCode).toBe(3);
+    expect(await once(via({ ...token, fingerprint: undefined, verifyTls: false }))).toMatchObject({ method: 'GET' });
+  });
+
+  it('TLS: a CA file is trusted', async () => {
+    const caServer = await startTestServer({ cert: makeCaSignedCert(), tokens: { [TOKEN_ID]: TOKEN_SECRET } });
+    try {
+      expect(await once(via({ ...token, fingerprint: undefined, caFile: caServer.cert.ca, url: `https://localhost:${caServer.port}` }))).toMatchObject({ method: 'GET' });
+    } finally {
+      await caServer.close();
+    }
+  });
+
+  it('ticket login, CSRF-protected write, cached ticket reused', async () => {
+    server.reset();
+    const s = via(user);
+    expect(await once(s, '/nodes/pve/qemu', 'POST')).toMatchObject({ method: 'POST' });
+    expect(await once(s, '/nodes/pve/qemu/100', 'DELETE')).toMatchObject({ method: 'DELETE' });
+    expect(server.logins).toHaveLength(1);
+  });
+
+  it('retries GET on 503 but never POST; a hang is exit 9', async () => {
+    server.reset();
+    server.script('GET', '/same/retry', [{ status: 503 }, { data: 'ok' }]);
+    server.script('POST', '/same/retry', [{ status: 503 }, { data: 'never' }]);
+    server.script('GET', '/same/hang', [{ hang: true }]);
+    expect(await once(via({ ...token, retries: 1 }), '/same/retry')).toBe('ok');
+    expect((await failure(once(via({ ...token, retries: 1 }), '/same/retry', 'POST'))).exitCode).toBe(7);
+    expect([server.count('GET', '/same/retry'), server.count('POST', '/same/retry')]).toEqual([2, 1]);
+    expect((await failure(once(via({ ...token, timeout: 0.5 }), '/same/hang'))).exitCode).toBe(9);
+  });
+});
+
 describe('timeouts and retries', () => {
   it('retries a GET on 503, 503 and succeeds on the third send', async () => {
     server.reset();
