@@ -203,7 +203,7 @@ function fillPath(template: string, params: Record<string, unknown>): string | u
  * approximated by privileges on /access). Returns undefined when allowed, else the error to send.
  */
 export function evaluateCheck(state: MockState, id: Identity, check: unknown, params: Record<string, unknown>): ApiError | undefined {
-  if (!Array.isArray(check) || id.userid === 'root@pam' && !id.privsep) return undefined;
+  if (!Array.isArray(check) || (id.userid === 'root@pam' && !id.privsep)) return undefined;
   const [kind, ...rest] = check as [string, ...unknown[]];
   switch (kind) {
     case 'perm': {

@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { stateDir } from '../config/paths';
 import { loadSchema } from '../schema/load';
 import { loadOrCreateCert } from './cert';
 import type { RouterDeps } from './router';
@@ -93,10 +94,9 @@ async function start(opts: MockOptions): Promise<{ server: MockServer; state: Mo
   return { server: mock, state };
 }
 
-/** `$XDG_STATE_HOME/pvecli`, default `~/.local/state/pvecli`. */
+/** `$XDG_STATE_HOME/pvecli`, default `~/.local/state/pvecli` (the same directory the CLI uses). */
 export function defaultStateDir(): string {
-  const base = process.env.XDG_STATE_HOME || join(require('node:os').homedir(), '.local', 'state');
-  return join(base, 'pvecli');
+  return stateDir();
 }
 
 const STATE_FILE = 'mock-state.json';

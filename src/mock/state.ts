@@ -5,7 +5,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from './persist';
+import { createFileExclusive, writeFileAtomic } from './persist';
 
 export type GuestType = 'qemu' | 'lxc';
 export type ConfigValue = string | number;
@@ -279,8 +279,13 @@ export class MockState {
     password?: string,
   ) {
     this.data = (file && this.readFile()) || seedState(password);
+    if (file && !existsSync(file)) {
+      // Two first runs at once (parallel CLI calls) must agree on one seed, with one token secret.
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      if (!createFileExclusive(file, JSON.stringify(this.data))) this.data = this.readFile() ?? this.data;
+      else this.mtimeMs = statSync(file).mtimeMs;
+    }
     if (password && this.data.users['root@pam']) this.data.users['root@pam'].password = password;
-    if (file && !existsSync(file)) this.save();
   }
 
   private readFile(): MockStateData | undefined {

@@ -12,7 +12,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitTask(base: string, upid: string): Promise<Record<string, unknown>> {
   const node = upid.split(':')[1];
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 500; i++) {
     const r = await request(base, 'GET', `/nodes/${node}/tasks/${encodeURIComponent(upid)}/status`, { headers: h });
     const d = r.body.data as Record<string, unknown>;
     if (d.status === 'stopped') return d;
@@ -86,7 +86,8 @@ describe('mock: guests, tasks and state', () => {
   let server: MockServer;
   const call = (method: string, path: string, params: Record<string, unknown> = {}) => request(server.url, method, path, { params, headers: h });
   beforeAll(async () => {
-    server = await startMockServer({ port: 0, certDir: tempDir(), tokens: [TOKEN], taskDuration: 50 });
+    // Long enough that a loaded machine still sees the first task running; waitTask polls until it stops.
+    server = await startMockServer({ port: 0, certDir: tempDir(), tokens: [TOKEN], taskDuration: 400 });
   });
   afterAll(async () => server?.close());
 

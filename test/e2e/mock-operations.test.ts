@@ -64,6 +64,7 @@ function pathValue(c: Case, name: string, prop: PropSchema | undefined): string 
   };
   if (t.endsWith('/{vmid}/template')) Object.assign(special, { node: 'pve2', vmid: lxc ? '111' : '101' });
   if (c.method === 'DELETE' && /\/(qemu|lxc)\/\{vmid\}$/.test(t)) special.vmid = lxc ? '160' : '150';
+  if (t.endsWith('/{vmid}/migrate')) special.vmid = lxc ? '161' : '151';
   if (c.method === 'DELETE' && t === '/pools/{poolid}') special.poolid = 'empty';
   if (c.method === 'POST' && t === '/access/users/{userid}/token/{tokenid}') special.tokenid = 'fresh';
   if (c.method === 'DELETE' && t === '/storage/{storage}') special.storage = 'newstore';
@@ -79,6 +80,8 @@ function overrides(c: Case): Record<string, string> {
     'POST /nodes/{node}/qemu': { vmid: '300' },
     'POST /nodes/{node}/lxc': { vmid: '310' },
     'POST /nodes/{node}/qemu/{vmid}/clone': { newid: '301' },
+    'POST /nodes/{node}/qemu/{vmid}/migrate': { target: 'pve2' },
+    'POST /nodes/{node}/lxc/{vmid}/migrate': { target: 'pve2' },
     'POST /nodes/{node}/lxc/{vmid}/clone': { newid: '311' },
     'POST /access/users': { userid: 'newuser@pve' },
     'POST /access/groups': { groupid: 'newgroup' },
@@ -121,6 +124,8 @@ describe('mock: all 675 PVE 9.2 operations', () => {
     await must(call('POST', '/nodes/pve/lxc/110/snapshot', { snapname: 'snap1' }));
     await must(call('POST', '/nodes/pve/qemu', { vmid: 150, name: 'to-delete' }));
     await must(call('POST', '/nodes/pve/lxc', { vmid: 160, ostemplate: 'local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst' }));
+    await must(call('POST', '/nodes/pve/qemu', { vmid: 151, name: 'to-migrate' }));
+    await must(call('POST', '/nodes/pve/lxc', { vmid: 161, ostemplate: 'local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst' }));
     await must(call('POST', '/pools', { poolid: 'empty' }));
     await must(call('POST', '/access/users/alice@pve/token/acc2', {}));
   });

@@ -204,11 +204,9 @@ export const clusterHandlers: HandlerTable = {
   'GET /nodes/{node}/tasks': (ctx) => {
     const start = int(ctx.args.start, 0);
     const limit = int(ctx.args.limit, 50);
-    return ctx.state.data.tasks
-      .filter((t) => t.node === ctx.params.node && taskFilter(ctx, t))
-      .reverse()
-      .slice(start, start + limit)
-      .map((t) => ctx.tasks.row(t));
+    const matching = ctx.state.data.tasks.filter((t) => t.node === ctx.params.node && taskFilter(ctx, t)).reverse();
+    ctx.extra = { total: matching.length };
+    return matching.slice(start, start + limit).map((t) => ctx.tasks.row(t));
   },
 
   'GET /nodes/{node}/tasks/{upid}': () => [{ name: 'log' }, { name: 'status' }],

@@ -373,6 +373,26 @@ export function guestHandlers(type: GuestType): HandlerTable {
     },
   };
 
+  table[`POST ${one}/migrate`] = (ctx) => {
+    const g = get(ctx);
+    const target = String(ctx.args.target);
+    if (!ctx.state.data.nodes.includes(target)) throw badParams({ target: `no such cluster node '${target}'` });
+    if (target === g.node) throw fail(`target is local node.`);
+    if (g.status === 'running' && !bool(ctx.args.online) && !bool(ctx.args.restart)) {
+      throw fail(type === 'qemu' ? `can't migrate running VM without --online` : `lxc live migration is currently not implemented - use 'restart' migration`);
+    }
+    const from = g.node;
+    for (const s of Object.values(ctx.state.data.storages)) {
+      if (s.shared) continue;
+      const moving = (s.volumes[from] ?? []).filter((v) => v.vmid === g.vmid && v.content !== 'backup');
+      s.volumes[from] = (s.volumes[from] ?? []).filter((v) => !moving.includes(v));
+      (s.volumes[target] ??= []).push(...moving);
+    }
+    g.node = target;
+    ctx.changed();
+    return ctx.task({ node: from, type: type === 'qemu' ? 'qmigrate' : 'vzmigrate', id: String(g.vmid), ...magic(g) });
+  };
+
   const actions = type === 'qemu' ? ['start', 'stop', 'shutdown', 'reboot', 'reset', 'suspend', 'resume'] : ['start', 'stop', 'shutdown', 'reboot', 'suspend', 'resume'];
   for (const action of actions) table[`POST ${one}/status/${action}`] = powerAction(type, action);
   if (type === 'qemu') {

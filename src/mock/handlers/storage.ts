@@ -2,7 +2,7 @@
 import { badParams, fail } from '../api-error';
 import type { MockState, Storage, Volume } from '../state';
 import { storageStatus } from './cluster';
-import { type HandlerContext, type HandlerTable, int, now, str } from './context';
+import { type HandlerContext, type HandlerTable, bool, int, now, str } from './context';
 
 export function storageAt(state: MockState, id: string): Storage {
   const s = state.data.storages[id];
@@ -118,5 +118,25 @@ export const storageHandlers: HandlerTable = {
     list.splice(list.indexOf(vol), 1);
     ctx.changed();
     return ctx.task({ node: ctx.params.node, type: 'imgdel', id: vol.volid });
+  },
+
+  'POST /nodes/{node}/vzdump': (ctx) => {
+    const storageId = str(ctx.args.storage) ?? 'local';
+    const s = storageAt(ctx.state, storageId);
+    if (!s.content.split(',').includes('backup')) throw fail(`storage '${storageId}' does not support backups`);
+    const wanted = bool(ctx.args.all)
+      ? Object.values(ctx.state.data.guests).filter((g) => g.node === ctx.params.node).map((g) => g.vmid)
+      : String(ctx.args.vmid ?? '').split(/[,;\s]+/).filter(Boolean).map(Number);
+    const stamp = new Date().toISOString().replace(/T/, '-').replace(/:/g, '_').slice(0, 19);
+    const log: string[] = [];
+    for (const vmid of wanted) {
+      const g = ctx.state.guest(vmid);
+      if (!g) throw fail(`guest ${vmid} does not exist`);
+      const volid = `${storageId}:backup/vzdump-${g.type}-${vmid}-${stamp}.${g.type === 'qemu' ? 'vma' : 'tar'}.zst`;
+      volumesOf(s, ctx.params.node).push({ volid, content: 'backup', format: g.type === 'qemu' ? 'vma.zst' : 'tar.zst', size: 1024 ** 3, vmid, ctime: now() });
+      log.push(`INFO: Starting Backup of VM ${vmid} (${g.type})`, `INFO: creating vzdump archive '${volid}'`, `INFO: Finished Backup of VM ${vmid}`);
+    }
+    ctx.changed();
+    return ctx.task({ node: ctx.params.node, type: 'vzdump', id: wanted.length === 1 ? String(wanted[0]) : '', log: ['INFO: starting new backup job: vzdump', ...log] });
   },
 };
