@@ -1,8 +1,7 @@
 import * as http from 'node:http';
-import type { Socket } from 'node:net';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
-import { isIP } from 'node:net';
 import { ConnectError, classifyConnectFailure } from './errors';
 import { authority, openTunnel } from './proxy';
 import { checkPeer, connectOptions, type TlsPolicy } from './tls';
@@ -35,6 +34,7 @@ export function openConnection(plan: ConnectPlan, signal?: AbortSignal): Promise
   const where = authority(plan.host, plan.port);
   return new Promise<Duplex>((resolve, reject) => {
     let current: Socket | undefined;
+    let tunnel: Socket | undefined;
     let settled = false;
     // Stops a pending CONNECT when the attempt ends early (timeout, abort).
     const tunnelCancel = new AbortController();
@@ -46,6 +46,7 @@ export function openConnection(plan: ConnectPlan, signal?: AbortSignal): Promise
       if (err) {
         tunnelCancel.abort();
         current?.destroy();
+        tunnel?.destroy();
         reject(err);
       } else resolve(socket!);
     };
@@ -76,13 +77,16 @@ export function openConnection(plan: ConnectPlan, signal?: AbortSignal): Promise
         }
       });
       const onError = (err: NodeJS.ErrnoException) => finish(classifyConnectFailure(err, where, !!plan.proxy));
-      socket.once('error', onError);
+      // `on`, not `once`: a second error while tearing down must not become an uncaught exception.
+      socket.on('error', onError);
     };
 
     if (plan.proxy) {
       openTunnel(plan.proxy, plan.host, plan.port, tunnelCancel.signal).then(
         (raw) => {
           if (settled) return void raw.destroy();
+          raw.on('error', () => {}); // reported through the TLS socket (or `finish`), never uncaught
+          tunnel = raw;
           current = raw;
           if (plan.protocol === 'https:') secure(raw);
           else finish(null, raw);
@@ -92,12 +96,10 @@ export function openConnection(plan: ConnectPlan, signal?: AbortSignal): Promise
     } else if (plan.protocol === 'https:') {
       secure();
     } else {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const net = require('node:net') as typeof import('node:net');
-      const socket = net.connect({ host: plan.host, port: plan.port });
+      const socket = netConnect({ host: plan.host, port: plan.port });
       current = socket;
       const onError = (err: NodeJS.ErrnoException) => finish(classifyConnectFailure(err, where, false));
-      socket.once('error', onError);
+      socket.on('error', onError);
       socket.once('connect', () => {
         socket.removeListener('error', onError);
         finish(null, socket);
