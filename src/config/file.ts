@@ -106,7 +106,6 @@ type YamlModule = typeof import('yaml');
 let yamlModule: YamlModule | undefined;
 /** yaml costs ~54 ms to import: load it only when a config file is actually read or written. */
 function yaml(): YamlModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   yamlModule ??= require('yaml') as YamlModule;
   return yamlModule;
 }
