@@ -39,6 +39,8 @@ export function parseArgs(op: Operation, argv: string[], opts: { input?: Record<
       }
     }
     if (error) throw new UsageError(`--${name}: ${error}`);
+    // Operations that take additional properties get unknown flags as strings.
+    if (!prop && op.parameters.additionalProperties && /^[A-Za-z][\w.-]*$/.test(name)) prop = { type: 'string' };
     if (!prop) throw unknownFlag(op, name, pathParams);
     if (pathParams.has(name)) throw new UsageError(`--${name} is part of the path (${op.path}), not a flag`);
     let value: string;

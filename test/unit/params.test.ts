@@ -85,6 +85,11 @@ describe('parseArgs', () => {
     expect(usageError(() => parseArgs(qemuCreate, ['--vmid', 'abc'])).message).toBe("--vmid: value 'abc' is not an integer");
   });
 
+  it('takes unknown flags as strings where the operation allows additional properties', () => {
+    const agent = schema.operation('/nodes/{node}/qemu/{vmid}/agent', 'POST') ?? schema.operation('/nodes/{node}/qemu/{vmid}/agent', 'GET')!;
+    if (agent.parameters.additionalProperties) expect(parseArgs(agent, ['--whatever', 'x'])).toMatchObject({ whatever: 'x' });
+  });
+
   it('merges --input objects, explicit flags winning', () => {
     const input = { vmid: 100, memory: 1024, onboot: 1, net0: { model: 'virtio', bridge: 'vmbr0' } };
     expect(parseArgs(qemuCreate, ['--memory', '4096'], { input })).toEqual({
