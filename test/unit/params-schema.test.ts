@@ -162,6 +162,7 @@ describe('every PVE 9.2 operation', () => {
       }
     }
     expect(failures).toEqual([]);
+    if (process.env.PVECLI_TEST_VERBOSE) console.log(counts);
     // Every kind of mutation is exercised on many operations.
     for (const n of Object.values(counts)) expect(n).toBeGreaterThan(10);
   });
