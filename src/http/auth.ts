@@ -67,7 +67,6 @@ export function createAuthenticator(settings: ConnectionSettings, login: LoginCa
 class TicketAuthenticator implements Authenticator {
   private current?: CachedTicket;
   private loading?: Promise<void>;
-  private refreshed = false;
   private readonly file: string;
   private readonly username: string;
 
@@ -83,9 +82,9 @@ class TicketAuthenticator implements Authenticator {
   }
 
   prepare(): Promise<void> {
-    if (this.current) return Promise.resolve();
-    // Concurrent requests share one login.
-    this.loading ??= this.load().finally(() => (this.loading = undefined));
+    if (this.current && ticketState(this.current) === 'fresh') return Promise.resolve();
+    // Concurrent requests share one login; a long-running process renews its ticket here too.
+    this.loading ??= this.obtain(this.current ?? this.cached()).finally(() => (this.loading = undefined));
     return this.loading;
   }
 
@@ -96,9 +95,9 @@ class TicketAuthenticator implements Authenticator {
     return headers;
   }
 
+  /** The client calls this at most once per request, so a wrong password cannot loop. */
   async refresh(): Promise<boolean> {
-    if (this.refreshed || !this.settings.password) return false;
-    this.refreshed = true;
+    if (!this.settings.password) return false;
     this.current = undefined;
     try {
       removeTicket(this.file);
@@ -109,26 +108,29 @@ class TicketAuthenticator implements Authenticator {
     return true;
   }
 
-  private async load(): Promise<void> {
+  private cached(): CachedTicket | undefined {
     const cached = readTicket(this.file, { url: this.settings.url, service: this.settings.service, username: this.username });
-    if (cached) {
-      this.redactor.add(cached.ticket);
-      this.redactor.add(cached.csrfToken);
-      const state = ticketState(cached);
-      if (state === 'fresh') {
-        this.current = cached;
+    this.redactor.add(cached?.ticket);
+    this.redactor.add(cached?.csrfToken);
+    return cached;
+  }
+
+  /** Use a fresh ticket, renew an ageing one (Proxmox takes a valid ticket as the password, no second factor), else log in. */
+  private async obtain(candidate: CachedTicket | undefined): Promise<void> {
+    const state = candidate ? ticketState(candidate) : 'expired';
+    if (candidate && state === 'fresh') {
+      this.current = candidate;
+      return;
+    }
+    if (candidate && state === 'renew') {
+      try {
+        await this.loginWith(candidate.ticket, false);
         return;
-      }
-      if (state === 'renew') {
-        // Proxmox accepts a valid ticket as the password and skips the second factor.
-        try {
-          await this.loginWith(cached.ticket, false);
-          return;
-        } catch (err) {
-          if (!(err instanceof CliError) || err.exitCode !== ExitCode.auth) throw err;
-        }
+      } catch (err) {
+        if (!(err instanceof CliError) || err.exitCode !== ExitCode.auth) throw err;
       }
     }
+    this.current = undefined;
     await this.passwordLogin();
   }
 

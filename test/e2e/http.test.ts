@@ -10,7 +10,7 @@ import { request as httpsRequest } from 'node:https';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ConnectionSettings } from '../../src/config/types';
 import { CliError } from '../../src/errors';
 import { createClient, describeRequest, type ClientOptions } from '../../src/http';
@@ -320,6 +320,23 @@ describe('ticket auth', () => {
     server.reset();
     await once(s, '/nodes');
     expect(server.logins).toEqual([{ kind: 'password', username: 'alice@pve' }]);
+  });
+
+  it('a long-running client renews its ticket in place as it ages', async () => {
+    const s = settings(user);
+    const client = createClient(s, capture());
+    server.reset();
+    await client.request({ method: 'GET', path: '/nodes' });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 100 * 60 * 1000);
+      await client.request({ method: 'GET', path: '/nodes' });
+      await client.request({ method: 'GET', path: '/nodes' });
+    } finally {
+      vi.useRealTimers();
+      await client.close();
+    }
+    expect(server.logins.map((l) => l.kind)).toEqual(['password', 'renew']);
   });
 
   it('after a 401 on a cached ticket logs in once more and repeats the request once', async () => {
