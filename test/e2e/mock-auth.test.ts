@@ -124,4 +124,16 @@ describe('mock: authentication and permissions', () => {
     const use = await request(server.url, 'POST', '/pools', { params: { poolid: 'alicepool' }, headers: tokenHeader(`alice@pve!ci=${d.value}`) });
     expect(use.status).toBe(200);
   });
+
+  it('filters lists to what the caller may audit', async () => {
+    const h = tokenHeader(ROOT_TOKEN);
+    const made = await request(server.url, 'POST', '/access/users/alice@pve/token/narrow', { params: { privsep: 1 }, headers: h });
+    const narrow = tokenHeader(`alice@pve!narrow=${(made.body.data as Record<string, string>).value}`);
+    const vms = async () => ((await request(server.url, 'GET', '/cluster/resources', { params: { type: 'vm' }, headers: narrow })).body.data as Array<{ vmid: number }>).map((v) => v.vmid);
+    expect(await vms()).toEqual([]);
+    await request(server.url, 'PUT', '/access/acl', { params: { path: '/vms/100', roles: 'PVEAuditor', tokens: 'alice@pve!narrow' }, headers: h });
+    expect(await vms()).toEqual([100]);
+    const list = (await request(server.url, 'GET', '/nodes/pve/qemu', { headers: narrow })).body.data as Array<{ vmid: number }>;
+    expect(list.map((v) => v.vmid)).toEqual([100]);
+  });
 });

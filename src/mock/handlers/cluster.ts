@@ -1,6 +1,7 @@
 /** Cluster-wide views: /version, /nodes, node status, /cluster/resources, /cluster/status, /cluster/nextid, tasks. */
 import { createHash } from 'node:crypto';
 import { fail } from '../api-error';
+import { privilegesOn } from '../auth';
 import type { MockState, Storage, TaskRecord } from '../state';
 import { Tasks } from '../tasks';
 import { type HandlerContext, type HandlerTable, bool, int, now, str } from './context';
@@ -65,6 +66,12 @@ export function storageStatus(s: Storage, node: string) {
     avail,
     used_fraction: total ? used / total : 0,
   };
+}
+
+/** Lists show only what the caller may see, as Proxmox filters them. */
+export function mayAudit(ctx: HandlerContext, path: string, privs: string[]): boolean {
+  const have = privilegesOn(ctx.state, ctx.id, path);
+  return privs.some((p) => have.has(p));
 }
 
 function taskFilter(ctx: HandlerContext, t: TaskRecord): boolean {
@@ -149,6 +156,7 @@ export const clusterHandlers: HandlerTable = {
     if (!want || want === 'vm') {
       const pools = Object.values(state.data.pools);
       for (const g of Object.values(state.data.guests).sort((a, b) => a.vmid - b.vmid)) {
+        if (!mayAudit(ctx, `/vms/${g.vmid}`, ['VM.Audit'])) continue;
         const s = guestStatus(state, g);
         const pool = pools.find((p) => p.members.includes(`${g.type}/${g.vmid}`))?.poolid;
         out.push({
@@ -179,13 +187,14 @@ export const clusterHandlers: HandlerTable = {
     if (!want || want === 'storage') {
       for (const n of state.data.nodes) {
         for (const s of Object.values(state.data.storages)) {
+          if (!mayAudit(ctx, `/storage/${s.storage}`, ['Datastore.Audit', 'Datastore.AllocateSpace'])) continue;
           const u = storageUsage(s, n);
           out.push({ id: `storage/${n}/${s.storage}`, type: 'storage', node: n, storage: s.storage, status: 'available', plugintype: s.type, content: s.content, shared: s.shared, disk: u.used, maxdisk: u.total });
         }
       }
     }
     if (!want || want === 'pool') {
-      for (const p of Object.values(state.data.pools)) out.push({ id: `pool/${p.poolid}`, type: 'pool', pool: p.poolid, status: 'ok' });
+      for (const p of Object.values(state.data.pools)) if (mayAudit(ctx, `/pool/${p.poolid}`, ['Pool.Audit'])) out.push({ id: `pool/${p.poolid}`, type: 'pool', pool: p.poolid, status: 'ok' });
     }
     if (!want || want === 'sdn') {
       for (const n of state.data.nodes) out.push({ id: `sdn/${n}/localnetwork`, type: 'sdn', node: n, sdn: 'localnetwork', status: 'ok' });

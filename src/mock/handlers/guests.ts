@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ApiError, badParams, fail } from '../api-error';
-import { requirePrivs } from '../auth';
+import { privilegesOn, requirePrivs } from '../auth';
 import { type ConfigValue, type Guest, type GuestType, type MockState, diskVolume } from '../state';
 import type { TaskPlan } from '../tasks';
 import { type HandlerContext, type HandlerTable, bool, int, now, str } from './context';
@@ -193,6 +193,7 @@ export function guestHandlers(type: GuestType): HandlerTable {
     [`GET ${base}`]: (ctx) =>
       Object.values(ctx.state.data.guests)
         .filter((g) => g.type === type && g.node === ctx.params.node)
+        .filter((g) => privilegesOn(ctx.state, ctx.id, `/vms/${g.vmid}`).has('VM.Audit'))
         .map((g) => guestStatus(ctx.state, g)),
 
     [`POST ${base}`]: (ctx) => {
