@@ -28,7 +28,7 @@ export function parseChallenge(ticket: string | undefined): TfaChallenge | undef
 }
 
 /** Second factors a terminal can answer; webauthn/u2f need a browser and a security key. */
-const TYPED_FACTORS = ['totp', 'recovery', 'yubico'];
+const TYPED_FACTORS = ['totp', 'yubico', 'recovery'];
 
 export function offeredFactors(challenge: TfaChallenge | undefined): string[] {
   if (!challenge) return [];
@@ -48,8 +48,11 @@ export async function secondFactorAnswer(opts: {
   challenge?: TfaChallenge;
   interactive: boolean;
 }): Promise<string> {
-  const type = (opts.otpType || 'totp').toLowerCase();
   const offered = offeredFactors(opts.challenge);
+  let type = (opts.otpType || 'totp').toLowerCase();
+  // The default type may not be what this user has: take the factor the server offers (totp > yubico > recovery).
+  const usable = TYPED_FACTORS.filter((f) => offered.includes(f));
+  if (TYPED_FACTORS.includes(type) && usable.length && !usable.includes(type)) type = usable[0]!;
   if (type === 'webauthn' || type === 'u2f') {
     throw new CliError(
       `two-factor authentication with ${type} is not possible from the command line`,

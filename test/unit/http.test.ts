@@ -118,3 +118,15 @@ describe('redaction and errors', () => {
     expect(reply(596, '').message).toContain('HTTP 596');
   });
 });
+
+describe('second factor answer', () => {
+  it('uses the configured type, or the one the server offers, and refuses webauthn', async () => {
+    const { secondFactorAnswer } = await import('../../src/http/tfa');
+    const base = { username: 'u@pve', interactive: false };
+    expect(await secondFactorAnswer({ ...base, otp: '123456', otpType: 'totp', challenge: { totp: true } })).toBe('totp:123456');
+    expect(await secondFactorAnswer({ ...base, otp: 'KEY', otpType: 'totp', challenge: { recovery: 'available' } })).toBe('recovery:KEY');
+    expect(await secondFactorAnswer({ ...base, otp: 'recovery:KEY', otpType: 'totp' })).toBe('recovery:KEY');
+    await expect(secondFactorAnswer({ ...base, otp: 'x', otpType: 'totp', challenge: { webauthn: {} } })).rejects.toMatchObject({ exitCode: 4 });
+    await expect(secondFactorAnswer({ ...base, otpType: 'totp', challenge: { totp: true } })).rejects.toThrow(/PROXMOX_API_OTP|two-factor/);
+  });
+});
