@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileTree, type CompiledSchema } from './compile';
 import { findSources, readSource, type SchemaSource } from './source';
@@ -22,6 +22,7 @@ export async function buildSchemas(
   const schemaRoot = opts.outRoot ?? join(projectRoot, 'schema');
   const familyMax = JSON.parse(readFileSync(join(projectRoot, 'schema/overlays/families.json'), 'utf8')) as Record<string, number>;
   const results: BuildResult[] = [];
+  removeAbandonedBuilds(schemaRoot);
   for (const source of opts.sources ?? findSources(projectRoot)) {
     const raw = await readSource(source);
     const tree = opts.transform ? opts.transform(raw) : raw;
@@ -38,4 +39,22 @@ export async function buildSchemas(
     results.push({ id: source.id, location: source.location, operations: compiled.index.operations, paths: compiled.index.paths });
   }
   return results;
+}
+
+/** Temp dirs of builds that died (`<id>.tmp-<pid>` whose process is gone); a live concurrent build keeps its own. */
+function removeAbandonedBuilds(schemaRoot: string): void {
+  if (!existsSync(schemaRoot)) return;
+  for (const name of readdirSync(schemaRoot)) {
+    const m = /\.tmp-(\d+)$/.exec(name);
+    if (m && !processAlive(Number(m[1]))) rmSync(join(schemaRoot, name), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -195,7 +195,7 @@ export function availableSchemas(): string[] {
   if (!existsSync(root)) return [];
   return require('node:fs')
     .readdirSync(root, { withFileTypes: true })
-    .filter((d: import('node:fs').Dirent) => d.isDirectory() && existsSync(join(root, d.name, 'index.json')))
+    .filter((d: import('node:fs').Dirent) => d.isDirectory() && !d.name.includes('.tmp-') && existsSync(join(root, d.name, 'index.json')))
     .map((d: import('node:fs').Dirent) => d.name)
     .sort();
 }
