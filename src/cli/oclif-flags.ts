@@ -18,6 +18,7 @@ export const globalFlags = {
   'ca-file': Flags.string({ description: 'trust this CA file', helpGroup: 'GLOBAL' }),
   quiet: Flags.boolean({ char: 'q', description: 'no output on success', helpGroup: 'GLOBAL' }),
   schema: Flags.string({ description: 'bundled schema, e.g. pve-9.1', helpGroup: 'GLOBAL' }),
+  otp: Flags.string({ description: 'TFA code for a password login (or PROXMOX_API_OTP)', helpGroup: 'GLOBAL' }),
 };
 
 /** oclif's parsed flags → the same GlobalOptions the fast path builds. */
@@ -37,5 +38,6 @@ export function toGlobals(flags: Record<string, unknown>): GlobalOptions {
     caFile: flags['ca-file'] as string | undefined,
     quiet: flags.quiet as boolean | undefined,
     schema: flags.schema as string | undefined,
+    otp: flags.otp as string | undefined,
   };
 }
