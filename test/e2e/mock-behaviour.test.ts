@@ -131,6 +131,18 @@ describe('mock: guests, tasks and state', () => {
     expect(after.vmgenid).toBeUndefined();
   });
 
+  it('resizes disks (never shrinking) and serves RRD series', async () => {
+    const grow = await call('PUT', '/nodes/pve/qemu/100/resize', { disk: 'scsi0', size: '+8G' });
+    expect(grow.status).toBe(200);
+    expect((await call('GET', '/nodes/pve/qemu/100/config')).body.data).toMatchObject({ scsi0: expect.stringMatching(/size=40G/) });
+    const shrink = await call('PUT', '/nodes/pve/qemu/100/resize', { disk: 'scsi0', size: '10G' });
+    expect(shrink.status).toBe(500);
+    const rrd = (await call('GET', '/nodes/pve/qemu/100/rrddata', { timeframe: 'hour' })).body.data as Array<{ time: number; cpu: number }>;
+    expect(rrd.length).toBe(70);
+    expect(rrd[1].time - rrd[0].time).toBe(60);
+    expect(rrd.every((p) => p.cpu >= 0 && p.cpu <= 1)).toBe(true);
+  });
+
   it('clones guests and creates containers', async () => {
     const clone = await call('POST', '/nodes/pve/qemu/100/clone', { newid: 120, name: 'web02', target: 'pve2' });
     expect(clone.status).toBe(200);

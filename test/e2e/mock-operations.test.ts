@@ -81,6 +81,8 @@ function overrides(c: Case): Record<string, string> {
     'POST /nodes/{node}/lxc': { vmid: '310' },
     'POST /nodes/{node}/qemu/{vmid}/clone': { newid: '301' },
     'POST /nodes/{node}/qemu/{vmid}/migrate': { target: 'pve2' },
+    'PUT /nodes/{node}/qemu/{vmid}/resize': { disk: 'scsi0', size: '+1G' },
+    'PUT /nodes/{node}/lxc/{vmid}/resize': { disk: 'rootfs', size: '+1G' },
     'POST /nodes/{node}/lxc/{vmid}/migrate': { target: 'pve2' },
     'POST /nodes/{node}/lxc/{vmid}/clone': { newid: '311' },
     'POST /access/users': { userid: 'newuser@pve' },

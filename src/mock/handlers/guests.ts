@@ -394,6 +394,31 @@ export function guestHandlers(type: GuestType): HandlerTable {
     return ctx.task({ node: from, type: type === 'qemu' ? 'qmigrate' : 'vzmigrate', id: String(g.vmid), ...magic(g) });
   };
 
+  table[`PUT ${one}/resize`] = (ctx) => {
+    const g = get(ctx);
+    if (ctx.args.digest !== undefined && String(ctx.args.digest) !== configDigest(g.config)) {
+      throw fail('detected modified configuration - file changed by other user? Try again.');
+    }
+    const disk = String(ctx.args.disk);
+    const current = g.config[disk];
+    if (typeof current !== 'string') throw fail(`disk '${disk}' does not exist`);
+    const sizeOf = (text: string) => {
+      const m = /^(\d+(?:\.\d+)?)([KMGT]?)$/.exec(text);
+      return m ? Number(m[1]) * 1024 ** ('KMGT'.indexOf(m[2] || 'K') + 1) : NaN;
+    };
+    const oldBytes = sizeOf(/(?:^|,)size=([^,]+)/.exec(current)?.[1] ?? '0');
+    const spec = String(ctx.args.size);
+    const bytes = spec.startsWith('+') ? oldBytes + sizeOf(spec.slice(1)) : sizeOf(spec);
+    if (Number.isNaN(bytes)) throw badParams({ size: `unable to parse size '${spec}'` });
+    if (bytes < oldBytes) throw fail('shrinking disks is not supported');
+    const gib = Math.round((bytes / 1024 ** 3) * 100) / 100;
+    g.config[disk] = /(?:^|,)size=/.test(current) ? current.replace(/size=[^,]+/, `size=${gib}G`) : `${current},size=${gib}G`;
+    const volid = current.split(',')[0];
+    for (const s of Object.values(ctx.state.data.storages)) for (const list of Object.values(s.volumes)) for (const v of list) if (v.volid === volid) v.size = bytes;
+    ctx.changed();
+    return startTask(ctx, g, 'resize');
+  };
+
   const actions = type === 'qemu' ? ['start', 'stop', 'shutdown', 'reboot', 'reset', 'suspend', 'resume'] : ['start', 'stop', 'shutdown', 'reboot', 'suspend', 'resume'];
   for (const action of actions) table[`POST ${one}/status/${action}`] = powerAction(type, action);
   if (type === 'qemu') {

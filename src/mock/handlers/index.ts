@@ -2,6 +2,7 @@ import { accessHandlers } from './access';
 import { clusterHandlers } from './cluster';
 import type { HandlerTable } from './context';
 import { guestHandlers } from './guests';
+import { metricsHandlers } from './metrics';
 import { poolHandlers } from './pools';
 import { storageHandlers } from './storage';
 
@@ -13,4 +14,5 @@ export const HANDLERS: HandlerTable = {
   ...storageHandlers,
   ...poolHandlers,
   ...accessHandlers,
+  ...metricsHandlers,
 };
