@@ -11,6 +11,11 @@ import { operationSchemas, unenforced, type JsonSchema } from './json-schema';
 import { setOverlayDir } from './property-string';
 import { addFormatsOf, mapFile, moduleFile, newAjv, type ValidatorMap } from './validators';
 
+/** `{type}` or `{type: 'array', items: {type}}`: nothing for a validator to check after coercion. */
+function typeOnly(schema: JsonSchema): boolean {
+  return Object.keys(schema).every((k) => k === 'type' || (k === 'items' && typeOnly(schema.items as JsonSchema)));
+}
+
 export function generateValidators(compiled: CompiledSchema, outDir: string): void {
   // Overlays come from the project's schema/overlays, wherever the output goes.
   setOverlayDir(join(__dirname, '../../../schema/overlays'));
@@ -38,7 +43,8 @@ export function generateValidators(compiled: CompiledSchema, outDir: string): vo
       if (!op) continue;
       const { params, propertyStrings } = operationSchemas(op);
       const map: ValidatorMap = { p: {}, ps: {} };
-      for (const [name, schema] of Object.entries(params)) map.p[name] = idOf(schema);
+      // A bare type needs no validator: coercion already produced a value of that type.
+      for (const [name, schema] of Object.entries(params)) if (!typeOnly(schema)) map.p[name] = idOf(schema);
       for (const [name, schema] of Object.entries(propertyStrings)) map.ps[name] = idOf(schema);
       writeFileSync(join(outDir, mapFile(file, method)), JSON.stringify(map));
     }
