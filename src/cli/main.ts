@@ -25,6 +25,7 @@ async function dispatch(argv: string[]): Promise<number> {
     process.stdout.write(`pvecli/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`);
     return ExitCode.ok;
   }
+  if (first === 'help') return dispatch(rest.length ? [...rest, '--help'] : ['--help']);
   if (first && FAST.has(first)) {
     if (first === 'ls') return (require('./ls') as typeof import('./ls')).runLs(rest);
     if (first === 'usage') return (require('./usage') as typeof import('./usage')).runUsage(rest);
@@ -36,7 +37,21 @@ async function dispatch(argv: string[]): Promise<number> {
     const near = nearest(first, TOPICS);
     throw new UsageError(`unknown command '${first}'`, near.length ? `did you mean ${near.join(', ')}?` : "see 'pvecli --help'");
   }
+  checkSubcommand(argv);
   return runOclif(argv);
+}
+
+/** `pvecli task lst` → exit 2 with the nearest subcommands (oclif alone would only say "task:lst not found"). */
+function checkSubcommand(argv: string[]): void {
+  const [topic, sub] = argv;
+  if (!topic || !sub || sub.startsWith('-')) return;
+  const manifest = require('../../../oclif.manifest.json') as { commands: Record<string, unknown> };
+  const ids = Object.keys(manifest.commands);
+  if (!ids.some((id) => id.startsWith(`${topic}:`)) || ids.includes(`${topic}:${sub}`)) return;
+  const { nearest } = require('../util/text') as typeof import('../util/text');
+  const subs = ids.filter((id) => id.startsWith(`${topic}:`)).map((id) => id.slice(topic.length + 1));
+  const near = nearest(sub, subs);
+  throw new UsageError(`unknown command '${topic} ${sub}'`, near.length ? `did you mean ${near.map((n) => `'${topic} ${n}'`).join(', ')}?` : `commands: ${subs.join(', ')}`);
 }
 
 /** Everything else (topics, help) goes through oclif. */

@@ -94,3 +94,18 @@ describe('pvecli --version and help', () => {
     expect(r.stderr).toMatch(/did you mean ls/);
   });
 });
+
+describe('help and mistyped topics', () => {
+  it('suggests the nearest subcommand of a topic', async () => {
+    const r = await runCli(['task', 'lst']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("pvecli: unknown command 'task lst'\nhint: did you mean 'task list', 'task log'?\n");
+  });
+  it('`help VERB` and `VERB --help` show the verb with examples', async () => {
+    const a = await runCli(['help', 'create']);
+    const b = await runCli(['create', '--help']);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).toMatch(/Examples:\n {2}pvecli get/);
+  });
+});
