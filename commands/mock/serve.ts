@@ -46,6 +46,9 @@ export default class MockServe extends Command {
     } else {
       process.stdout.write(`Proxmox VE mock listening on ${server.url}\n`);
       if (server.fingerprint) process.stdout.write(`certificate fingerprint (SHA-256): ${server.fingerprint}\n`);
+      // A demo password is no secret; one given with --password is not echoed.
+      process.stdout.write(`login: root@pam with ${flags.password ? 'the --password given' : "password 'pvecli-demo'"}\n`);
+      for (const t of flags.token ?? []) process.stdout.write(`token: ${t.split('=')[0]}${flags.privsep ? ' (privilege-separated)' : ''}\n`);
       process.stdout.write('Press Ctrl-C to stop.\n');
     }
     await new Promise<void>((resolve) => {
