@@ -1,13 +1,13 @@
 /**
  * Schema-driven values: a reply for any operation without a hand-written handler, generated from its `returns`
- * schema, deterministic for a seed and a path. The same generator makes valid parameter values for tests.
+ * schema, deterministic for a seed and a path. Strings with a format or pattern come from the CLI's own samples
+ * (src/params), so replies pass the same checks the CLI applies.
  */
 import { formatCheck } from '../params/formats';
 import { patternRegExp } from '../params/perl-regex';
 import { sampleArg } from '../params/samples';
 import type { PropSchema } from '../schema/types';
 import { type Rng, intBetween, pick } from './random';
-import { FORMAT_SAMPLES, sampleForPattern } from './samples';
 
 export interface GenerateContext {
   rng: Rng;
@@ -118,22 +118,17 @@ function generateObject(schema: PropSchema, ctx: GenerateContext, depth: number)
 }
 
 function generateString(schema: PropSchema, ctx: GenerateContext, name: string): string {
-  let value: string;
-  const format = schema.format;
-  if (format && typeof format === 'object') value = propertyString(format, ctx);
-  else if (typeof format === 'string' && FORMAT_SAMPLES[format] !== undefined) value = String(FORMAT_SAMPLES[format]);
-  else if (schema.pattern) value = sampleForPattern(schema.pattern) ?? 'demo';
-  else if (ctx.known?.[name] !== undefined) value = ctx.known[name];
-  else if (name === 'upid' && ctx.upid) value = ctx.upid();
-  else if (NAME_SAMPLES[name] !== undefined) value = NAME_SAMPLES[name];
-  else value = `demo${intBetween(ctx.rng, 1, 99)}`;
+  const known = ctx.known?.[name];
+  if (known !== undefined && passesChecks(schema, known)) return known;
+  if (schema.format || schema.pattern) {
+    // The CLI's own samples: they pass its format, pattern and property-string checks by construction.
+    const sample = sampleArg(schema);
+    if (typeof sample === 'string') return sample;
+  }
+  if (name === 'upid' && ctx.upid) return ctx.upid();
+  let value = Object.hasOwn(NAME_SAMPLES, name) ? NAME_SAMPLES[name] : `demo${intBetween(ctx.rng, 1, 99)}`;
   if (schema.maxLength !== undefined && value.length > schema.maxLength) value = value.slice(0, schema.maxLength);
   if (schema.minLength !== undefined && value.length < schema.minLength) value = value.padEnd(schema.minLength, 'x');
-  if ((typeof format === 'string' || schema.pattern) && !passesChecks(schema, value)) {
-    // Our sample does not satisfy the CLI's own check of this format/pattern: take the validator's sample.
-    const alt = sampleArg(schema);
-    if (typeof alt === 'string') return alt;
-  }
   return value;
 }
 
@@ -148,19 +143,6 @@ function passesChecks(schema: PropSchema, value: string): boolean {
     if (re && !re.test(value)) return false;
   }
   return true;
-}
-
-/** `key=value,...` for the required keys of a property-string format (or its first key when none is required). */
-export function propertyString(format: Record<string, PropSchema>, ctx: GenerateContext): string {
-  const keys = Object.entries(format).filter(([, p]) => !p.alias);
-  let chosen = keys.filter(([, p]) => !p.optional);
-  if (chosen.length === 0) chosen = keys.slice(0, 1);
-  return chosen
-    .map(([k, p]) => {
-      const v = generateValue({ ...p, format: typeof p.format === 'string' ? p.format : undefined }, ctx, k, MAX_DEPTH);
-      return `${k}=${typeof v === 'string' ? v.replace(/[,=]/g, '') || 'demo' : String(v)}`;
-    })
-    .join(',');
 }
 
 /** The reply of an operation without a handler: from its return schema; mutating calls returning a string get a UPID. */
