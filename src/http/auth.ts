@@ -27,8 +27,10 @@ export interface Authenticator {
   /** Makes credentials ready (ticket from cache, renewed, or a fresh login). */
   prepare(): Promise<void>;
   headers(method: string): Record<string, string>;
-  /** After a 401: get fresh credentials once; false when nothing can be refreshed. */
-  refresh(): Promise<boolean>;
+  /** Counts credential changes, so a 401 on credentials already replaced does not log in again. */
+  generation(): number;
+  /** After a 401 on credentials of generation `seen`: get fresh ones; false when nothing can be refreshed. */
+  refresh(seen: number): Promise<boolean>;
 }
 
 const COOKIE: Record<Service, string> = { PVE: 'PVEAuthCookie', PBS: 'PBSAuthCookie', PMG: 'PMGAuthCookie', PDM: 'PDMAuthCookie' };
@@ -57,16 +59,18 @@ export function createAuthenticator(settings: ConnectionSettings, login: LoginCa
   if (settings.tokenId && settings.tokenSecret) {
     redactor.add(settings.tokenSecret);
     const header = tokenAuthorization(settings.service, settings.tokenId, settings.tokenSecret);
-    return { prepare: async () => {}, headers: () => ({ authorization: header }), refresh: async () => false };
+    return { prepare: async () => {}, headers: () => ({ authorization: header }), generation: () => 0, refresh: async () => false };
   }
   if (settings.username) return new TicketAuthenticator(settings, login, redactor, opts);
-  return { prepare: async () => {}, headers: () => ({}), refresh: async () => false };
+  return { prepare: async () => {}, headers: () => ({}), generation: () => 0, refresh: async () => false };
 }
 
 /** Password login → ticket cookie + CSRF token, cached on disk per profile and renewed before it expires. */
 class TicketAuthenticator implements Authenticator {
   private current?: CachedTicket;
   private loading?: Promise<void>;
+  /** Bumped whenever `current` is replaced. */
+  private renewals = 0;
   private readonly file: string;
   private readonly username: string;
 
@@ -95,16 +99,26 @@ class TicketAuthenticator implements Authenticator {
     return headers;
   }
 
+  generation(): number {
+    return this.renewals;
+  }
+
   /** The client calls this at most once per request, so a wrong password cannot loop. */
-  async refresh(): Promise<boolean> {
+  async refresh(seen: number): Promise<boolean> {
     if (!this.settings.password) return false;
-    this.current = undefined;
-    try {
-      removeTicket(this.file);
-    } catch {
-      // A stale file is replaced after the login anyway.
-    }
-    await this.passwordLogin();
+    // Another request has replaced the ticket meanwhile: just send again with the new one.
+    if (seen !== this.renewals && this.current) return true;
+    // Requests that got their 401 together share one fresh login.
+    this.loading ??= (async () => {
+      this.current = undefined;
+      try {
+        removeTicket(this.file);
+      } catch {
+        // A stale file is replaced after the login anyway.
+      }
+      await this.passwordLogin();
+    })().finally(() => (this.loading = undefined));
+    await this.loading;
     return true;
   }
 
@@ -120,6 +134,7 @@ class TicketAuthenticator implements Authenticator {
     const state = candidate ? ticketState(candidate) : 'expired';
     if (candidate && state === 'fresh') {
       this.current = candidate;
+      this.renewals++;
       return;
     }
     if (candidate && state === 'renew') {
@@ -176,6 +191,7 @@ class TicketAuthenticator implements Authenticator {
       csrfToken: reply.CSRFPreventionToken,
       obtainedAt: Date.now(),
     };
+    this.renewals++;
     this.redactor.add(reply.ticket);
     this.redactor.add(reply.CSRFPreventionToken);
     try {

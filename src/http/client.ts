@@ -82,8 +82,9 @@ class Client implements ApiClient {
       out.contentType = req.json ? 'application/json' : 'application/x-www-form-urlencoded';
     }
     await this.auth.prepare();
+    const generation = this.auth.generation();
     let res = await this.exchange(out);
-    if (res.status === 401 && (await this.auth.refresh())) res = await this.exchange(out);
+    if (res.status === 401 && (await this.auth.refresh(generation))) res = await this.exchange(out);
     if (res.status < 200 || res.status >= 300) {
       const err = replyError(res, out.label);
       if (res.status === 401 && !err.hint) {

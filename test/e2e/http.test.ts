@@ -349,6 +349,17 @@ describe('ticket auth', () => {
     expect(server.count('GET', '/nodes/pve/status')).toBe(2);
   });
 
+  it('concurrent requests share one login, and one re-login after their 401s', async () => {
+    const s = settings(user);
+    const client = createClient(s, capture());
+    server.reset();
+    await Promise.all([1, 2, 3, 4].map(() => client.request({ method: 'GET', path: '/nodes' })));
+    server.revokeTickets();
+    await Promise.all([1, 2, 3, 4].map(() => client.request({ method: 'GET', path: '/nodes' })));
+    await client.close();
+    expect(server.logins.map((l) => l.kind)).toEqual(['password', 'password']);
+  });
+
   it('a wrong password is exit 4', async () => {
     const err = await failure(once(settings({ username: 'alice@pve', password: 'not-the-password' })));
     expect(err.exitCode).toBe(4);
