@@ -19,7 +19,7 @@ import { loadSchema } from '../schema/load';
 import { loadOrCreateCert } from './cert';
 import type { RouterDeps } from './router';
 import { listen } from './server';
-import { EMBEDDED_TOKEN, MockState } from './state';
+import { EMBEDDED_TOKEN, MockState, dict } from './state';
 import { Tasks } from './tasks';
 
 export { DEMO_PASSWORD, DEMO_TOTP_SECRET, TFA_USER } from './state';
@@ -59,7 +59,7 @@ function addTokens(state: MockState, tokens: string[], privsep: boolean): void {
     const m = /^([^!@]+@[^!]+)!([A-Za-z][A-Za-z0-9._-]*)=(.+)$/.exec(spec);
     if (!m) throw new Error(`invalid token '${spec}': expected USER@REALM!NAME=SECRET`);
     const [, userid, name, secret] = m;
-    const user = (state.data.users[userid] ??= { userid, enable: 1, expire: 0, groups: [], tokens: {} });
+    const user = (state.data.users[userid] ??= { userid, enable: 1, expire: 0, groups: [], tokens: dict() });
     user.tokens[name] = { secret, privsep: privsep ? 1 : 0, expire: 0, comment: 'added by mock serve --token' };
     const tokenid = `${userid}!${name}`;
     state.data.acl = state.data.acl.filter((e) => e.ugid !== tokenid);
@@ -111,7 +111,7 @@ export async function startEmbeddedMock(
   // Tasks run briefly here: a one-shot command waits for them, and the point is to learn the CLI, not to wait.
   const { server, state } = await start({ host: '127.0.0.1', port: 0, stateFile: join(stateDir, STATE_FILE), certDir: stateDir, taskDuration: EMBEDDED_TASK_MS });
   // The token lives in the persisted state (a fresh state gets a new random secret); recreate it if a user removed it.
-  const user = (state.data.users[EMBEDDED_TOKEN.userid] ??= { userid: EMBEDDED_TOKEN.userid, enable: 1, expire: 0, groups: [], tokens: {} });
+  const user = (state.data.users[EMBEDDED_TOKEN.userid] ??= { userid: EMBEDDED_TOKEN.userid, enable: 1, expire: 0, groups: [], tokens: dict() });
   let token = user.tokens[EMBEDDED_TOKEN.name];
   if (!token || token.privsep) {
     token = user.tokens[EMBEDDED_TOKEN.name] = { secret: randomUUID(), privsep: 0, expire: 0, comment: 'pvecli embedded mock' };

@@ -14,7 +14,7 @@ export const ALL_PRIVILEGES = [
 
 const vmPrivs = ALL_PRIVILEGES.filter((p) => p.startsWith('VM.'));
 
-export const BUILTIN_ROLES: Record<string, string[]> = {
+export const BUILTIN_ROLES: Record<string, string[]> = Object.assign(Object.create(null) as Record<string, string[]>, {
   Administrator: [...ALL_PRIVILEGES],
   NoAccess: [],
   PVEAdmin: ALL_PRIVILEGES.filter((p) => !['Permissions.Modify', 'Realm.Allocate', 'Sys.Modify', 'Sys.PowerMgmt'].includes(p)),
@@ -32,4 +32,4 @@ export const BUILTIN_ROLES: Record<string, string[]> = {
   PVESDNUser: ['SDN.Audit', 'SDN.Use'],
   PVEMappingAdmin: ['Mapping.Audit', 'Mapping.Modify', 'Mapping.Use'],
   PVEMappingUser: ['Mapping.Audit', 'Mapping.Use'],
-};
+});

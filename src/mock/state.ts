@@ -269,6 +269,22 @@ function uuidFor(n: number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** A dictionary without Object.prototype: ids such as 'constructor' must not find inherited members. */
+export function dict<T>(entries: Record<string, T> = {}): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
+
+/** Make every id-keyed map of loaded or seeded state a prototype-less dictionary. */
+function normalise(data: MockStateData): MockStateData {
+  data.guests = dict(data.guests);
+  data.storages = dict(data.storages);
+  data.pools = dict(data.pools);
+  data.groups = dict(data.groups);
+  data.users = dict(data.users);
+  for (const u of Object.values(data.users)) u.tokens = dict(u.tokens);
+  return data;
+}
+
 /** The state plus persistence: reload when another process changed the file, save after each change. */
 export class MockState {
   data: MockStateData;
@@ -278,7 +294,7 @@ export class MockState {
     private readonly file: string | undefined,
     password?: string,
   ) {
-    this.data = (file && this.readFile()) || seedState(password);
+    this.data = (file && this.readFile()) || normalise(seedState(password));
     if (file && !existsSync(file)) {
       // Two first runs at once (parallel CLI calls) must agree on one seed, with one token secret.
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -293,7 +309,7 @@ export class MockState {
     try {
       const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as MockStateData;
       this.mtimeMs = statSync(this.file).mtimeMs;
-      return parsed.version === 1 ? parsed : undefined;
+      return parsed.version === 1 ? normalise(parsed) : undefined;
     } catch {
       return undefined; // a broken file is replaced by a fresh seed on the next save
     }

@@ -68,6 +68,14 @@ describe('mock: bad input', () => {
     await alive();
   });
 
+  it('treats ids like constructor or __proto__ as plain names', async () => {
+    expect((await request(server.url, 'GET', '/pools/constructor', { headers: h })).status).toBe(500);
+    expect((await request(server.url, 'POST', '/pools', { params: { poolid: 'constructor' }, headers: h })).status).toBe(200);
+    expect((await request(server.url, 'GET', '/pools/constructor', { headers: h })).status).toBe(200);
+    expect((await request(server.url, 'PUT', '/access/acl', { params: { path: '/', roles: 'constructor', users: 'alice@pve' }, headers: h })).status).toBe(400);
+    await alive();
+  });
+
   it('keeps serving after a connection is cut mid-body', async () => {
     await new Promise<void>((resolve) => {
       const req = https.request(`${server.url}/api2/json/pools`, { method: 'POST', rejectUnauthorized: false, headers: { ...h, 'Content-Length': 1000 } });

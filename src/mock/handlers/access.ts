@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiError, badParams, fail } from '../api-error';
 import { login, privilegesOn } from '../auth';
 import { ALL_PRIVILEGES, BUILTIN_ROLES } from '../privileges';
-import type { AclEntry, MockState, User } from '../state';
+import { type AclEntry, type MockState, type User, dict } from '../state';
 import { type HandlerContext, type HandlerTable, bool, int, str } from './context';
 
 function userAt(state: MockState, userid: string): User {
@@ -50,7 +50,7 @@ export const accessHandlers: HandlerTable = {
   'POST /access/users': (ctx) => {
     const userid = String(ctx.args.userid);
     if (ctx.state.data.users[userid]) throw fail(`create user failed: user '${userid}' already exists`);
-    const u: User = { userid, enable: 1, expire: 0, groups: [], tokens: {} };
+    const u: User = { userid, enable: 1, expire: 0, groups: [], tokens: dict() };
     setUserFields(ctx, u);
     if (ctx.args.password !== undefined) u.password = String(ctx.args.password);
     ctx.state.data.users[userid] = u;
