@@ -6,6 +6,7 @@
 //     (budget DESIGN.md §7: a validated --dry-run ≤ 3× node -e 0, i.e. validation ≤ 10 ms over usage);
 //   - in isolation: a script that loads the schema and the operation, without and with parseArgs + validateParams.
 // Usage: node bench/validate.mjs [--runs N]
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -47,11 +48,13 @@ const schema = loadSchema('pve-9.2');
 const resolved = schema.resolve('/nodes/pve/qemu');
 const op = schema.operation(resolved.template, 'POST');
 if (mode !== 'none') {
+  const started = performance.now();
   const params = require(mode === 'bundled' ? ${JSON.stringify(bundle)} : ${JSON.stringify(join(root, 'dist/src/params/index.js'))});
   const values = params.parseArgs(op, argv);
   const errors = params.validateParams(schema, op, { ...resolved.params, ...values });
   if (errors.length) { console.error(errors); process.exit(2); }
   params.encodeParams(op, values);
+  if (process.env.BENCH_PRINT_MS) console.log((performance.now() - started).toFixed(2));
 }
 `,
 );
@@ -84,4 +87,17 @@ for (const n of [5, 20]) {
       `bundled ${bundled.toFixed(1)} ms ${bundled <= 10 ? 'ok' : 'OVER'}`,
   );
 }
-void median;
+// In-process figure, less exposed to process start-up noise: require + parse + validate + encode, timed inside.
+console.log('\nin-process (require src/params + parse + validate + encode), median of', runs, 'fresh processes:');
+for (const [label, mode, argv] of [
+  ['5 params', 'validate', params5], ['20 params', 'validate', params20],
+  ['5 params, bundled', 'bundled', params5], ['20 params, bundled', 'bundled', params20],
+]) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync(node, [script, mode, ...argv], { env: { ...env, BENCH_PRINT_MS: '1' }, encoding: 'utf8' });
+    times.push(Number(r.stdout.trim()));
+  }
+  const m = median(times);
+  console.log(`  ${label.padEnd(20)} ${m.toFixed(1).padStart(6)} ms  (min ${Math.min(...times).toFixed(1)})  ${m <= 10 ? 'ok' : 'OVER'} (budget ≤ 10 ms)`);
+}

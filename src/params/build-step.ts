@@ -1,6 +1,7 @@
 /**
- * Build step: ajv standalone validators for every parameter of every operation, one module per distinct JSON
- * schema (v/s/<id>.js, shared across operations) plus a small map per operation (v/<file>-<METHOD>.json).
+ * Build step: ajv standalone validators for every parameter and property-string key of every operation, one module
+ * per distinct JSON schema (v/s/<id>.js, shared across operations) plus a small map per operation
+ * (v/<file>-<METHOD>.json).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -45,7 +46,10 @@ export function generateValidators(compiled: CompiledSchema, outDir: string): vo
       const map: ValidatorMap = { p: {}, ps: {} };
       // A bare type needs no validator: coercion already produced a value of that type.
       for (const [name, schema] of Object.entries(params)) if (!typeOnly(schema)) map.p[name] = idOf(schema);
-      for (const [name, schema] of Object.entries(propertyStrings)) map.ps[name] = idOf(schema);
+      for (const [name, keys] of Object.entries(propertyStrings)) {
+        map.ps[name] = {};
+        for (const [key, schema] of Object.entries(keys)) if (!typeOnly(schema)) map.ps[name][key] = idOf(schema);
+      }
       writeFileSync(join(outDir, mapFile(file, method)), JSON.stringify(map));
     }
   });

@@ -198,7 +198,6 @@ export const baseFormats: Record<string, FormatCheck> = {
   'pve-storage-portal-dns': hostWithPort,
   'pve-vlan-id-or-range': vlanIdOrRange,
   'bridge-pair': (v) => v === '1' || re('(?:[-_.\\w\\d]+:)?[-_.\\w\\d]+')(v),
-  'proxmox-remote': () => true,
   'pve-acme-domain': re(`(?:\\*\\.)?${DNS_NAME}`),
   'pve-acme-alias': dnsName,
   'transport-domain': transportDomain,

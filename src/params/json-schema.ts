@@ -15,36 +15,31 @@ export const unenforced = { formats: new Set<string>(), patterns: new Set<string
 
 const JSON_TYPES = new Set(['string', 'integer', 'number', 'boolean', 'array', 'object', 'null']);
 
-/** The JSON schemas of one operation: each parameter's value (by schema name, `net[n]` for families) and each
- * property-string parameter's parsed object. Required and unknown parameters are checked in validate.ts. */
+/** The JSON schemas of one operation: each parameter's value (by schema name, `net[n]` for families) and each key
+ * of each property-string parameter. Required and unknown parameters and keys are checked in validate.ts. */
 export interface OperationSchemas {
   params: Record<string, JsonSchema>;
-  propertyStrings: Record<string, JsonSchema>;
+  propertyStrings: Record<string, Record<string, JsonSchema>>;
 }
 
 export function operationSchemas(op: Operation): OperationSchemas {
   const params: Record<string, JsonSchema> = {};
-  const propertyStrings: Record<string, JsonSchema> = {};
+  const propertyStrings: Record<string, Record<string, JsonSchema>> = {};
   for (const [name, prop] of Object.entries(op.parameters.properties ?? {})) {
     params[name] = propToJson(prop);
     const format = propertyFormatOf(prop) ?? (prop.items ? propertyFormatOf(prop.items) : undefined);
-    if (format) propertyStrings[name] = formatToJson(format);
+    if (format) propertyStrings[name] = keySchemas(format);
   }
   return { params, propertyStrings };
 }
 
-/** A property-string format object → an object schema over its real keys (aliases are resolved while parsing). */
-export function formatToJson(format: PropertyFormat): JsonSchema {
-  const properties: Record<string, JsonSchema> = {};
-  const required: string[] = [];
+/** A property-string format → one schema per real key (aliases are resolved while parsing). */
+export function keySchemas(format: PropertyFormat): Record<string, JsonSchema> {
+  const out: Record<string, JsonSchema> = {};
   for (const [key, sub] of Object.entries(format)) {
-    if (!sub || typeof sub !== 'object' || sub.alias) continue;
-    properties[key] = propToJson(sub);
-    if (!sub.optional) required.push(key);
+    if (sub && typeof sub === 'object' && !sub.alias) out[key] = propToJson(sub);
   }
-  const schema: JsonSchema = { type: 'object', properties, additionalProperties: false };
-  if (required.length) schema.required = required;
-  return schema;
+  return out;
 }
 
 export function propToJson(prop: PropSchema): JsonSchema {

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PropSchema } from '../schema/types';
+import { formatCheck } from './formats';
 import { show } from './text';
 
 export type PropertyFormat = Record<string, PropSchema>;
@@ -48,6 +49,8 @@ function overlays(): Record<string, PropertyFormat> {
 
 /** Named formats that are property strings: those with an overlay, else those whose typetext shows `key=`. */
 export function namedPropertyFormat(name: string, typetext?: string): PropertyFormat | undefined {
+  // A known plain string format is never a property string: no need to read the overlays for it.
+  if (formatCheck(name)) return undefined;
   const overlay = overlays()[name];
   if (overlay) return overlay;
   if (typetext && /(?:^|[\s,[])\[?[A-Za-z][\w-]*=\]?/.test(typetext)) return formatFromTypetext(typetext);

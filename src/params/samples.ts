@@ -63,7 +63,6 @@ export const FORMAT_SAMPLES: Record<string, string> = {
   'pve-storage-portal-dns': '192.0.2.20:3260',
   'pve-vlan-id-or-range': '2-4094',
   'bridge-pair': 'vmbr0:vmbr1',
-  'proxmox-remote': 'apitoken=PVEAPIToken=root@pam!t=secret,host=192.0.2.1',
   'pve-acme-domain': 'example.com',
   'pve-acme-alias': 'alias.example.com',
   'transport-domain': 'example.com',

@@ -64,12 +64,11 @@ function checkParam(validators: OperationValidators, name: string, prop: PropSch
   const schemaName = prop['x-family'] ? `${prop['x-family'].prefix}[n]` : name;
   const validate = validators.param(schemaName);
   if (validate && !validate(c.value)) return valueMessage(validate.errors ?? [], prop, c.value);
-  const psValidator = validators.propertyString(schemaName);
-  if (psValidator) {
-    const format = propertyFormatOf(prop) ?? propertyFormatOf(itemsOf(prop) ?? {});
+  const format = propertyFormatOf(prop) ?? propertyFormatOf(itemsOf(prop) ?? {});
+  if (format) {
     for (const item of Array.isArray(c.value) ? c.value : [c.value]) {
       if (typeof item !== 'string') continue;
-      const message = checkPropertyString(format!, item, psValidator);
+      const message = checkPropertyString(format, item, (key) => validators.propertyKey(schemaName, key));
       if (message) return message;
     }
   }
@@ -94,8 +93,12 @@ function messages(): typeof import('./messages') {
   return require('./messages') as typeof import('./messages');
 }
 
-/** Parse one property string, type its values, check it with its sub-validator; a message or undefined. */
-export function checkPropertyString(format: PropertyFormat, text: string, validate: ValidateFn): string | undefined {
+/** Parse one property string, check required keys, type and check each value; a message or undefined. */
+export function checkPropertyString(
+  format: PropertyFormat,
+  text: string,
+  keyValidator: (key: string) => ValidateFn | undefined,
+): string | undefined {
   let raw: Record<string, string>;
   try {
     raw = parsePropertyStringRaw(format, text);
@@ -103,21 +106,18 @@ export function checkPropertyString(format: PropertyFormat, text: string, valida
     if (err instanceof PropertyStringError) return err.message;
     throw err;
   }
-  const typed: Record<string, unknown> = {};
+  for (const [key, sub] of Object.entries(format)) {
+    if (!sub.optional && !sub.alias && raw[key] === undefined) return `missing required key '${key}'`;
+  }
   for (const [key, v] of Object.entries(raw)) {
     const sub = format[key];
-    // Key aliases store the alias key's name (e.g. model=virtio), which is a plain string.
-    const c = sub ? coerceValue(sub, v) : { value: v };
+    if (!sub) continue;
+    const c = coerceValue(sub, v);
     if (c.error !== undefined) return keyMessage(format, text, key, c.error);
-    typed[key] = c.value;
+    const validate = keyValidator(key);
+    if (validate && !validate(c.value)) return keyMessage(format, text, key, valueMessage(validate.errors ?? [], sub, c.value));
   }
-  if (validate(typed)) return undefined;
-  const err = validate.errors![0];
-  if (err.keyword === 'required') return `missing required key '${String(err.params.missingProperty)}'`;
-  if (err.keyword === 'additionalProperties') return `unknown key '${String(err.params.additionalProperty)}'`;
-  const key = err.instancePath.split('/')[1]?.replace(/~1/g, '/').replace(/~0/g, '~');
-  if (!key) return `'${show(text)}' is invalid`;
-  return keyMessage(format, text, key, messages().ajvMessage(err, format[key], typed[key]));
+  return undefined;
 }
 
 /** `key 'tag': …`, or just the message when the whole value was the default key's (`--memory abc`). */

@@ -2,9 +2,10 @@
  * ajv validators per parameter, generated as standalone code at build time and loaded lazily at run time.
  *
  * Layout under a compiled schema directory:
- *   v/<file>-<METHOD>.json   which validator checks each parameter of one operation: {p: {name: id}, ps: {name: id}}
+ *   v/<file>-<METHOD>.json   which validator checks each parameter of one operation and each key of its property
+ *                            strings: {p: {name: id}, ps: {name: {key: id}}}; bare types have none
  *   v/s/<id>.js              one CommonJS validator per distinct JSON schema (content-addressed, shared by all
- *                            operations), so a command pays only for the parameters it was given.
+ *                            operations), so a command pays only for the parameters and keys it was given.
  * When no generated file exists (tests, custom operations) the validator is compiled with ajv on the spot.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -26,17 +27,17 @@ export interface AjvError {
   schemaPath: string;
 }
 
-/** Per-operation map: parameter name (family names as `net[n]`) → validator id. */
+/** Per-operation map: parameter name (family names as `net[n]`) → validator id; property-string keys likewise. */
 export interface ValidatorMap {
   p: Record<string, string>;
-  ps: Record<string, string>;
+  ps: Record<string, Record<string, string>>;
 }
 
 export interface OperationValidators {
   /** The value check of one parameter (by schema name, e.g. `net[n]`). */
   param(name: string): ValidateFn | undefined;
-  /** The key check of a property-string parameter (the parsed, typed object). */
-  propertyString(name: string): ValidateFn | undefined;
+  /** The check of one key's typed value in a property-string parameter. */
+  propertyKey(name: string, key: string): ValidateFn | undefined;
 }
 
 /** Module id the generated code uses for the format checks. */
@@ -80,7 +81,7 @@ function generated(dir: string, map: ValidatorMap): OperationValidators {
     if (!fn) loaded.set(path, (fn = loadModule(path)));
     return fn;
   };
-  return { param: (name) => get(map.p[name]), propertyString: (name) => get(map.ps[name]) };
+  return { param: (name) => get(map.p[name]), propertyKey: (name, key) => get(map.ps[name]?.[key]) };
 }
 
 /** Evaluate generated code with a require that maps the formats module id to formats.ts. */
@@ -107,7 +108,7 @@ function compiledNow(op: Operation): OperationValidators {
     }
     return fn;
   };
-  return { param: (name) => compile(params[name]), propertyString: (name) => compile(propertyStrings[name]) };
+  return { param: (name) => compile(params[name]), propertyKey: (name, key) => compile(propertyStrings[name]?.[key]) };
 }
 
 /** ajv as used for generation and for the fallback; formats are added per schema as met. */
