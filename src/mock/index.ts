@@ -1,12 +1,13 @@
 /**
  * The embedded Proxmox VE mock (issue 5): `pvecli mock serve`, and the built-in `mock` profile.
  *
- * Demo credentials (documented in the README):
+ * Demo credentials:
  * - `root@pam` / `pvecli-demo` (or `--password`), all privileges;
  * - `alice@pve` / `pvecli-demo` (group admins: Administrator on /), `auditor@pve` / `pvecli-demo` (PVEAuditor on /);
  * - `tfa@pve` / `pvecli-demo` plus TOTP with the base32 secret `JBSWY3DPEHPK3PXP` (PVEVMAdmin on /);
- * - `--token USER@REALM!NAME=SECRET`: full privileges of USER, or with `--privsep` privilege-separated with
- *   PVEAuditor on / only (reads work, writes are refused with 403).
+ * - `--token USER@REALM!NAME=SECRET`: the privileges of USER (a USER the mock does not know is created with
+ *   Administrator on /), or with `--privsep` privilege-separated with PVEAuditor on / only (reads work, writes
+ *   are refused with 403 until an ACL grants more).
  * Magic values for tests: guests named `fail-task` (tasks fail), `warn-task` (tasks end `WARNINGS: 2`),
  * `long-log` (10,000-line logs); and `POST /api2/json/mock/task` with `result=ok|error|warnings`, `lines=N`,
  * `duration=MS`, `node`, `message`, `warnings=N` starts a task with that outcome (mock only, not in the schema).
@@ -59,7 +60,11 @@ function addTokens(state: MockState, tokens: string[], privsep: boolean): void {
     const m = /^([^!@]+@[^!]+)!([A-Za-z][A-Za-z0-9._-]*)=(.+)$/.exec(spec);
     if (!m) throw new Error(`invalid token '${spec}': expected USER@REALM!NAME=SECRET`);
     const [, userid, name, secret] = m;
-    const user = (state.data.users[userid] ??= { userid, enable: 1, expire: 0, groups: [], tokens: dict() });
+    let user = state.data.users[userid];
+    if (!user) {
+      user = state.data.users[userid] = { userid, enable: 1, expire: 0, groups: [], tokens: dict() };
+      state.data.acl.push({ path: '/', ugid: userid, type: 'user', roleid: 'Administrator', propagate: 1 });
+    }
     user.tokens[name] = { secret, privsep: privsep ? 1 : 0, expire: 0, comment: 'added by mock serve --token' };
     const tokenid = `${userid}!${name}`;
     state.data.acl = state.data.acl.filter((e) => e.ugid !== tokenid);
