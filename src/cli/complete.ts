@@ -172,7 +172,7 @@ function dynamicRequest(
       };
     case 'storage':
       return known.node
-        ? { path: `/nodes/${encodeURIComponent(known.node)}/storage`, params: {}, pick: (r) => r.storage as string }
+        ? { path: `/nodes/${known.node}/storage`, params: {}, pick: (r) => r.storage as string }
         : { path: '/storage', params: {}, pick: (r) => r.storage as string };
     default:
       return undefined;

@@ -36,7 +36,7 @@ export async function taskList(globals: GlobalOptions, opts: TaskListOptions): P
       if (opts.running) params.source = 'active';
       if (opts.limit) params.limit = String(opts.limit);
       if (since !== undefined) params.since = String(since);
-      rows = await conn.client().request({ method: 'GET', path: `/nodes/${encodeURIComponent(opts.node)}/tasks`, params });
+      rows = await conn.client().request({ method: 'GET', path: `/nodes/${opts.node}/tasks`, params });
     } else {
       rows = await conn.client().request({ method: 'GET', path: '/cluster/tasks' });
     }

@@ -36,11 +36,8 @@ export function parseUpid(upid: string): Upid {
 
 /** API path of a task resource: /nodes/{node}/tasks/{upid}/status|log */
 export function taskPath(upid: Upid, leaf: 'status' | 'log' | ''): string {
-  const base = `/nodes/${encodePathSegment(upid.node)}/tasks/${encodePathSegment(upid.upid)}`;
+  // Raw segments: the HTTP core percent-encodes what a path may not hold.
+  const base = `/nodes/${upid.node}/tasks/${upid.upid}`;
   return leaf ? `${base}/${leaf}` : base;
 }
 
-/** Percent-encode a path segment, keeping the characters RFC 3986 allows there (a UPID's `:`, `@`, `!`) readable. */
-export function encodePathSegment(segment: string): string {
-  return encodeURIComponent(segment).replace(/%(3A|40|21|24|26|27|28|29|2A|2B|2C|3B|3D)/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
