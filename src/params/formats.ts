@@ -7,9 +7,10 @@
 
 export type FormatCheck = (value: string) => boolean;
 
+/** A whole-string regex check, compiled on first use (start-up only pays for the formats it meets). */
 const re = (source: string, flags = ''): FormatCheck => {
-  const r = new RegExp(`^(?:${source})$`, flags);
-  return (v) => r.test(v);
+  let r: RegExp | undefined;
+  return (v) => (r ??= new RegExp(`^(?:${source})$`, flags)).test(v);
 };
 
 // Building blocks.
@@ -22,8 +23,7 @@ const TOKEN_NAME = '[A-Za-z][A-Za-z0-9.\\-_]+';
 const EMAIL = "[\\w+\\-~]+(?:\\.[\\w+\\-~]+)*@[a-zA-Z0-9\\-]+(?:\\.[a-zA-Z0-9\\-]+)*";
 const FW_NAME = '[A-Za-z][A-Za-z0-9\\-_]+';
 
-const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-const IPV4 = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
+const IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
 export function isIPv4(v: string): boolean {
