@@ -243,3 +243,21 @@ describe('translatePattern', () => {
     });
   }
 });
+
+describe('generated validators', () => {
+  it('agree with ajv compiled at run time, for every qemu/lxc create parameter', async () => {
+    const { sampleArg } = await import('../../src/params/samples');
+    for (const op of [qemuCreate, lxcCreate]) {
+      const runtimeOp = JSON.parse(JSON.stringify(op)) as Operation;
+      for (const [name, prop] of Object.entries(op.parameters.properties)) {
+        const flag = prop['x-family'] ? `${prop['x-family'].prefix}1` : name;
+        const sample = sampleArg(prop);
+        for (const value of [sample, 'x', '-1', '999999999999', `${String(sample)},zz=1`, '']) {
+          if (value === undefined) continue;
+          const values = { node: 'pve', vmid: '100', [flag]: value };
+          expect(validateParams(schema, op, values), `${flag}=${String(value)}`).toEqual(validateParams(undefined as never, runtimeOp, values));
+        }
+      }
+    }
+  });
+});
