@@ -8,7 +8,13 @@ import { validateValues, type ParamError } from './validate';
 
 export { parseArgs, pathParamNames, type ParamValue } from './argv';
 export { encodeParams } from './encode';
-export { formatPropertyString, parsePropertyString, propertyFormatOf, type PropertyFormat } from './property-string';
+export {
+  formatPropertyString,
+  parsePropertyString,
+  propertyFormatOf,
+  PropertyStringError,
+  type PropertyFormat,
+} from './property-string';
 export type { ParamError } from './validate';
 
 /** A Proxmox (Perl) or PBS/PDM (Rust `/…/`) pattern as an anchored JavaScript regex source. */

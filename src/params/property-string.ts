@@ -5,13 +5,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { UsageError } from '../errors';
 import type { PropSchema } from '../schema/types';
 import { formatCheck } from './formats';
 import { show } from './text';
 
 export type PropertyFormat = Record<string, PropSchema>;
 
-export class PropertyStringError extends Error {
+/** A property string that cannot be parsed: a usage error (exit 2) when it came from the user. */
+export class PropertyStringError extends UsageError {
   constructor(
     message: string,
     readonly key?: string,
