@@ -8,7 +8,7 @@
 // Usage: node bench/validate.mjs [--runs N]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -73,7 +73,7 @@ const rows = runInterleaved(
   ],
   { runs },
 );
-printRows(`parameter validation, ${runs} runs each, interleaved, NODE_EXTRA_CA_CERTS unset`, rows);
+printRows(`parameter validation, ${runs} runs each, interleaved, NODE_EXTRA_CA_CERTS unset, load average ${loadavg()[0].toFixed(1)}`, rows);
 const ms = (name) => rows.find((r) => r.name.startsWith(name)).median;
 const usage = ms('pvecli usage');
 const only = ms('script: load schema');
@@ -96,6 +96,7 @@ for (const [label, mode, argv] of [
   const times = [];
   for (let i = 0; i < runs; i++) {
     const r = spawnSync(node, [script, mode, ...argv], { env: { ...env, BENCH_PRINT_MS: '1' }, encoding: 'utf8' });
+    if (r.status !== 0 || !r.stdout.trim()) throw new Error(`${mode} failed: ${r.stderr}`);
     times.push(Number(r.stdout.trim()));
   }
   const m = median(times);
