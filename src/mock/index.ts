@@ -82,7 +82,7 @@ async function start(opts: MockOptions): Promise<{ server: MockServer; state: Mo
   addTokens(state, opts.tokens ?? [], Boolean(opts.privsep));
   if (opts.tokens?.length) state.save();
   const tasks = new Tasks(state, opts.taskDuration ?? DEFAULT_TASK_MS);
-  const deps: RouterDeps = { schema, state, tasks, seed: opts.seed ?? 0 };
+  const deps: RouterDeps = { schema, state, tasks, seed: opts.seed ?? 0, stateFile: opts.stateFile };
   const host = opts.host ?? '127.0.0.1';
   const cert = opts.http ? undefined : loadOrCreateCert(opts.certDir ?? (opts.stateFile ? join(opts.stateFile, '..') : defaultStateDir()));
   const { server, port } = await listen(deps, { host, port: opts.port ?? 8006, tls: cert });

@@ -28,6 +28,8 @@ export interface RouterDeps {
   state: MockState;
   tasks: Tasks;
   seed: number;
+  /** The persisted state file, shared with other processes: writes then run under its lock. */
+  stateFile?: string;
 }
 
 const KNOWN_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE']);

@@ -51,10 +51,10 @@ export function handleRequest(deps: RouterDeps, req: http.IncomingMessage, res: 
   }
   if (method === 'GET' || method === 'DELETE' || method === 'HEAD') {
     // No body expected: answer at once, dropping anything sent.
-    if (req.readableEnded) send(res, route(deps, method, path, args, req.headers));
+    if (req.readableEnded) answer(deps, method, path, args, req, res);
     else {
       req.resume();
-      req.on('end', () => send(res, route(deps, method, path, args, req.headers)));
+      req.on('end', () => answer(deps, method, path, args, req, res));
     }
     return;
   }
@@ -86,9 +86,24 @@ export function handleRequest(deps: RouterDeps, req: http.IncomingMessage, res: 
       send(res, errorReply(e as ApiError));
       return;
     }
-    send(res, route(deps, method, path, args, req.headers));
+    answer(deps, method, path, args, req, res);
   });
   req.on('error', () => res.destroy());
+}
+
+/**
+ * Route and reply. Writes to a state file other processes share (embedded mocks of concurrent CLI runs) hold its
+ * lock from reading the latest state to saving, so no process loses another's change.
+ */
+function answer(deps: RouterDeps, method: string, path: string, args: Record<string, unknown>, req: http.IncomingMessage, res: http.ServerResponse): void {
+  if (!deps.stateFile || method === 'GET') {
+    send(res, route(deps, method, path, args, req.headers));
+    return;
+  }
+  const { withFileLock } = require('../config/lock') as typeof import('../config/lock');
+  withFileLock(deps.stateFile, () => send(res, route(deps, method, path, args, req.headers))).catch((e: unknown) => {
+    if (!res.headersSent) send(res, errorReply(new ApiError(500, e instanceof Error ? e.message : String(e))));
+  });
 }
 
 export interface Listening {

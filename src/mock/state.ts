@@ -269,6 +269,11 @@ function uuidFor(n: number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+function fileVersion(file: string): string {
+  const st = statSync(file);
+  return `${st.ino}:${st.mtimeMs}:${st.size}`;
+}
+
 /** A dictionary without Object.prototype: ids such as 'constructor' must not find inherited members. */
 export function dict<T>(entries: Record<string, T> = {}): Record<string, T> {
   return Object.assign(Object.create(null) as Record<string, T>, entries);
@@ -288,18 +293,21 @@ function normalise(data: MockStateData): MockStateData {
 /** The state plus persistence: reload when another process changed the file, save after each change. */
 export class MockState {
   data: MockStateData;
-  private mtimeMs = 0;
+  /** Identity of the file version in memory: every save renames a new file in, so the inode changes too. */
+  private version = '';
 
   constructor(
     private readonly file: string | undefined,
     password?: string,
   ) {
-    this.data = (file && this.readFile()) || normalise(seedState(password));
-    if (file && !existsSync(file)) {
-      // Two first runs at once (parallel CLI calls) must agree on one seed, with one token secret.
+    const loaded = file ? this.readFile() : undefined;
+    this.data = loaded ?? normalise(seedState(password));
+    if (file && !loaded) {
+      // Parallel first runs (concurrent CLI calls) must agree on one seed and so on one token secret: the first
+      // to create the file wins, the others adopt what it wrote. A broken file is replaced by the next save.
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-      if (!createFileExclusive(file, JSON.stringify(this.data))) this.data = this.readFile() ?? this.data;
-      else this.mtimeMs = statSync(file).mtimeMs;
+      if (createFileExclusive(file, JSON.stringify(this.data))) this.version = fileVersion(file);
+      else this.data = this.readFile() ?? this.data;
     }
     if (password && this.data.users['root@pam']) this.data.users['root@pam'].password = password;
   }
@@ -307,9 +315,12 @@ export class MockState {
   private readFile(): MockStateData | undefined {
     if (!this.file || !existsSync(this.file)) return undefined;
     try {
+      // Version first: if the file is replaced while we read, the next refresh reads it again.
+      const version = fileVersion(this.file);
       const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as MockStateData;
-      this.mtimeMs = statSync(this.file).mtimeMs;
-      return parsed.version === 1 ? normalise(parsed) : undefined;
+      if (parsed.version !== 1) return undefined;
+      this.version = version;
+      return normalise(parsed);
     } catch {
       return undefined; // a broken file is replaced by a fresh seed on the next save
     }
@@ -319,8 +330,7 @@ export class MockState {
   refresh(): void {
     if (!this.file) return;
     try {
-      const m = statSync(this.file).mtimeMs;
-      if (m !== this.mtimeMs) {
+      if (fileVersion(this.file) !== this.version) {
         const fresh = this.readFile();
         if (fresh) this.data = fresh;
       }
@@ -334,7 +344,7 @@ export class MockState {
     if (!this.file) return;
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
     writeFileAtomic(this.file, JSON.stringify(this.data));
-    this.mtimeMs = statSync(this.file).mtimeMs;
+    this.version = fileVersion(this.file);
   }
 
   guest(vmid: number | string): Guest | undefined {

@@ -43,6 +43,15 @@ describe('mock: lifecycle through bin/run.js against the embedded mock', () => {
     expect(dup.stderr).toMatch(/already exists/);
   }, 30_000);
 
+  it('keeps every change when several CLI processes write to the embedded mock at once', async () => {
+    // A fresh state dir: the processes also race to create the state (one seed, one token secret must win).
+    const fresh = isolatedEnv();
+    const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => runCli(['create', '/pools', '--poolid', `par${i}`], { env: fresh })));
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const pools = JSON.parse((await runCli(['get', '/pools', '-o', 'json'], { env: fresh })).stdout) as Array<{ poolid: string }>;
+    expect(pools.map((p) => p.poolid).filter((p) => p.startsWith('par')).sort()).toEqual(['par0', 'par1', 'par2', 'par3', 'par4', 'par5']);
+  }, 60_000);
+
   it('forgets the state with mock reset', async () => {
     expect((await cli('create', '/nodes/pve/qemu', '--vmid', '220', '--name', 'temp')).code).toBe(0);
     const reset = await cli('mock', 'reset');
