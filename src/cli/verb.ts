@@ -46,11 +46,8 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
   const values = params.parseArgs(op, rest, { input });
   const errors = params.validateParams(schema, op, { ...resolved.params, ...values });
   if (errors.length > 0) {
-    const [firstError, ...more] = errors;
-    throw new UsageError(
-      `${firstError.param.startsWith('-') ? '' : '--'}${firstError.param}: ${firstError.message}`.replace(/^--(--)/, '$1'),
-      more.length ? more.map((e) => `--${e.param}: ${e.message}`).join('; ') : undefined,
-    );
+    const [firstError, ...more] = errors.map(params.paramErrorLine);
+    throw new UsageError(firstError, more.length ? more.join('; ') : undefined);
   }
   const request: ApiRequest = { method: op.method, path: resolved.concrete, params: params.encodeParams(op, values as Record<string, ParamValue>) };
   const connection = await openConnection(globals, { needServer: !globals.dryRun });
