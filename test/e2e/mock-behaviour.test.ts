@@ -154,7 +154,11 @@ describe('mock: guests, tasks and state', () => {
   it('clones guests and creates containers', async () => {
     const clone = await call('POST', '/nodes/pve/qemu/100/clone', { newid: 120, name: 'web02', target: 'pve2' });
     expect(clone.status).toBe(200);
-    expect((await call('GET', '/nodes/pve2/qemu/120/config')).body.data).toMatchObject({ name: 'web02' });
+    const copy = (await call('GET', '/nodes/pve2/qemu/120/config')).body.data as Record<string, string>;
+    const orig = (await call('GET', '/nodes/pve/qemu/100/config')).body.data as Record<string, string>;
+    expect(copy.name).toBe('web02');
+    expect(copy.net0).toMatch(/^virtio=BC:24:11:[0-9A-F:]{8},bridge=vmbr0/);
+    expect(copy.net0).not.toBe(orig.net0);
     const ct = await call('POST', '/nodes/pve3/lxc', { vmid: 130, ostemplate: 'local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst', hostname: 'ct130', start: 1 });
     expect(ct.status).toBe(200);
     expect((await call('GET', '/nodes/pve3/lxc/130/status/current')).body.data).toMatchObject({ status: 'running', name: 'ct130' });

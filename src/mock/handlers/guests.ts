@@ -3,7 +3,7 @@
  * snapshots. Long operations return UPIDs. Magic guest names steer the task outcome for tests:
  * `fail-task` → the task fails, `warn-task` → it ends `WARNINGS: 2`, `long-log` → a 10,000-line log.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { ApiError, badParams, fail } from '../api-error';
 import { privilegesOn, requirePrivs } from '../auth';
 import { type ConfigValue, type Guest, type GuestType, type MockState, diskVolume } from '../state';
@@ -45,6 +45,34 @@ function magic(g: Guest | undefined, name?: string): Partial<TaskPlan> {
   return {};
 }
 
+const NIC_MODELS = new Set(['e1000', 'e1000-82540em', 'e1000-82544gc', 'e1000-82545em', 'e1000e', 'i82551', 'i82557b', 'i82559er', 'ne2k_isa', 'ne2k_pci', 'pcnet', 'rtl8139', 'virtio', 'vmxnet3']);
+
+function newMac(): string {
+  const bytes = randomBytes(3);
+  return ['BC', '24', '11', ...[...bytes].map((b) => b.toString(16).padStart(2, '0').toUpperCase())].join(':');
+}
+
+/**
+ * Network devices get a MAC address as Proxmox gives them: `virtio,bridge=vmbr0` → `virtio=BC:24:11:..,bridge=vmbr0`
+ * (QEMU: model=MAC as the first key), and `hwaddr=` added to container interfaces.
+ */
+function assignMacs(type: GuestType, config: Record<string, ConfigValue>): void {
+  for (const [key, value] of Object.entries(config)) {
+    if (!/^net\d+$/.test(key) || typeof value !== 'string') continue;
+    const parts = value.split(',');
+    if (type === 'lxc') {
+      if (!parts.some((p) => p.startsWith('hwaddr='))) config[key] = `${value},hwaddr=${newMac()}`;
+      continue;
+    }
+    const model = parts.find((p) => NIC_MODELS.has(p.split('=')[0]))?.split('=')[0] ?? parts.find((p) => p.startsWith('model='))?.slice(6);
+    if (!model) continue;
+    const mac =
+      parts.find((p) => p.startsWith(`${model}=`))?.slice(model.length + 1) ?? parts.find((p) => p.startsWith('macaddr='))?.slice(8) ?? newMac();
+    const rest = parts.filter((p) => p !== model && !p.startsWith(`${model}=`) && !p.startsWith('model=') && !p.startsWith('macaddr='));
+    config[key] = [`${model}=${mac}`, ...rest].join(',');
+  }
+}
+
 /** `local-lvm:32` (allocate 32 GiB) → `local-lvm:vm-200-disk-0,size=32G`, adding the volume to the storage. */
 function allocateDisks(state: MockState, g: Guest, config: Record<string, ConfigValue>): void {
   let index = Object.values(state.data.storages).reduce(
@@ -80,6 +108,7 @@ function applyConfig(ctx: HandlerContext, g: Guest): void {
   const both = deletions.filter((k) => k in updates);
   if (both.length) throw badParams(Object.fromEntries(both.map((k) => [k, `unable to delete and set '${k}' at the same time`])));
   allocateDisks(ctx.state, g, updates);
+  assignMacs(g.type, updates);
   Object.assign(g.config, updates);
   for (const k of deletions) delete g.config[k];
   ctx.changed();
@@ -218,6 +247,7 @@ export function guestHandlers(type: GuestType): HandlerTable {
         config.rootfs ??= 'local-lvm:8';
       }
       allocateDisks(ctx.state, g, config);
+      assignMacs(type, config);
       g.config = config;
       ctx.state.data.guests[String(vmid)] = g;
       if (pool) ctx.state.data.pools[pool].members.push(`${type}/${vmid}`);
@@ -274,6 +304,11 @@ export function guestHandlers(type: GuestType): HandlerTable {
         if (k === 'template' || k === 'lock') continue;
         config[k] = typeof v === 'string' ? v.replace(new RegExp(`vm-${g.vmid}-disk-`, 'g'), `vm-${newid}-disk-`) : v;
       }
+      // A clone gets new MAC addresses, as on Proxmox.
+      for (const [k, v] of Object.entries(config)) {
+        if (/^net\d+$/.test(k) && typeof v === 'string') config[k] = v.replace(/^(\w[\w-]*)=[0-9A-Fa-f:]{17}/, '$1').replace(/,hwaddr=[^,]+/, '');
+      }
+      assignMacs(type, config);
       const nameKey = type === 'qemu' ? 'name' : 'hostname';
       config[nameKey] = str(ctx.args[nameKey]) ?? str(ctx.args.name) ?? `Copy-of-${L}-${guestName(g)}`;
       if (ctx.args.description !== undefined) config.description = String(ctx.args.description);
