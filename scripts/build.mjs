@@ -33,6 +33,20 @@ await build({
   logLevel: 'warning',
 });
 
+// The hot path as one file: loading ~40 small modules cost 15–30 ms more than one bundle (bench/request-results.md).
+// oclif (topics only), ajv (the generated validators require its runtime) and the prompts (ESM, TTY only) stay outside.
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/pvecli.js',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['@oclif/core', 'ajv', 'ajv/*', '@inquirer/prompts', 'esbuild'],
+  logLevel: 'warning',
+});
+
 if (!process.argv.includes('--no-schema')) {
   const { buildSchemas } = require(join(root, 'dist/src/schema/build.js'));
   const { buildSteps } = require(join(root, 'dist/src/schema/steps.js'));

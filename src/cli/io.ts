@@ -17,9 +17,17 @@ export function debugEnabled(argv: readonly string[] = process.argv): boolean {
   return process.env.PVECLI_DEBUG === '1' || argv.includes('--trace');
 }
 
+/**
+ * Structural, not instanceof: topic commands run from dist/src/… while the fast path is one bundle, so a
+ * CliError thrown by one copy of the module must still be recognised by the other.
+ */
+function isCliError(err: unknown): err is CliError {
+  return err instanceof CliError || (err instanceof Error && typeof (err as Partial<CliError>).exitCode === 'number');
+}
+
 /** Report an error as `pvecli: <what happened>` (+ hint), and return its exit code. */
 export function reportError(err: unknown): number {
-  if (err instanceof CliError) {
+  if (isCliError(err)) {
     writeErr(`pvecli: ${err.message}`);
     if (err.hint) writeErr(`hint: ${err.hint}`);
     if (debugEnabled() && err.stack) writeErr(err.stack);

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ExitCode, UsageError } from '../errors';
+import { packageRoot, packageVersion } from '../util/package-root';
 import { reportError } from './io';
 
 /** Commands served without loading oclif: they are what people (and completion) run most, and startup is budgeted. */
@@ -21,8 +24,7 @@ export async function main(argv: string[]): Promise<void> {
 async function dispatch(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === '--version' || first === '-V' || first === 'version') {
-    const pkg = require('../../../package.json') as { version: string };
-    process.stdout.write(`pvecli/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`);
+    process.stdout.write(`pvecli/${packageVersion()} ${process.platform}-${process.arch} node-${process.version}\n`);
     return ExitCode.ok;
   }
   if (first === 'help') return dispatch(rest.length ? [...rest, '--help'] : ['--help']);
@@ -45,7 +47,7 @@ async function dispatch(argv: string[]): Promise<number> {
 function checkSubcommand(argv: string[]): void {
   const [topic, sub] = argv;
   if (!topic || !sub || sub.startsWith('-')) return;
-  const manifest = require('../../../oclif.manifest.json') as { commands: Record<string, unknown> };
+  const manifest = JSON.parse(readFileSync(join(packageRoot(), 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, unknown> };
   const ids = Object.keys(manifest.commands);
   if (!ids.some((id) => id.startsWith(`${topic}:`)) || ids.includes(`${topic}:${sub}`)) return;
   const { nearest } = require('../util/text') as typeof import('../util/text');
@@ -58,7 +60,7 @@ function checkSubcommand(argv: string[]): void {
 async function runOclif(argv: string[]): Promise<number> {
   const oclif = require('@oclif/core') as typeof import('@oclif/core');
   try {
-    await oclif.run(argv, require.resolve('../../../package.json'));
+    await oclif.run(argv, join(packageRoot(), 'package.json'));
     await oclif.flush();
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {

@@ -11,6 +11,7 @@ import { METHODS } from '../schema/types';
 import { operationSchemas, unenforced, type JsonSchema } from './json-schema';
 import { setOverlayDir } from './property-string';
 import { addFormatsOf, mapFile, moduleFile, newAjv, type ValidatorMap } from './validators';
+import { packageRoot } from '../util/package-root';
 
 /** `{type}` or `{type: 'array', items: {type}}`: nothing for a validator to check after coercion. */
 function typeOnly(schema: JsonSchema): boolean {
@@ -19,7 +20,7 @@ function typeOnly(schema: JsonSchema): boolean {
 
 export function generateValidators(compiled: CompiledSchema, outDir: string): void {
   // Overlays come from the project's schema/overlays, wherever the output goes.
-  setOverlayDir(join(__dirname, '../../../schema/overlays'));
+  setOverlayDir(join(packageRoot(), 'schema/overlays'));
   mkdirSync(join(outDir, 'v', 's'), { recursive: true });
   unenforced.formats.clear();
   unenforced.patterns.clear();

@@ -9,6 +9,7 @@ import { UsageError } from '../errors';
 import type { PropSchema } from '../schema/types';
 import { formatCheck } from './formats';
 import { show } from './text';
+import { packageRoot } from '../util/package-root';
 
 export type PropertyFormat = Record<string, PropSchema>;
 
@@ -41,7 +42,7 @@ function overlays(): Record<string, PropertyFormat> {
   const candidates = [
     overlayDir,
     process.env.PVECLI_SCHEMA_ROOT && join(process.env.PVECLI_SCHEMA_ROOT, 'overlays'),
-    join(__dirname, '../../../schema/overlays'),
+    join(packageRoot(), 'schema/overlays'),
   ];
   const file = candidates.map((d) => d && join(d, 'property-strings.json')).find((f) => f && existsSync(f));
   const raw = file ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};

@@ -1,13 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CliError, ExitCode } from '../errors';
+import { packageRoot } from '../util/package-root';
 import { DEFAULT_SCHEMA_ID } from './source';
 import type { HttpMethod, IndexEntry, Operation, PathDoc, SchemaIndex } from './types';
 
 /** schema/ at the package root (from dist/src/schema or, under the tests, src/schema), or PVECLI_SCHEMA_ROOT. */
 export function schemaRoot(): string {
   if (process.env.PVECLI_SCHEMA_ROOT) return resolve(process.env.PVECLI_SCHEMA_ROOT);
-  return join(__dirname, __dirname.split(/[\\/]/).includes('dist') ? '../../../schema' : '../../schema');
+  return join(packageRoot(), 'schema');
 }
 
 interface TrieNode {
