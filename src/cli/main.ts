@@ -10,6 +10,10 @@ const FAST = new Set(['get', 'set', 'create', 'delete', 'ls', 'usage', '__comple
 const TOPICS = ['get', 'set', 'create', 'delete', 'ls', 'usage', 'profile', 'task', 'schema', 'mock', 'completion', 'help'];
 
 export async function main(argv: string[]): Promise<void> {
+  // `pvecli get … | head -1`: a reader that went away is not an error of ours.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
+  });
   let code: number;
   try {
     code = await dispatch(argv);
@@ -17,8 +21,17 @@ export async function main(argv: string[]): Promise<void> {
     code = reportError(err);
   }
   process.exitCode = code;
-  // Open handles (a keep-alive socket, the in-process mock) must not keep a finished command alive.
-  setImmediate(() => process.exit(code));
+  // Open handles (a keep-alive socket, the in-process mock) must not keep a finished command alive; but a pipe
+  // that was full still holds queued output, so exit only once stdout and stderr have drained.
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  process.exit(code);
+}
+
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) return resolve();
+    stream.write('', () => resolve());
+  });
 }
 
 async function dispatch(argv: string[]): Promise<number> {
