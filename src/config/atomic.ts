@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { processAlive } from '../util/process';
 
 /**
  * Write a file so that readers see either the old or the new content, never a part:
@@ -72,15 +73,7 @@ export function removeAbandonedTempFiles(path: string): void {
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     const pid = Number.parseInt(name.slice(prefix.length), 10);
-    if (Number.isInteger(pid) && pid !== process.pid && !processRuns(pid)) unlinkQuietly(join(dir, name));
+    if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) unlinkQuietly(join(dir, name));
   }
 }
 
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -1,6 +1,7 @@
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CliError, ExitCode } from '../errors';
+import { processAlive } from '../util/process';
 
 /** A lock older than this is taken to be left by a crashed writer even if its pid looks alive (pid reuse). */
 const STALE_AFTER_MS = 30_000;
@@ -86,14 +87,6 @@ function breakStaleLock(lockPath: string, staleContent: string): void {
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function unlinkQuietly(path: string): void {
   try {

@@ -70,34 +70,18 @@ export class Tasks {
   /** `/nodes/{node}/tasks/{upid}/status` */
   status(t: TaskRecord): Record<string, unknown> {
     const running = Tasks.running(t);
-    const out: Record<string, unknown> = {
-      upid: t.upid,
-      node: t.node,
-      pid: t.pid,
-      pstart: t.pstart,
-      starttime: t.starttime,
-      type: t.type,
-      id: t.id,
-      user: t.user,
-      status: running ? 'running' : 'stopped',
-    };
-    if (!running) out.exitstatus = t.exitstatus;
-    return out;
+    return { ...Tasks.identity(t), status: running ? 'running' : 'stopped', ...(running ? {} : { exitstatus: t.exitstatus }) };
+  }
+
+  /** The fields a task's status and its list row share: the decoded UPID. */
+  private static identity(t: TaskRecord): Record<string, unknown> {
+    return { upid: t.upid, node: t.node, pid: t.pid, pstart: t.pstart, starttime: t.starttime, type: t.type, id: t.id, user: t.user };
   }
 
   /** A list row (`/nodes/{node}/tasks`, `/cluster/tasks`). */
   row(t: TaskRecord): Record<string, unknown> {
     const running = Tasks.running(t);
-    const row: Record<string, unknown> = {
-      upid: t.upid,
-      node: t.node,
-      pid: t.pid,
-      pstart: t.pstart,
-      starttime: t.starttime,
-      type: t.type,
-      id: t.id,
-      user: t.user,
-    };
+    const row: Record<string, unknown> = Tasks.identity(t);
     if (!running) {
       row.endtime = Math.floor(t.endsAt / 1000);
       row.status = t.exitstatus;

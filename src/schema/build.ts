@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { compileTree, type CompiledSchema } from './compile';
 import { findSources, readSource, type SchemaSource } from './source';
+import { processAlive } from '../util/process';
 
 /** A later build step that works on each compiled schema (e.g. generating validators). */
 export type BuildStep = (compiled: CompiledSchema, outDir: string) => void | Promise<void>;
@@ -50,11 +51,3 @@ function removeAbandonedBuilds(schemaRoot: string): void {
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
