@@ -5,9 +5,25 @@ import { useColour } from '../output/style';
 import type { PropSchema } from '../schema/types';
 import { writeOut } from './io';
 
-/** The schema a run uses: --schema, else PVECLI_SCHEMA, else the default (pve-9.2). */
-export function schemaFor(globals: GlobalOptions, profileSchema?: string): Schema {
-  return loadSchema(globals.schema ?? process.env.PVECLI_SCHEMA ?? profileSchema);
+/**
+ * The schema a run uses: --schema, else PVECLI_SCHEMA, else the selected profile's `schema`, else the newest
+ * bundled schema of its service (PROXMOX_API_SERVICE=PBS → pbs-4), else the default (pve-9.2).
+ */
+export function schemaFor(globals: GlobalOptions): Schema {
+  return loadSchema(globals.schema ?? process.env.PVECLI_SCHEMA ?? profileSchemaId(globals));
+}
+
+/** Read from the profile selection alone (no secrets, no server); offline commands must not fail on it. */
+function profileSchemaId(globals: GlobalOptions): string | undefined {
+  try {
+    const { selectConnection } = require('../config') as typeof import('../config');
+    const { picked } = selectConnection({ profile: globals.profile }, process.env, () => undefined);
+    if (picked.schema?.value) return String(picked.schema.value);
+    const service = picked.service?.value;
+    return service && service !== 'PVE' ? String(service).toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Render options from the global flags; human-readable by default for text/table only. */

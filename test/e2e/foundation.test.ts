@@ -109,3 +109,14 @@ describe('help and mistyped topics', () => {
     expect(a.stdout).toMatch(/Examples:\n {2}pvecli get/);
   });
 });
+
+describe('which schema a run uses', () => {
+  it('follows the service of the connection, and --schema wins', async () => {
+    const { isolatedEnv } = await import('../helpers/cli');
+    const pbs = await runCli(['ls', '/'], { env: isolatedEnv({ PROXMOX_API_SERVICE: 'PBS' }) });
+    expect(pbs.stdout).toMatch(/\badmin\n/);
+    const forced = await runCli(['ls', '/', '--schema', 'pve-9.2'], { env: isolatedEnv({ PROXMOX_API_SERVICE: 'PBS' }) });
+    expect(forced.stdout).not.toMatch(/\badmin\n/);
+    expect(forced.stdout).toMatch(/\bcluster\n/);
+  });
+});
