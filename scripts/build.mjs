@@ -34,7 +34,9 @@ await build({
 });
 
 // The hot path as one file: loading ~40 small modules cost 15–30 ms more than one bundle (bench/request-results.md).
-// oclif (topics only), ajv (the generated validators require its runtime) and the prompts (ESM, TTY only) stay outside.
+// Outside stay oclif (topics only), ajv (the generated validators require its runtime), the prompts (ESM, TTY
+// only), and what only some runs need: yaml (a changed config file, -o yaml, --input), JMESPath (--query) and
+// cli-table3 (-o table); inside, they would be parsed at every start (yaml alone is 250 KB).
 await build({
   absWorkingDir: root,
   entryPoints: ['src/cli/main.ts'],
@@ -43,7 +45,7 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['@oclif/core', 'ajv', 'ajv/*', '@inquirer/prompts', 'esbuild'],
+  external: ['@oclif/core', 'ajv', 'ajv/*', '@inquirer/prompts', 'esbuild', 'yaml', '@jmespath-community/jmespath', 'cli-table3'],
   logLevel: 'warning',
 });
 
