@@ -53,7 +53,6 @@ const RENDERERS: Record<string, Humaniser> = {
 const KNOWN_KEYS: Record<string, Humaniser> = {
   mem: formatBytes,
   maxmem: formatBytes,
-  memory: formatBytes,
   disk: formatBytes,
   maxdisk: formatBytes,
   swap: formatBytes,
