@@ -44,7 +44,11 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
   const params = require('../params') as typeof import('../params');
   const input = globals.input ? readInput(globals.input) : undefined;
   const values = params.parseArgs(op, rest, { input });
-  const errors = params.validateParams(schema, op, { ...resolved.params, ...values });
+  // Path values are checked against the parameters the operation declares; a few upstream operations leave a
+  // path parameter undeclared (SDN prefix-list entries' {url_seq}), and those travel in the path unchecked.
+  const declared = op.parameters.properties ?? {};
+  const pathValues = Object.fromEntries(Object.entries(resolved.params).filter(([name]) => name in declared));
+  const errors = params.validateParams(schema, op, { ...pathValues, ...values });
   if (errors.length > 0) {
     const [firstError, ...more] = errors.map(params.paramErrorLine);
     throw new UsageError(firstError, more.length ? more.join('; ') : undefined);
