@@ -59,7 +59,8 @@ export interface Picked<T> {
 }
 
 /** The settings as picked by precedence; secrets from a profile are still references. */
-export type PickedSettings = { [K in keyof ConnectionSettings]-?: Picked<ConnectionSettings[K]> };
+/** Every setting with its source; passwordPrompt is derived later from a `prompt` password, never picked. */
+export type PickedSettings = { [K in Exclude<keyof ConnectionSettings, 'passwordPrompt'>]-?: Picked<ConnectionSettings[K]> };
 
 /** First defined candidate wins; candidates are listed flag, environment, profile, in that order. */
 function pick<T>(candidates: Array<[SettingSource, T | undefined]>, fallback?: T): Picked<T> {

@@ -110,7 +110,14 @@ export async function resolveConnection(flags: GlobalConnectionFlags, opts: Reso
   // `prompt` must not stop a run to ask.
   const useToken = picked.tokenId.value !== undefined;
   const tokenSecret = useToken ? await secret('tokenSecret', 'token_secret', `Secret of API token ${picked.tokenId.value} (profile ${profileLabel})`) : undefined;
-  const password = useToken ? undefined : await secret('password', 'password', `Password for ${picked.username.value ?? 'the user'} (profile ${profileLabel})`);
+  const passwordQuestion = `Password for ${picked.username.value ?? 'the user'} (profile ${profileLabel})`;
+  // A `prompt` password is asked only when a login needs it (see ConnectionSettings.passwordPrompt).
+  const promptLater = !useToken && picked.password.source === 'profile' && picked.password.value === 'prompt';
+  const password = useToken || promptLater ? undefined : await secret('password', 'password', passwordQuestion);
+  let asked: Promise<string> | undefined;
+  const passwordPrompt = promptLater
+    ? () => (asked ??= secret('password', 'password', passwordQuestion).then((p) => p ?? ''))
+    : undefined;
 
   const settings: ConnectionSettings = {
     profile: picked.profile.value ?? MOCK_PROFILE,
@@ -121,6 +128,7 @@ export async function resolveConnection(flags: GlobalConnectionFlags, opts: Reso
     tokenSecret,
     username: picked.username.value,
     password,
+    ...(passwordPrompt ? { passwordPrompt } : {}),
     otp: picked.otp.value,
     otpType: picked.otpType.value!,
     verifyTls: picked.verifyTls.value!,
@@ -146,10 +154,10 @@ export async function resolveConnection(flags: GlobalConnectionFlags, opts: Reso
 export function describeConnection(flags: GlobalConnectionFlags, env: NodeJS.ProcessEnv = process.env, warn?: (m: string) => void): {
   kind: 'remote' | 'mock';
   configFile: string;
-  settings: Array<{ setting: keyof ConnectionSettings; value: string; source: SettingSource; variable: string }>;
+  settings: Array<{ setting: keyof PickedSettings; value: string; source: SettingSource; variable: string }>;
 } {
   const { kind, configFile, picked } = selectConnection(flags, env, warn);
-  const settings = (Object.keys(picked) as Array<keyof ConnectionSettings>).map((setting) => {
+  const settings = (Object.keys(picked) as Array<keyof PickedSettings>).map((setting) => {
     const { value, source } = picked[setting];
     let shown: string;
     if (value === undefined) shown = '';

@@ -15,6 +15,8 @@ export interface ConnectionSettings {
   tokenSecret?: string;
   username?: string;
   password?: string;
+  /** For a `prompt` password: asked only when a login needs it, so a valid cached ticket asks nothing. */
+  passwordPrompt?: () => Promise<string>;
   otp?: string;
   /** totp, recovery, yubico, webauthn */
   otpType: string;

@@ -105,7 +105,7 @@ class TicketAuthenticator implements Authenticator {
 
   /** The client calls this at most once per request, so a wrong password cannot loop. */
   async refresh(seen: number): Promise<boolean> {
-    if (!this.settings.password) return false;
+    if (!this.settings.password && !this.settings.passwordPrompt) return false;
     // Another request has replaced the ticket meanwhile: just send again with the new one.
     if (seen !== this.renewals && this.current) return true;
     // Requests that got their 401 together share one fresh login.
@@ -150,14 +150,16 @@ class TicketAuthenticator implements Authenticator {
   }
 
   private async passwordLogin(): Promise<void> {
-    if (!this.settings.password) {
+    const password = this.settings.password ?? (await this.settings.passwordPrompt?.());
+    this.redactor.add(password);
+    if (!password) {
       throw new CliError(
         `no valid ticket for ${this.username} and no password to log in`,
         ExitCode.auth,
         'set PROXMOX_API_PASSWORD (or the profile\'s password), or use an API token',
       );
     }
-    await this.loginWith(this.settings.password, true);
+    await this.loginWith(password, true);
   }
 
   private async loginWith(password: string, allowTfa: boolean): Promise<void> {
