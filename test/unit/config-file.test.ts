@@ -176,7 +176,10 @@ describe('secrets', () => {
   });
 
   it('prompt without a terminal → exit 2; an unused prompt is not asked for', async () => {
-    await expect(resolveConnection({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: profileWith('prompt') }, interactive: false }))
+    // The question waits for a login that needs it (a cached ticket needs none); then, with no terminal, exit 2.
+    const later = await resolveConnection({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: profileWith('prompt') }, interactive: false });
+    expect(later.settings.password).toBeUndefined();
+    await expect(later.settings.passwordPrompt!())
       .rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining("'prompt' but there is no terminal") });
     // A token in use means the password is never dereferenced.
     const resolved = await resolveConnection({}, {
