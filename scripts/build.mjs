@@ -2,7 +2,7 @@
 // Build: transpile TypeScript to dist/ (esbuild, per file, CommonJS), compile the API schemas into schema/<id>/,
 // then write oclif.manifest.json. Type checking is `npm run typecheck` (tsc), kept out of the hot build.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +57,15 @@ if (!process.argv.includes('--no-schema')) {
 }
 
 if (!process.argv.includes('--no-manifest')) {
-  execFileSync(process.execPath, [require.resolve('oclif/bin/run.js'), 'manifest'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [require.resolve('oclif/bin/run.js'), 'manifest'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, OCLIF_SKIP_UPDATE_CHECK: '1' },
+  });
+  // oclif lists commands in the order its loader finished them; sort, so the tracked file changes only with them.
+  const manifestFile = join(root, 'oclif.manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+  manifest.commands = Object.fromEntries(Object.entries(manifest.commands).sort(([a], [b]) => a.localeCompare(b)));
+  writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
 }
 console.error(`build done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
