@@ -19,7 +19,7 @@ export function drawTable(columns: Column[], rows: string[][], opts: TableOption
   const widths = columns.map((c, i) =>
     Math.max(opts.header ? c.header.length : 0, ...rows.map((r) => visibleLength(r[i] ?? ''))),
   );
-  fitWidths(widths, opts.width, opts.border ? 3 : 1, opts.border ? 1 : 0);
+  fitWidths(widths, columns, opts.width, opts.border ? 3 : 1, opts.border ? 1 : 0);
   const cell = (text: string, i: number) => pad(truncate(text, widths[i]), widths[i], columns[i].alignRight);
   const lines: string[] = [];
   if (!opts.border) {
@@ -41,14 +41,22 @@ export function drawTable(columns: Column[], rows: string[][], opts: TableOption
   return lines.join('\n') + '\n';
 }
 
-/** Shrink the widest columns until the table fits `width` (each column keeps at least 6 characters). */
-function fitWidths(widths: number[], width: number | undefined, gap: number, edge: number): void {
+/**
+ * Shrink columns until the table fits `width`: text columns first (widest first, down to 6 characters), numbers
+ * only when that is not enough, since a cut number misleads more than a cut name.
+ */
+function fitWidths(widths: number[], columns: Column[], width: number | undefined, gap: number, edge: number): void {
   if (!width) return;
   const total = () => widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1) + edge * 4;
-  while (total() > width) {
-    const widest = widths.indexOf(Math.max(...widths));
-    if (widths[widest] <= 6) return;
-    widths[widest]--;
+  for (const pass of [(c: Column) => !c.alignRight, () => true]) {
+    while (total() > width) {
+      let widest = -1;
+      widths.forEach((w, i) => {
+        if (pass(columns[i]) && w > 6 && (widest < 0 || w > widths[widest])) widest = i;
+      });
+      if (widest < 0) break;
+      widths[widest]--;
+    }
   }
 }
 
