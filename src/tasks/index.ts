@@ -65,9 +65,12 @@ export async function waitWithInterrupt(client: ApiClient, upid: string, globals
     });
   } catch (err) {
     clearProgress();
-    if (err instanceof TaskWaitInterrupted) {
-      writeErr(`pvecli: ${err.message}`);
-      writeErr(`hint: ${err.hint}`);
+    // Ctrl-C may land while a status or log request is in flight: the HTTP core then reports its own
+    // interruption, but the user still needs the UPID to follow the task that goes on.
+    if (err instanceof TaskWaitInterrupted || abort.signal.aborted) {
+      const interrupted = err instanceof TaskWaitInterrupted ? err : new TaskWaitInterrupted(upid);
+      writeErr(`pvecli: ${interrupted.message}`);
+      writeErr(`hint: ${interrupted.hint}`);
       writeOut(upid + '\n');
       return ExitCode.interrupted;
     }

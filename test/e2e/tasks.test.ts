@@ -61,14 +61,19 @@ describe('tasks: wait by default and exit with the result', () => {
 
   it('SIGINT while waiting → exit 130, UPID printed, the task goes on', async () => {
     let pid = 0;
-    const run = runCli(['create', '/nodes/pve/qemu', '--vmid', String(vmid++), '--name', 'interrupted'], {
+    let sent = false;
+    // Interrupt once the wait has begun: the task's first log line has reached stderr.
+    const r = await runCli(['create', '/nodes/pve/qemu', '--vmid', String(vmid++), '--name', 'interrupted'], {
       env: slow.env(),
       onSpawn: (p) => (pid = p),
+      onStderr: (soFar) => {
+        if (!sent && soFar.includes('\n')) {
+          sent = true;
+          process.kill(pid, 'SIGINT');
+        }
+      },
     });
-    // Wait until the task has started (its first log line reaches stderr), then interrupt.
-    await new Promise((r) => setTimeout(r, 1500));
-    process.kill(pid, 'SIGINT');
-    const r = await run;
+    expect(sent).toBe(true);
     expect(r.code).toBe(130);
     expect(r.stdout).toMatch(/^UPID:pve:[^\n]+:\n$/);
     expect(r.stderr).toMatch(/interrupted; the task goes on/);

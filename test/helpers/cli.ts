@@ -35,7 +35,14 @@ export function isolatedEnv(extra: Record<string, string | undefined> = {}): Nod
 /** Spawn bin/run.js like a user does; no TTY, stdin closed unless `input` is given. */
 export function runCli(
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; onSpawn?: (pid: number) => void } = {},
+  opts: {
+    env?: NodeJS.ProcessEnv;
+    input?: string;
+    timeoutMs?: number;
+    onSpawn?: (pid: number) => void;
+    /** Called with all stderr so far on every chunk, so a test can act when a line appears. */
+    onStderr?: (stderrSoFar: string) => void;
+  } = {},
 ): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
@@ -45,7 +52,10 @@ export function runCli(
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => {
+      stderr += d;
+      opts.onStderr?.(stderr);
+    });
     if (opts.input !== undefined) child.stdin.end(opts.input);
     else child.stdin.end();
     if (child.pid && opts.onSpawn) opts.onSpawn(child.pid);
