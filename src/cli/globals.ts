@@ -100,7 +100,8 @@ export function splitGlobals(argv: string[], apiParams: ReadonlySet<string> = ne
       if (!apiParams.has(name)) spec = GLOBAL_SPECS.find((s) => s.name === name);
     } else if (/^-[a-zA-Z]/.test(arg)) {
       spec = GLOBAL_SPECS.find((s) => s.short === arg[1]);
-      if (spec && arg.length > 2) inline = arg.slice(2);
+      // `-ojson` and `-o=json` alike
+      if (spec && arg.length > 2) inline = arg.slice(arg[2] === '=' ? 3 : 2);
       if (!spec) {
         rest.push(arg);
         continue;
@@ -130,6 +131,35 @@ export function splitGlobals(argv: string[], apiParams: ReadonlySet<string> = ne
     }
   }
   return { globals, positionals, rest };
+}
+
+/**
+ * `pvecli -p lab -o json get /nodes` → `pvecli get /nodes -p lab -o json`: global options typed before the command
+ * move behind it (before any `--`), so every command parser sees them where it expects its own flags.
+ */
+export function hoistLeadingGlobals(argv: readonly string[]): string[] {
+  const leading: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const arg = argv[i];
+    const spec = arg.startsWith('--')
+      ? GLOBAL_SPECS.find((s) => {
+          const name = arg.slice(2).split('=')[0];
+          return s.name === name || (!s.value && name === `no-${s.name}`);
+        })
+      : /^-[a-zA-Z]/.test(arg)
+        ? GLOBAL_SPECS.find((s) => s.short === arg[1])
+        : undefined;
+    if (!spec) break;
+    const inline = arg.startsWith('--') ? arg.includes('=') : arg.length > 2;
+    const width = spec.value && !inline ? 2 : 1;
+    leading.push(...argv.slice(i, i + width));
+    i += width;
+  }
+  if (leading.length === 0 || i >= argv.length) return [...argv];
+  const after = argv.slice(i);
+  const dashdash = after.indexOf('--');
+  return dashdash < 0 ? [...after, ...leading] : [...after.slice(0, dashdash), ...leading, ...after.slice(dashdash)];
 }
 
 /** A bare `--flag` in the operation's flags may take the next word as its value (`--memory 2048`). */

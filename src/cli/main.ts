@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, UsageError } from '../errors';
 import { packageRoot, packageVersion } from '../util/package-root';
+import { hoistLeadingGlobals } from './globals';
 import { reportError } from './io';
 
 /** Commands served without loading oclif: they are what people (and completion) run most, and startup is budgeted. */
@@ -34,7 +35,8 @@ function drained(stream: NodeJS.WriteStream): Promise<void> {
   });
 }
 
-async function dispatch(argv: string[]): Promise<number> {
+async function dispatch(rawArgv: string[]): Promise<number> {
+  const argv = hoistLeadingGlobals(rawArgv);
   const [first, ...rest] = argv;
   if (first === '--version' || first === '-V' || first === 'version') {
     process.stdout.write(`pvecli/${packageVersion()} ${process.platform}-${process.arch} node-${process.version}\n`);

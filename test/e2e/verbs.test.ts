@@ -155,6 +155,17 @@ describe('scripting', () => {
     const plain = await cli(['get', '/nodes'], mock.env({ NO_COLOR: '1', FORCE_COLOR: '1' }));
     expect(plain.stdout).not.toContain('\x1b[');
   });
+  it('global options work before the command too, and -o=FORMAT like -oFORMAT', async () => {
+    const verb = await cli(['-o', 'json', '--fields', 'node', 'get', '/nodes', '--sort', 'node'], mock.env());
+    expect(verb.code).toBe(0);
+    expect(JSON.parse(verb.stdout)).toEqual([{ node: 'pve' }, { node: 'pve2' }, { node: 'pve3' }]);
+    const topic = await cli(['-o=json', 'task', 'list', '--limit', '1'], mock.env());
+    expect(topic.code).toBe(0);
+    expect(Array.isArray(JSON.parse(topic.stdout))).toBe(true);
+    const unknown = await cli(['-o', 'json', 'gte', '/nodes'], mock.env());
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command 'gte'/);
+  });
   it('--quiet prints nothing on success', async () => {
     const r = await cli(['get', '/version', '-q'], mock.env());
     expect(r.code).toBe(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { GLOBAL_SPECS, splitGlobals } from '../../src/cli/globals';
+import { GLOBAL_SPECS, hoistLeadingGlobals, splitGlobals } from '../../src/cli/globals';
 import { availableSchemas, loadSchema } from '../../src/schema/load';
 import { ROOT } from '../helpers/cli';
 
@@ -52,5 +52,22 @@ describe('global options', () => {
   it('rejects a value on a boolean global and a missing value', () => {
     expect(() => splitGlobals(['--noborder=wide'])).toThrow(/takes no value/);
     expect(() => splitGlobals(['-o'])).toThrow(/needs a value/);
+  });
+});
+
+describe('global options before the command', () => {
+  it('move behind the command words, before any --', () => {
+    expect(hoistLeadingGlobals(['-p', 'lab', '-o', 'json', 'get', '/nodes'])).toEqual(['get', '/nodes', '-p', 'lab', '-o', 'json']);
+    expect(hoistLeadingGlobals(['--profile=lab', '-ojson', '--no-human-readable', 'task', 'list'])).toEqual(['task', 'list', '--profile=lab', '-ojson', '--no-human-readable']);
+    expect(hoistLeadingGlobals(['-q', 'create', '/pools', '--', '--x'])).toEqual(['create', '/pools', '-q', '--', '--x']);
+  });
+  it('leave everything else alone', () => {
+    expect(hoistLeadingGlobals(['get', '/nodes', '-p', 'lab'])).toEqual(['get', '/nodes', '-p', 'lab']);
+    expect(hoistLeadingGlobals(['--version'])).toEqual(['--version']);
+    expect(hoistLeadingGlobals(['-o', 'json'])).toEqual(['-o', 'json']);
+    expect(hoistLeadingGlobals(['--bogus', 'get'])).toEqual(['--bogus', 'get']);
+  });
+  it('-o=json is -ojson', () => {
+    expect(splitGlobals(['-o=json']).globals.outputFormat).toBe('json');
   });
 });
