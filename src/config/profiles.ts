@@ -10,6 +10,7 @@ import { ConfigFile, PROFILE_KEYS, SECRET_KEYS, checkProfileName, coerceProfileV
 import { cacheDir, configFilePath } from './paths';
 import { normalizePathPrefix, parseService } from './precedence';
 import { MOCK_PROFILE, normalizeUrl, warnAboutExposedSecrets } from './resolve';
+import { maskUrlPasswords } from '../util/mask';
 import { describeSecret, isLiteralSecret } from './secrets';
 
 /** Second factors Proxmox knows (the prefix of a tfa-challenge response). */
@@ -52,7 +53,7 @@ export function listProfiles(env: NodeJS.ProcessEnv = process.env, warn?: Warn):
   const current = config.current;
   const profiles = config.profileNames().map((name) => {
     const profile = config.profile(name) ?? {};
-    return { name, current: name === current, url: String(profile.url ?? ''), auth: authOf(profile), tls: tlsOf(profile) };
+    return { name, current: name === current, url: maskUrlPasswords(String(profile.url ?? '')), auth: authOf(profile), tls: tlsOf(profile) };
   });
   return { configFile: config.path, current, profiles };
 }
@@ -71,7 +72,7 @@ export function showProfile(name: string | undefined, env: NodeJS.ProcessEnv = p
   for (const key of Object.keys(PROFILE_KEYS) as ProfileKey[]) {
     const value = profile[key];
     if (value === undefined) continue;
-    shown[key] = SECRET_KEYS.includes(key) ? describeSecret(String(value)) : value;
+    shown[key] = SECRET_KEYS.includes(key) ? describeSecret(String(value)) : typeof value === 'string' ? maskUrlPasswords(value) : value;
   }
   return shown;
 }

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors';
+import { maskUrlPasswords } from '../util/mask';
 import { nearest } from '../util/text';
 import { ConfigFile, SECRET_KEYS, type Profile } from './file';
 import { loadConfigSnapshot, type ConfigSnapshot } from './snapshot';
@@ -163,7 +164,7 @@ export function describeConnection(flags: GlobalConnectionFlags, env: NodeJS.Pro
     if (value === undefined) shown = '';
     else if (setting === 'tokenSecret' || setting === 'password' || setting === 'otp') {
       shown = source === 'profile' ? describeSecret(String(value))! : '****';
-    } else shown = String(value);
+    } else shown = maskUrlPasswords(String(value));
     return { setting, value: shown, source, variable: VARIABLE_OF[setting] ?? '' };
   });
   return { kind, configFile, settings };
@@ -236,5 +237,5 @@ function warnAboutRedirectedCredentials({ picked, profile }: Selection, warn: (m
   }
   if (overridden === picked.url.value) return;
   const by = picked.url.source === 'flag' ? '--url' : ENV.url;
-  warn(`${by} replaces the url of profile '${picked.profile.value}' (${overridden}); the profile's credentials go to ${picked.url.value}`);
+  warn(maskUrlPasswords(`${by} replaces the url of profile '${picked.profile.value}' (${overridden}); the profile's credentials go to ${picked.url.value}`));
 }

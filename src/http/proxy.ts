@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { isIP, type Socket } from 'node:net';
+import { maskUrlPasswords } from '../util/mask';
 import { hostAndPort } from './url';
 
 /** A failure on the way through the proxy; the message always says "proxy". */
@@ -35,7 +36,7 @@ export function resolveProxy(target: URL, explicit: string | undefined, env: Env
   try {
     url = new URL(raw.includes('://') ? raw : `http://${raw}`);
   } catch {
-    throw new ProxyError(`invalid proxy URL '${raw}'`);
+    throw new ProxyError(`invalid proxy URL '${maskUrlPasswords(raw)}'`);
   }
   if (url.protocol !== 'http:') throw new ProxyError(`unsupported proxy scheme '${url.protocol}' in ${url.host} (use an http:// proxy)`);
   return url;

@@ -1,3 +1,5 @@
+import { maskUrlPasswords } from '../util/mask';
+
 /** Replaces every known secret (token secret, password, ticket, CSRF token) in text meant for humans. */
 export const REDACTED = '<redacted>';
 
@@ -19,7 +21,7 @@ export class Redactor {
   }
 
   redact(text: string): string {
-    let out = text;
+    let out = maskUrlPasswords(text);
     for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     return out;
   }

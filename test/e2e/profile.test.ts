@@ -9,9 +9,11 @@ import { startTestServer, type TestServer } from '../helpers/https-server';
 const TOKEN_SECRET = 'e2e-token-secret-5f1c2a9b';
 const LITERAL_PASSWORD = 'hunter2-literal-pw';
 const ENV_PASSWORD = 'env-password-77aa';
+const PROXY_PASSWORD = 'proxy-pw-31d0';
+const URL_PASSWORD = 'url-pw-9e4b';
 
 /** Every secret this file uses; no command output may contain any of them. */
-const SECRETS = [TOKEN_SECRET, LITERAL_PASSWORD, ENV_PASSWORD];
+const SECRETS = [TOKEN_SECRET, LITERAL_PASSWORD, ENV_PASSWORD, PROXY_PASSWORD, URL_PASSWORD];
 function expectNoSecrets(...results: RunResult[]): void {
   for (const r of results) for (const s of SECRETS) {
     expect(r.stdout, `stdout leaks a secret`).not.toContain(s);
@@ -114,6 +116,24 @@ describe('profile commands (no server)', () => {
     expect(rows.password).toMatchObject({ value: '****', source: 'environment' });
     const text = await runCli(['profile', 'env'], { env: e });
     expectNoSecrets(out, text);
+  });
+
+  it('passwords inside proxy and server URLs are masked everywhere they are shown', async () => {
+    const e = isolatedEnv({ E2E_TOKEN: TOKEN_SECRET });
+    const proxy = `http://squid:${PROXY_PASSWORD}@127.0.0.1:3128`;
+    const add = await runCli(['profile', 'add', 'px', '--url', 'https://px:8006', '--token-id', 'ci@pve!cli', '--token-secret', 'env:E2E_TOKEN', '--proxy', proxy], { env: e });
+    expect(add.code, add.stderr).toBe(0);
+    const show = await runCli(['profile', 'show', 'px', '-o', 'json'], { env: e });
+    expect(JSON.parse(show.stdout).proxy).toBe('http://squid:****@127.0.0.1:3128');
+    const envRows = await runCli(['profile', 'env', '-o', 'json'], { env: e });
+    expect(envRows.code, envRows.stderr).toBe(0);
+    const urlEnv = { ...e, PROXMOX_API_URL: `https://root:${URL_PASSWORD}@pve.example:8006`, PVECLI_PROFILE: '' };
+    const dry = await runCli(['get', '/version', '--dry-run'], { env: urlEnv });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('root:****@pve.example');
+    const list = await runCli(['profile', 'list'], { env: e });
+    const badProxy = await runCli(['get', '/version', '--dry-run'], { env: { ...e, PROXMOX_API_HTTPS_PROXY: `ftp://u:${PROXY_PASSWORD}@x` } });
+    expectNoSecrets(add, show, envRows, dry, list, badProxy);
   });
 
   it('two processes adding profiles at the same time both keep theirs', async () => {
