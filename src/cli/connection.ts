@@ -33,7 +33,7 @@ export async function openConnection(globals: GlobalOptions, opts: { needServer:
       otp: globals.otp,
       schema: globals.schema,
     },
-    { interactive: isInteractive(), warn },
+    { interactive: isInteractive(), warn, requireCredentials: opts.needServer },
   );
   const settings = resolved.settings;
   let closeMock: (() => Promise<void>) | undefined;

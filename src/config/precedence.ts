@@ -148,10 +148,7 @@ export function pickSettings(
       ['environment', map(envString(env, ENV.pathPrefix), normalizePathPrefix)],
       ['profile', map(p.path_prefix, normalizePathPrefix)],
     ], DEFAULTS.pathPrefix),
-    tokenId: pick<string>([['environment', envString(env, ENV.tokenId)], ['profile', p.token_id]]),
-    tokenSecret: pick<string>([['environment', envString(env, ENV.tokenSecret)], ['profile', p.token_secret]]),
-    username: pick<string>([['environment', envString(env, ENV.username)], ['profile', p.username]]),
-    password: pick<string>([['environment', envString(env, ENV.password)], ['profile', p.password]]),
+    ...pickCredentials(env, p),
     otp: pick<string>([['flag', flags.otp], ['environment', envString(env, ENV.otp)]]),
     otpType: pick<string>([['environment', envString(env, ENV.otpType)], ['profile', p.otp_type]], DEFAULTS.otpType),
     verifyTls: pick<boolean>([
@@ -168,6 +165,32 @@ export function pickSettings(
     retryBackoff: pick<number>([['environment', envNumber(env, ENV.retryBackoff)], ['profile', p.retry_backoff]], DEFAULTS.retryBackoff),
     cacheDir: { value: cacheDirectory, source: 'default' },
     schema: pick<string>([['flag', flags.schema], ['profile', p.schema]]),
+  };
+}
+
+/**
+ * Credentials are chosen as a whole, not field by field. An identity (token ID or user name) in the environment
+ * replaces the profile's credentials entirely, so an environment user never meets the profile's token and a
+ * profile's secret never meets another identity. The environment may still supply the secret of the profile's own
+ * identity (a CI job injecting PROXMOX_API_TOKEN_SECRET). A token wins over a user at the same level.
+ */
+function pickCredentials(
+  env: NodeJS.ProcessEnv,
+  p: { token_id?: string; token_secret?: string; username?: string; password?: string },
+): Pick<PickedSettings, 'tokenId' | 'tokenSecret' | 'username' | 'password'> {
+  const fromEnv = (name: string) => pick<string>([['environment', envString(env, name)]]);
+  const unset = pick<string>([]);
+  if (envString(env, ENV.tokenId) !== undefined) {
+    return { tokenId: fromEnv(ENV.tokenId), tokenSecret: fromEnv(ENV.tokenSecret), username: unset, password: unset };
+  }
+  if (envString(env, ENV.username) !== undefined) {
+    return { tokenId: unset, tokenSecret: unset, username: fromEnv(ENV.username), password: fromEnv(ENV.password) };
+  }
+  return {
+    tokenId: pick<string>([['profile', p.token_id]]),
+    tokenSecret: pick<string>([['environment', envString(env, ENV.tokenSecret)], ['profile', p.token_secret]]),
+    username: pick<string>([['profile', p.username]]),
+    password: pick<string>([['environment', envString(env, ENV.password)], ['profile', p.password]]),
   };
 }
 

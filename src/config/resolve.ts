@@ -28,6 +28,8 @@ export interface ResolveOptions {
   /** Whether secrets marked `prompt` may be asked for; default: stdin and stderr are TTYs. */
   interactive?: boolean;
   warn?: (message: string) => void;
+  /** A remote target without usable credentials is refused here (exit 2) rather than sent unauthenticated. Default true. */
+  requireCredentials?: boolean;
 }
 
 /** The selection step, shared by resolveConnection and `profile env`: which profile, from which file, and its raw values. */
@@ -110,6 +112,7 @@ export async function resolveConnection(flags: GlobalConnectionFlags, opts: Reso
   // Dereference only the secret that will be used: a token wins over a password, and an unused
   // `prompt` must not stop a run to ask.
   const useToken = picked.tokenId.value !== undefined;
+  if (kind === 'remote' && opts.requireCredentials !== false) checkCredentials(picked, profileLabel);
   const tokenSecret = useToken ? await secret('tokenSecret', 'token_secret', `Secret of API token ${picked.tokenId.value} (profile ${profileLabel})`) : undefined;
   const passwordQuestion = `Password for ${picked.username.value ?? 'the user'} (profile ${profileLabel})`;
   // A `prompt` password is asked only when a login needs it (see ConnectionSettings.passwordPrompt).
@@ -146,6 +149,26 @@ export async function resolveConnection(flags: GlobalConnectionFlags, opts: Reso
   const sources: Record<string, SettingSource> = {};
   for (const [key, { source }] of Object.entries(picked)) sources[key] = source;
   return { kind, settings, sources, configFile };
+}
+
+/** Refuse locally what the server would only answer with 401: no identity at all, or a token without its secret. */
+function checkCredentials(picked: PickedSettings, profileLabel: string | undefined): void {
+  const named = profileLabel !== undefined && profileLabel !== ENVIRONMENT_PROFILE;
+  if (picked.tokenId.value !== undefined && picked.tokenSecret.value === undefined) {
+    throw new UsageError(
+      `API token ${picked.tokenId.value} has no secret`,
+      picked.tokenId.source === 'profile' && named
+        ? `set ${ENV.tokenSecret}, or the profile's: pvecli profile set ${profileLabel} token_secret env:VARIABLE`
+        : `set ${ENV.tokenSecret} too`,
+    );
+  }
+  if (picked.tokenId.value === undefined && picked.username.value === undefined) {
+    const env = `set ${ENV.tokenId} and ${ENV.tokenSecret} (or ${ENV.username} and ${ENV.password})`;
+    throw new UsageError(
+      `no credentials for ${maskUrlPasswords(picked.url.value ?? 'the server')}`,
+      named ? `${env}, or give profile ${profileLabel} a token: pvecli profile set ${profileLabel} token_id USER@REALM!NAME` : env,
+    );
+  }
 }
 
 /**

@@ -4,6 +4,9 @@ import type { Redactor } from './redact';
 import { needsSecondFactor, parseChallenge, secondFactorAnswer } from './tfa';
 import {
   type CachedTicket,
+  type PasswordCheck,
+  passwordCheckOf,
+  passwordMatches,
   readTicket,
   removeTicket,
   ticketCachePath,
@@ -124,6 +127,9 @@ class TicketAuthenticator implements Authenticator {
 
   private cached(): CachedTicket | undefined {
     const cached = readTicket(this.file, { url: this.settings.url, service: this.settings.service, username: this.username });
+    // A ticket obtained with another password than the one given now is not ours to use.
+    const known = this.settings.password;
+    if (cached && known !== undefined && (!cached.passwordCheck || !passwordMatches(cached.passwordCheck, known))) return undefined;
     this.redactor.add(cached?.ticket);
     this.redactor.add(cached?.csrfToken);
     return cached;
@@ -139,7 +145,7 @@ class TicketAuthenticator implements Authenticator {
     }
     if (candidate && state === 'renew') {
       try {
-        await this.loginWith(candidate.ticket, false);
+        await this.loginWith(candidate.ticket, false, candidate.passwordCheck);
         return;
       } catch (err) {
         if (!(err instanceof CliError) || err.exitCode !== ExitCode.auth) throw err;
@@ -159,10 +165,11 @@ class TicketAuthenticator implements Authenticator {
         'set PROXMOX_API_PASSWORD (or the profile\'s password), or use an API token',
       );
     }
-    await this.loginWith(password, true);
+    await this.loginWith(password, true, passwordCheckOf(password));
   }
 
-  private async loginWith(password: string, allowTfa: boolean): Promise<void> {
+  /** `passwordCheck` identifies the password behind the ticket; a renewal carries the old one over. */
+  private async loginWith(password: string, allowTfa: boolean, passwordCheck: PasswordCheck | undefined): Promise<void> {
     const form: Record<string, string> = { username: this.username, password };
     // PVE (7+) returns the new `!tfa!` partial-ticket format only when asked; others have no such parameter.
     if (this.settings.service === 'PVE') form['new-format'] = '1';
@@ -192,6 +199,7 @@ class TicketAuthenticator implements Authenticator {
       ticket: reply.ticket,
       csrfToken: reply.CSRFPreventionToken,
       obtainedAt: Date.now(),
+      ...(passwordCheck ? { passwordCheck } : {}),
     };
     this.renewals++;
     this.redactor.add(reply.ticket);

@@ -1,4 +1,5 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import type { Service } from '../config/types';
 
@@ -11,7 +12,32 @@ export interface CachedTicket {
   csrfToken: string;
   /** When this ticket was issued (local clock, ms since epoch). */
   obtainedAt: number;
+  /** A salted scrypt hash of the password that obtained the ticket (see passwordMatches). */
+  passwordCheck?: PasswordCheck;
 }
+
+export interface PasswordCheck {
+  salt: string;
+  hash: string;
+}
+
+/**
+ * A run given a password must not ride on a ticket some other password obtained: `PROXMOX_API_PASSWORD=wrong`
+ * has to fail like it would without the cache. scrypt (slow, salted) so the cache file does not make the password
+ * cheap to guess offline.
+ */
+export function passwordCheckOf(password: string, salt = randomBytes(16).toString('base64')): PasswordCheck {
+  return { salt, hash: scryptSync(password, salt, 32, SCRYPT).toString('base64') };
+}
+
+export function passwordMatches(check: PasswordCheck, password: string): boolean {
+  const expected = Buffer.from(check.hash, 'base64');
+  const actual = scryptSync(password, check.salt, 32, SCRYPT);
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** About 10 ms here: paid once per password-login run, not per request. */
+const SCRYPT = { N: 1 << 12, r: 8, p: 1 };
 
 /** Proxmox tickets live two hours; renew well before, never reuse near the end. */
 export const TICKET_LIFETIME_MS = 2 * 60 * 60 * 1000;

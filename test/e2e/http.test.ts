@@ -303,6 +303,21 @@ describe('ticket auth', () => {
     expect(server.logins.length).toBe(logins);
   });
 
+  it('a cached ticket serves only the password that obtained it: a wrong one logs in afresh and fails', async () => {
+    const s = settings(user);
+    await once(s, '/nodes');
+    const cached = readFileSync(ticketCachePath(s.cacheDir, s.profile), 'utf8');
+    expect(cached).not.toContain(PASSWORD);
+    server.reset();
+    await expect(once({ ...s, password: 'not-the-password' }, '/nodes')).rejects.toMatchObject({ exitCode: 4 });
+    expect(server.logins).toEqual([{ kind: 'failed', username: 'alice@pve' }]);
+    // The right password still rides on a valid ticket without a login.
+    await once(s, '/nodes');
+    server.reset();
+    await once(s, '/nodes');
+    expect(server.logins).toEqual([]);
+  });
+
   it('renews a ticket near the end of its lifetime with the old ticket as password', async () => {
     const s = settings(user);
     await once(s, '/nodes');
@@ -619,7 +634,7 @@ const childBuildDir = join(ROOT, 'node_modules/.cache', `pvecli-http-test-${proc
 async function builtCore(): Promise<string> {
   if (!childModule) {
     const out = childBuildDir;
-    const entries = readdirSync(join(ROOT, 'src/http')).filter((f) => f.endsWith('.ts')).map((f) => join(ROOT, 'src/http', f));
+    const entries = ['src/http', 'src/util'].flatMap((dir) => readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.ts')).map((f) => join(ROOT, dir, f)));
     await build({ entryPoints: [...entries, join(ROOT, 'src/errors.ts')], outdir: out, outbase: ROOT, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'error' });
     childModule = join(out, 'src/http/index.js');
     expect(existsSync(childModule)).toBe(true);

@@ -102,7 +102,7 @@ describe('profile commands (no server)', () => {
   });
 
   it('profile env shows each setting with its source and redacts secrets', async () => {
-    const e = isolatedEnv({ E2E_TOKEN: TOKEN_SECRET, PROXMOX_API_TIMEOUT: '7', PROXMOX_API_PASSWORD: ENV_PASSWORD, PROXMOX_API_USERNAME: 'u@pam' });
+    const e = isolatedEnv({ E2E_TOKEN: TOKEN_SECRET, PROXMOX_API_TIMEOUT: '7', PROXMOX_API_PASSWORD: ENV_PASSWORD });
     await runCli(['profile', 'add', 'p', '--url', 'https://p:8006', '--token-id', 'ci@pve!cli', '--token-secret', 'env:E2E_TOKEN', '--service', 'pbs'], { env: e });
     const out = await runCli(['profile', 'env', '-o', 'json', '--tls-fingerprint', FP], { env: e });
     expect(out.code, out.stderr).toBe(0);

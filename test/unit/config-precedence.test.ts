@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { resolveConnection, type GlobalConnectionFlags } from '../../src/config/index';
+import { resolveConnection as resolveStrictly, type GlobalConnectionFlags, type ResolveOptions } from '../../src/config/index';
+
+/** Precedence is about where each setting comes from; the credentials check has tests of its own below. */
+const resolveConnection = (flags: GlobalConnectionFlags, opts: ResolveOptions = {}) => resolveStrictly(flags, { requireCredentials: false, ...opts });
 
 const dir = mkdtempSync(join(tmpdir(), 'pvecli-precedence-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -156,5 +159,51 @@ describe('profile selection: --profile › PVECLI_PROFILE › current', () => {
     expect(resolved.settings.proxy).toBe('http://p:1');
     const none = await resolveConnection({}, { env: { ...env, HTTPS_PROXY: 'http://general:1' } });
     expect(none.settings.proxy).toBeUndefined();
+  });
+});
+
+describe('credentials are chosen as a whole', () => {
+  const profileWith = (p: Record<string, unknown>) => ({
+    HOME: dir,
+    PROFILE_TOKEN: 'profile-secret',
+    PROXMOX_CONFIG_FILE: writeConfig({ url: 'https://base:8006', ...p }),
+  });
+  const credentials = async (env: NodeJS.ProcessEnv) => {
+    const { settings } = await resolveStrictly({}, { env, interactive: false, warn: () => {} });
+    return { tokenId: settings.tokenId, tokenSecret: settings.tokenSecret, username: settings.username, password: settings.password };
+  };
+
+  it('a user in the environment replaces the profile\'s token', async () => {
+    const env = { ...profileWith({ token_id: 'ci@pve!t', token_secret: 'env:PROFILE_TOKEN' }), PROXMOX_API_USERNAME: 'me@pam', PROXMOX_API_PASSWORD: 'env-pw' };
+    expect(await credentials(env)).toEqual({ tokenId: undefined, tokenSecret: undefined, username: 'me@pam', password: 'env-pw' });
+  });
+
+  it('a token in the environment never takes the profile\'s secret', async () => {
+    const env = { ...profileWith({ token_id: 'ci@pve!t', token_secret: 'env:PROFILE_TOKEN' }), PROXMOX_API_TOKEN_ID: 'other@pve!x' };
+    await expect(resolveStrictly({}, { env, interactive: false })).rejects.toMatchObject({
+      exitCode: 2,
+      message: 'API token other@pve!x has no secret',
+      hint: 'set PROXMOX_API_TOKEN_SECRET too',
+    });
+  });
+
+  it('no identity at all is refused before anything is sent', async () => {
+    await expect(resolveStrictly({}, { env: profileWith({}), interactive: false })).rejects.toMatchObject({
+      exitCode: 2,
+      message: 'no credentials for https://base:8006',
+      hint: expect.stringMatching(/PROXMOX_API_TOKEN_ID.*pvecli profile set p token_id/),
+    });
+  });
+
+  it('a user in the environment never takes the profile\'s password', async () => {
+    const env = { ...profileWith({ username: 'root@pam', password: 'env:PROFILE_TOKEN' }), PROXMOX_API_USERNAME: 'me@pam' };
+    expect(await credentials(env)).toMatchObject({ username: 'me@pam', password: undefined });
+  });
+
+  it('the environment may supply the secret of the profile\'s own identity', async () => {
+    const env = { ...profileWith({ token_id: 'ci@pve!t' }), PROXMOX_API_TOKEN_SECRET: 'injected' };
+    expect(await credentials(env)).toMatchObject({ tokenId: 'ci@pve!t', tokenSecret: 'injected' });
+    const user = { ...profileWith({ username: 'root@pam' }), PROXMOX_API_PASSWORD: 'injected-pw' };
+    expect(await credentials(user)).toMatchObject({ username: 'root@pam', password: 'injected-pw' });
   });
 });
