@@ -1,19 +1,11 @@
 import type { ConnectionSettings } from '../config/types';
 import { UsageError } from '../errors';
+import { encodePathSegment } from '../util/path-segment';
 
-/** Characters RFC 3986 allows unescaped in a path segment (pchar), so UPIDs and user@realm stay readable. */
-const PCHAR_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@]/;
-
-function encodeSegment(segment: string): string {
-  let out = '';
-  for (const ch of segment) out += PCHAR_SAFE.test(ch) ? ch : encodeURIComponent(ch);
-  return out;
-}
-
-/** Percent-encodes each segment of a raw API path; '/' separates segments. */
+/** Percent-encodes each segment of an API path; '/' separates segments, existing %XX escapes are kept. */
 export function encodePath(path: string): string {
   const withSlash = path.startsWith('/') ? path : `/${path}`;
-  return withSlash.split('/').map(encodeSegment).join('/');
+  return withSlash.split('/').map(encodePathSegment).join('/');
 }
 
 /** application/x-www-form-urlencoded (also used for query strings); arrays become repeated keys. */

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CliError, ExitCode } from '../errors';
 import { packageRoot } from '../util/package-root';
+import { encodePathSegment } from '../util/path-segment';
 import { DEFAULT_SCHEMA_ID } from './source';
 import type { HttpMethod, IndexEntry, Operation, PathDoc, SchemaIndex } from './types';
 
@@ -20,12 +21,15 @@ interface TrieNode {
 export interface ResolvedPath {
   /** Template, e.g. /nodes/{node}/qemu/{vmid} */
   template: string;
-  /** The user's path, normalised: /nodes/pve/qemu/100 */
+  /** The user's path, normalised and percent-encoded per segment: /nodes/pve/qemu/100, …/content/local:iso%2Fx.iso */
   concrete: string;
   params: Record<string, string>;
   methods: HttpMethod[];
   file: number;
 }
+
+/** Final path parameters whose values contain '/' (volume IDs: `local:iso/x.iso`, `local:backup/vzdump-….zst`). */
+const SLASHED_PARAMS = new Set(['volume']);
 
 /** One compiled schema: a small index in memory, per-path documents read on demand. */
 export class Schema {
@@ -62,14 +66,24 @@ export class Schema {
 
   /** Resolve a concrete or template path; undefined when no API path matches. */
   tryResolve(path: string): ResolvedPath | undefined {
-    const segs = splitPath(path);
-    const params: Record<string, string> = {};
-    const found = matchSegments(this.trie, segs, 0, params);
+    let segs = splitPath(path);
+    let params: Record<string, string> = {};
+    let found = matchSegments(this.trie, segs, 0, params);
+    // `…/content/local:iso/debian.iso`: a volume ID typed with its '/' unencoded is still one segment.
+    for (let k = segs.length - 1; !found?.entry && k > 0; k--) {
+      const joined = [...segs.slice(0, k), segs.slice(k).join('/')];
+      const candidate: Record<string, string> = {};
+      const match = matchSegments(this.trie, joined, 0, candidate);
+      const last = match?.entry?.[0].split('/').pop() ?? '';
+      if (SLASHED_PARAMS.has(last.slice(1, -1))) {
+        [segs, params, found] = [joined, candidate, match];
+      }
+    }
     if (!found?.entry) return undefined;
     const [template, methods, file] = found.entry;
     return {
       template,
-      concrete: '/' + segs.join('/'),
+      concrete: '/' + segs.map(encodePathSegment).join('/'),
       params,
       methods: methods ? (methods.split(',') as HttpMethod[]) : [],
       file,
@@ -89,20 +103,26 @@ export class Schema {
     );
   }
 
-  /** Known paths near an unknown one: children of its deepest resolvable prefix, rendered with its values. */
+  /**
+   * Known paths near an unknown one: below its deepest resolvable prefix, the children whose name is nearest the
+   * mistyped segment, completed with the rest of the user's path when that then resolves
+   * (`/nodes/pve/qemu/100/statuz/current` → `/nodes/pve/qemu/100/status/current`).
+   */
   nearestPaths(path: string, limit = 3): string[] {
     const segs = splitPath(path);
     for (let depth = segs.length - 1; depth >= 0; depth--) {
-      const prefix = '/' + segs.slice(0, depth).join('/');
+      const prefix = depth === 0 ? '' : '/' + segs.slice(0, depth).join('/');
       const parent = depth === 0 ? undefined : this.tryResolve(prefix);
       if (depth > 0 && !parent) continue;
-      const children = this.children(parent?.template ?? '/').map((c) => {
-        const last = c.split('/').pop()!;
-        return (prefix === '/' ? '' : prefix) + '/' + last;
+      const names = this.children(parent?.template ?? '/').map((c) => c.split('/').pop()!);
+      const rest = segs.slice(depth + 1);
+      return nearestByDistance(segs[depth], names, limit).map((name) => {
+        const fixed = `${prefix}/${name}`;
+        const whole = rest.length ? `${fixed}/${rest.join('/')}` : fixed;
+        // Only when the rest lands on named segments: '/nodes' + 'resources' resolves too, as a node called so.
+        const after = this.tryResolve(whole)?.template.split('/').slice(depth + 2) ?? [];
+        return after.some((seg) => !seg.startsWith('{')) ? whole : fixed;
       });
-      const wanted = (prefix === '/' ? '' : prefix) + '/' + segs.slice(depth).join('/');
-      const near = nearestByDistance(wanted, children, limit);
-      return near;
     }
     return [];
   }

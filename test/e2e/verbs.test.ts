@@ -166,6 +166,16 @@ describe('scripting', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command 'gte'/);
   });
+  it('a volume ID with a slash addresses its volume, typed plainly or encoded', async () => {
+    const list = await cli(['get', '/nodes/pve/storage/local/content', '--content', 'iso', '-o', 'json'], mock.env());
+    const volid = (JSON.parse(list.stdout) as Array<{ volid: string }>)[0].volid;
+    expect(volid).toMatch(/^local:iso\/.+\.iso$/);
+    for (const volume of [volid, volid.replace('/', '%2F')]) {
+      const r = await cli(['get', `/nodes/pve/storage/local/content/${volume}`, '-o', 'json'], mock.env());
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).format).toBe('iso');
+    }
+  });
   it('--quiet prints nothing on success', async () => {
     const r = await cli(['get', '/version', '-q'], mock.env());
     expect(r.code).toBe(0);

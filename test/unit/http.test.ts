@@ -15,6 +15,11 @@ describe('url', () => {
     expect(encodePath('/nodes/pve/tasks/UPID:pve:0001:00:65A0:qmstart:100:root@pam:/log')).toBe('/nodes/pve/tasks/UPID:pve:0001:00:65A0:qmstart:100:root@pam:/log');
     expect(encodePath('/storage/a b/%x?#')).toBe('/storage/a%20b/%25x%3F%23');
   });
+  it('keeps escapes already present, so a resolved path is never encoded twice', () => {
+    expect(encodePath('/nodes/pve/storage/local/content/local:iso%2Fx.iso')).toBe('/nodes/pve/storage/local/content/local:iso%2Fx.iso');
+    expect(encodePath('/pools/100%')).toBe('/pools/100%25');
+    expect(encodePath('/pools/é')).toBe('/pools/%C3%A9');
+  });
   it('encodes params with repeated keys', () => {
     expect(encodeParams({ a: 'x y&z', l: ['1', '2'] })).toBe('a=x%20y%26z&l=1&l=2');
   });

@@ -89,6 +89,23 @@ describe('path resolution', () => {
     const near = schema.nearestPaths('/nodes/pve/qemu/100/stauts');
     expect(near[0]).toBe('/nodes/pve/qemu/100/status');
   });
+  it('completes a suggestion with the rest of the path when it then resolves', () => {
+    expect(schema.nearestPaths('/nodes/pve/qemu/100/statuz/current')[0]).toBe('/nodes/pve/qemu/100/status/current');
+    expect(schema.nearestPaths('/clustr/resources')[0]).toBe('/cluster/resources');
+    // '/nodes/resources' would resolve too (a node of that name), but that is no correction.
+    expect(schema.nearestPaths('/nodez/resources')).toContain('/nodes');
+  });
+  it('takes a volume ID with its slash, typed plainly or encoded, as one segment', () => {
+    for (const path of ['/nodes/pve/storage/local/content/local:iso/debian.iso', '/nodes/pve/storage/local/content/local:iso%2Fdebian.iso']) {
+      const r = schema.resolve(path);
+      expect(r.template).toBe('/nodes/{node}/storage/{storage}/content/{volume}');
+      expect(r.params).toEqual({ node: 'pve', storage: 'local', volume: 'local:iso/debian.iso' });
+      expect(r.concrete).toBe('/nodes/pve/storage/local/content/local:iso%2Fdebian.iso');
+    }
+    expect(schema.resolve('/nodes/pve/storage/local/content/local:backup/sub/vzdump.vma.zst').params.volume).toBe('local:backup/sub/vzdump.vma.zst');
+    // Other parameters do not swallow slashes: a typo stays an unknown path.
+    expect(schema.tryResolve('/nodes/pve/qemu/100/snapshot/a/b')).toBeUndefined();
+  });
   it('lists children of a template', () => {
     const children = schema.children('/nodes/{node}/qemu/{vmid}');
     expect(children).toContain('/nodes/{node}/qemu/{vmid}/status');
