@@ -116,10 +116,10 @@ class PlanAgent extends http.Agent {
 }
 (PlanAgent.prototype as unknown as { createConnection: unknown }).createConnection = function (
   this: PlanAgent,
-  options: { signal?: AbortSignal },
+  options: { connectSignal?: AbortSignal },
   oncreate: (err: Error | null, socket?: Duplex) => void,
 ): undefined {
-  openConnection(this.plan, options.signal).then(
+  openConnection(this.plan, options.connectSignal).then(
     (socket) => oncreate(null, socket),
     (err: Error) => oncreate(err),
   );
@@ -141,7 +141,10 @@ export function createTransport(plan: ConnectPlan): Transport {
             headers: { host: req.url.host, ...req.headers },
             agent,
             signal: req.signal,
-          },
+            // node:http keeps `signal` from the agent; under another name it reaches createConnection, so the
+            // request's deadline also bounds the TCP connect and the TLS handshake.
+            connectSignal: req.signal,
+          } as http.RequestOptions,
           (res) => {
             const chunks: Buffer[] = [];
             res.on('data', (chunk: Buffer) => chunks.push(chunk));

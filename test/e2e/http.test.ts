@@ -617,6 +617,21 @@ describe('timeouts and retries', () => {
     }
   });
 
+  it('the request timeout also bounds a TLS handshake that never completes (exit 9, not the connect timeout)', async () => {
+    const silent = createNetServer((socket) => socket.on('data', () => {}));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const started = Date.now();
+      const err = await failure(once(settings({ ...token, url: `https://127.0.0.1:${port}`, connectTimeout: 20, timeout: 0.8 })));
+      expect(err.exitCode).toBe(9);
+      expect(err.message).toMatch(/timed out after 0.8 s/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      silent.close();
+    }
+  });
+
   it('a caller abort is exit 130', async () => {
     server.script('GET', '/nodes/pve/hang', [{ hang: true }]);
     const client = createClient(settings(token), capture());
