@@ -602,35 +602,34 @@ describe('timeouts and retries', () => {
     expect(server.count('POST', '/nodes/pve/stale')).toBe(1);
   });
 
-  it('a TLS handshake that never completes is a connect timeout: exit 3 naming the host', async () => {
+  /** A peer that accepts TCP and never says a word of TLS. */
+  async function withSilentPeer(run: (port: number) => Promise<void>): Promise<void> {
     const silent = createNetServer((socket) => socket.on('data', () => {}));
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    const { port } = silent.address() as AddressInfo;
     try {
+      await run((silent.address() as AddressInfo).port);
+    } finally {
+      silent.close();
+    }
+  }
+
+  it('a TLS handshake that never completes is a connect timeout: exit 3 naming the host', () =>
+    withSilentPeer(async (port) => {
       const started = Date.now();
       const err = await failure(once(settings({ ...token, url: `https://127.0.0.1:${port}`, connectTimeout: 0.5, timeout: 5 })));
       expect(err.exitCode).toBe(3);
       expect(err.message).toMatch(new RegExp(`connect timeout after 0.5 s to 127.0.0.1:${port}`));
       expect(Date.now() - started).toBeLessThan(1500);
-    } finally {
-      silent.close();
-    }
-  });
+    }));
 
-  it('the request timeout also bounds a TLS handshake that never completes (exit 9, not the connect timeout)', async () => {
-    const silent = createNetServer((socket) => socket.on('data', () => {}));
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    const { port } = silent.address() as AddressInfo;
-    try {
+  it('the request timeout also bounds a TLS handshake that never completes (exit 9, not the connect timeout)', () =>
+    withSilentPeer(async (port) => {
       const started = Date.now();
       const err = await failure(once(settings({ ...token, url: `https://127.0.0.1:${port}`, connectTimeout: 20, timeout: 0.8 })));
       expect(err.exitCode).toBe(9);
       expect(err.message).toMatch(/timed out after 0.8 s/);
       expect(Date.now() - started).toBeLessThan(10_000);
-    } finally {
-      silent.close();
-    }
-  });
+    }));
 
   it('a caller abort is exit 130', async () => {
     server.script('GET', '/nodes/pve/hang', [{ hang: true }]);
