@@ -151,12 +151,7 @@ export function pickSettings(
     ...pickCredentials(env, p),
     otp: pick<string>([['flag', flags.otp], ['environment', envString(env, ENV.otp)]]),
     otpType: pick<string>([['environment', envString(env, ENV.otpType)], ['profile', p.otp_type]], DEFAULTS.otpType),
-    verifyTls: pick<boolean>([
-      ['flag', flags.insecure ? false : undefined],
-      ['environment', envBoolean(env, ENV.verifySsl)],
-      ['profile', map(p.insecure, (insecure) => !insecure)],
-    ], DEFAULTS.verifyTls),
-    fingerprint: pick<string>([['flag', flags.tlsFingerprint], ['environment', envString(env, ENV.fingerprint)], ['profile', p.fingerprint]]),
+    ...pickTrust(flags, env, p),
     caFile: pick<string>([['flag', flags.caFile], ['environment', envString(env, ENV.caFile)], ['profile', p.ca_file]]),
     proxy: pick<string>([['environment', envProxy], ['profile', p.proxy]]),
     timeout: pick<number>([['flag', flags.requestTimeout], ['environment', envNumber(env, ENV.timeout)], ['profile', p.timeout]], DEFAULTS.timeout),
@@ -166,6 +161,28 @@ export function pickSettings(
     cacheDir: { value: cacheDirectory, source: 'default' },
     schema: pick<string>([['flag', flags.schema], ['profile', p.schema]]),
   };
+}
+
+const RANK: Record<SettingSource, number> = { flag: 0, environment: 1, profile: 2, default: 3 };
+
+/**
+ * A pinned fingerprint decides trust on its own, unless verification was turned off at a higher level: `--insecure`
+ * on the command line overrides the profile's pin (the certificate was replaced), a profile's `insecure` never
+ * overrides a pin given by flag or environment.
+ */
+function pickTrust(
+  flags: GlobalConnectionFlags,
+  env: NodeJS.ProcessEnv,
+  p: { insecure?: boolean; fingerprint?: string },
+): Pick<PickedSettings, 'verifyTls' | 'fingerprint'> {
+  const verifyTls = pick<boolean>([
+    ['flag', flags.insecure ? false : undefined],
+    ['environment', envBoolean(env, ENV.verifySsl)],
+    ['profile', map(p.insecure, (insecure) => !insecure)],
+  ], DEFAULTS.verifyTls);
+  const fingerprint = pick<string>([['flag', flags.tlsFingerprint], ['environment', envString(env, ENV.fingerprint)], ['profile', p.fingerprint]]);
+  const overridden = verifyTls.value === false && fingerprint.value !== undefined && RANK[verifyTls.source] < RANK[fingerprint.source];
+  return { verifyTls, fingerprint: overridden ? pick<string>([]) : fingerprint };
 }
 
 /**

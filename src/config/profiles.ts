@@ -177,7 +177,7 @@ export function normalizeProfile(values: Profile): Profile {
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-    if (key === 'url') value = normalizeUrl(String(value), undefined);
+    if (key === 'url') value = normalizeUrl(String(value), undefined, values.service === undefined ? undefined : parseService(String(values.service), 'service'));
     if (key === 'service') value = parseService(String(value), 'service').toLowerCase();
     if (key === 'path_prefix') value = normalizePathPrefix(String(value));
     if (key === 'fingerprint') value = normalizeFingerprint(String(value));

@@ -6,7 +6,7 @@ import { loadConfigSnapshot, type ConfigSnapshot } from './snapshot';
 import { cacheDir, configFilePath } from './paths';
 import { checkBackend, ENV, pickSettings, type GlobalConnectionFlags, type Picked, type PickedSettings } from './precedence';
 import { dereferenceSecret, describeSecret, isLiteralSecret } from './secrets';
-import type { ConnectionSettings, SettingSource } from './types';
+import type { ConnectionSettings, Service, SettingSource } from './types';
 
 /** The built-in profile: the embedded mock server (DESIGN.md §5). */
 export const MOCK_PROFILE = 'mock';
@@ -100,7 +100,7 @@ export async function resolveConnection(flags: GlobalConnectionFlags, opts: Reso
   const { picked, kind, configFile } = selection;
   const profileLabel = picked.profile.value;
 
-  if (kind === 'remote') picked.url.value = normalizeUrl(picked.url.value, profileLabel);
+  if (kind === 'remote') picked.url.value = normalizeUrl(picked.url.value, profileLabel, picked.service.value);
 
   warnAboutRedirectedCredentials(selection, warn);
 
@@ -202,15 +202,22 @@ const VARIABLE_OF: Partial<Record<keyof ConnectionSettings, string>> = {
   cacheDir: 'XDG_CACHE_HOME',
 };
 
-/** 'pve:8006' → 'https://pve:8006'; trailing '/' and '/api2/json' dropped (the client adds it). */
-export function normalizeUrl(url: string | undefined, profile: string | undefined): string {
+/** The port each product's API listens on; a bare host name gets it ('pve1' → 'https://pve1:8006'). */
+const DEFAULT_PORTS: Record<Service, number> = { PVE: 8006, PBS: 8007, PMG: 8006, PDM: 8443 };
+
+/**
+ * 'pve:8006' → 'https://pve:8006', 'pve' → 'https://pve:8006' (the service's port); trailing '/' and '/api2/json'
+ * dropped (the client adds it). A URL written with its scheme keeps its port as written (443 behind a reverse proxy).
+ */
+export function normalizeUrl(url: string | undefined, profile: string | undefined, service: Service = 'PVE'): string {
   if (url === undefined || url === '') {
     throw new UsageError(
       profile && profile !== ENVIRONMENT_PROFILE ? `profile '${profile}' has no url` : 'no server URL',
       `set it with \`pvecli profile set ${profile ?? 'NAME'} url https://HOST:8006\` or ${ENV.url}`,
     );
   }
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url}`;
+  const schemeGiven = /^[a-z][a-z0-9+.-]*:\/\//i.test(url);
+  let withScheme = schemeGiven ? url : `https://${url}`;
   let parsed: URL;
   try {
     parsed = new URL(withScheme);
@@ -218,6 +225,11 @@ export function normalizeUrl(url: string | undefined, profile: string | undefine
     throw new UsageError(`invalid server URL '${url}'`, 'expected https://HOST:8006');
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new UsageError(`invalid server URL '${url}': only https:// is supported`);
+  // Not parsed.port: URL drops a port equal to the scheme's default (443), which the user did write.
+  if (!schemeGiven && !/^(\[[^\]]*\]|[^/[\]:]*):\d+/.test(url)) {
+    parsed.port = String(DEFAULT_PORTS[service]);
+    withScheme = parsed.href;
+  }
   return withScheme.replace(/\/+$/, '').replace(/\/api2\/json$/, '').replace(/\/+$/, '');
 }
 
@@ -254,7 +266,7 @@ function warnAboutRedirectedCredentials({ picked, profile }: Selection, warn: (m
   if (!credentialFromProfile) return;
   let overridden: string;
   try {
-    overridden = normalizeUrl(String(profile.url), undefined);
+    overridden = normalizeUrl(String(profile.url), undefined, picked.service.value);
   } catch {
     return;
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { resolveConnection as resolveStrictly, type GlobalConnectionFlags, type ResolveOptions } from '../../src/config/index';
+import { normalizeUrl } from '../../src/config/resolve';
 
 /** Precedence is about where each setting comes from; the credentials check has tests of its own below. */
 const resolveConnection = (flags: GlobalConnectionFlags, opts: ResolveOptions = {}) => resolveStrictly(flags, { requireCredentials: false, ...opts });
@@ -205,5 +206,39 @@ describe('credentials are chosen as a whole', () => {
     expect(await credentials(env)).toMatchObject({ tokenId: 'ci@pve!t', tokenSecret: 'injected' });
     const user = { ...profileWith({ username: 'root@pam' }), PROXMOX_API_PASSWORD: 'injected-pw' };
     expect(await credentials(user)).toMatchObject({ username: 'root@pam', password: 'injected-pw' });
+  });
+});
+
+describe('--insecure and a pinned fingerprint', () => {
+  const trust = async (flags: GlobalConnectionFlags, extraEnv: Record<string, string>, profile: Record<string, unknown>) => {
+    const env = { HOME: dir, PROXMOX_CONFIG_FILE: writeConfig({ url: 'https://base:8006', ...profile }), ...extraEnv };
+    const { settings } = await resolveConnection(flags, { env, interactive: false, warn: () => {} });
+    return { verifyTls: settings.verifyTls, fingerprint: settings.fingerprint };
+  };
+  const FP = 'AB:'.repeat(31) + 'AB';
+
+  it('--insecure on the command line overrides the profile\'s pin', async () => {
+    expect(await trust({ insecure: true }, {}, { fingerprint: FP })).toEqual({ verifyTls: false, fingerprint: undefined });
+    expect(await trust({}, { PROXMOX_API_VERIFY_SSL: 'false' }, { fingerprint: FP })).toEqual({ verifyTls: false, fingerprint: undefined });
+  });
+  it('a pin given at a higher level than insecure still decides', async () => {
+    expect(await trust({ tlsFingerprint: FP }, {}, { insecure: true })).toEqual({ verifyTls: false, fingerprint: FP });
+    expect(await trust({}, {}, { insecure: true, fingerprint: FP })).toEqual({ verifyTls: false, fingerprint: FP });
+  });
+});
+
+describe('server URLs', () => {
+  it('a bare host gets https:// and its product\'s port; a URL with a scheme keeps its port', () => {
+    expect(normalizeUrl('pve1', undefined)).toBe('https://pve1:8006');
+    expect(normalizeUrl('backup', undefined, 'PBS')).toBe('https://backup:8007');
+    expect(normalizeUrl('dm.example', undefined, 'PDM')).toBe('https://dm.example:8443');
+    expect(normalizeUrl('[::1]', undefined)).toBe('https://[::1]:8006');
+    expect(normalizeUrl('pve1:443', undefined)).toBe('https://pve1:443');
+    expect(normalizeUrl('https://pve.example/', undefined)).toBe('https://pve.example');
+    expect(normalizeUrl('https://pve1:8006/api2/json/', undefined)).toBe('https://pve1:8006');
+  });
+  it('refuses what is not an http(s) URL', () => {
+    expect(() => normalizeUrl('ftp://pve1', undefined)).toThrow(/only https/);
+    expect(() => normalizeUrl('https://', undefined)).toThrow(/invalid server URL/);
   });
 });
