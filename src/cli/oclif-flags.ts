@@ -10,7 +10,10 @@ export const globalFlags = {
   noheader: Flags.boolean({ description: 'no table header', helpGroup: 'GLOBAL' }),
   'human-readable': Flags.boolean({ description: 'bytes, durations and times for people', allowNo: true, helpGroup: 'GLOBAL' }),
   fields: Flags.string({ description: 'columns or keys to keep: a,b,c', helpGroup: 'GLOBAL' }),
-  sort: Flags.string({ description: 'sort rows by this key', helpGroup: 'GLOBAL' }),
+  sort: Flags.string({
+    description: 'sort rows by KEY, descending with a leading - (--sort -mem); numbers by value, text naturally (pve2 before pve10)',
+    helpGroup: 'GLOBAL',
+  }),
   trace: Flags.boolean({ description: 'trace requests and replies on stderr (secrets redacted)', helpGroup: 'GLOBAL' }),
   'request-timeout': Flags.integer({ description: 'seconds for one request', helpGroup: 'GLOBAL' }),
   insecure: Flags.boolean({ description: 'do not verify the TLS certificate', helpGroup: 'GLOBAL' }),
