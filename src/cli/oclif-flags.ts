@@ -1,6 +1,13 @@
 import { Flags } from '@oclif/core';
 import type { GlobalOptions } from './globals';
 import { OUTPUT_FORMATS, type OutputFormat } from '../output/render';
+import { parseSeconds } from './seconds';
+
+/** A duration flag, parsed as the fast path parses --request-timeout and --wait-timeout (0.5 allowed). */
+export const secondsFlag = Flags.custom<number>({
+  helpValue: 'SECONDS',
+  parse: async (input, _ctx, opts) => parseSeconds(opts.name, input),
+});
 
 /** The global options (DESIGN.md §3) as oclif flags, for the topic commands oclif parses. */
 export const globalFlags = {
@@ -15,7 +22,7 @@ export const globalFlags = {
     helpGroup: 'GLOBAL',
   }),
   trace: Flags.boolean({ description: 'trace requests and replies on stderr (secrets redacted)', helpGroup: 'GLOBAL' }),
-  'request-timeout': Flags.integer({ description: 'seconds for one request', helpGroup: 'GLOBAL' }),
+  'request-timeout': secondsFlag({ description: 'seconds for one request', helpGroup: 'GLOBAL' }),
   insecure: Flags.boolean({ description: 'do not verify the TLS certificate', helpGroup: 'GLOBAL' }),
   'tls-fingerprint': Flags.string({ description: 'pin the server certificate (SHA-256)', helpGroup: 'GLOBAL' }),
   'ca-file': Flags.string({ description: 'trust this CA file', helpGroup: 'GLOBAL' }),

@@ -92,6 +92,17 @@ describe('tasks: wait by default and exit with the result', () => {
     expect(JSON.parse(w.stdout).exitstatus).toBe('OK');
   });
 
+  it('task wait --wait-timeout takes decimal seconds like the verbs; a non-number is a usage error', async () => {
+    const { r } = await createVm(slow, 'half-second', ['--async']);
+    const upid = r.stdout.trim();
+    const w = await runCli(['task', 'wait', upid, '--wait-timeout', '0.5'], { env: slow.env() });
+    expect(w.code).toBe(9);
+    expect(w.stderr).toMatch(/still waiting for task after 0\.5 s/);
+    const bad = await runCli(['task', 'wait', upid, '--wait-timeout', 'soon'], { env: slow.env() });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--wait-timeout: 'soon' is not a positive number of seconds/);
+  });
+
   it('task wait on three UPIDs returns the worst exit code', async () => {
     const upids: string[] = [];
     for (const name of ['w-ok', 'fail-task', 'warn-task']) {
