@@ -2,6 +2,7 @@ import { UsageError } from '../errors';
 import type { GlobalOptions } from '../cli/globals';
 import { openConnection } from '../cli/connection';
 import { printResult } from '../cli/context';
+import { withDefaultShape } from '../output/shape';
 import { writeOut } from '../cli/io';
 import { parseUpid, taskPath } from './upid';
 import { followTask, readStatus, taskExitCode } from './wait';
@@ -48,7 +49,7 @@ export async function taskList(globals: GlobalOptions, opts: TaskListOptions): P
     });
     rows.sort((a, b) => Number(b.starttime ?? 0) - Number(a.starttime ?? 0));
     if (opts.limit) rows = rows.slice(0, opts.limit);
-    printResult(rows, { fields: ['upid', 'node', 'type', 'id', 'user', 'starttime', 'endtime', 'status'], ...globals });
+    printResult(rows, withDefaultShape(globals, { fields: ['upid', 'node', 'type', 'id', 'user', 'starttime', 'endtime', 'status'] }));
     return 0;
   } finally {
     await conn.close();

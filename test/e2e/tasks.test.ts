@@ -178,6 +178,13 @@ describe('tasks: wait by default and exit with the result', () => {
     expect(bad.stderr).toMatch(/malformed UPID/);
   });
 
+  it("oclif's usage errors are printed whole: a missing argument names it", async () => {
+    const r = await runCli(['task', 'status'], { env: mock.env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^pvecli: Missing 1 required arg:\n\s+upid\s+task id/);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
   it('task list shows recent tasks', async () => {
     const r = await runCli(['task', 'list', '-o', 'json', '--limit', '5'], { env: mock.env() });
     expect(r.code).toBe(0);
