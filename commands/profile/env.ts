@@ -1,5 +1,6 @@
 import { Command, Flags } from '@oclif/core';
 import { globalFlags, toGlobals } from '../../src/cli/oclif-flags';
+import { withDefaultShape } from '../../src/output/shape';
 
 export default class ProfileEnv extends Command {
   static summary = 'Show every resolved connection setting and where it came from (flag, environment, profile, default); secrets redacted.';
@@ -17,6 +18,6 @@ export default class ProfileEnv extends Command {
       warn,
     );
     const rows = settings.map((s) => (s.setting === 'url' && kind === 'mock' ? { ...s, value: '(embedded mock server)' } : s));
-    printResult(rows, { ...globals, fields: globals.fields ?? ['setting', 'value', 'source', 'variable'] });
+    printResult(rows, withDefaultShape(globals, { fields: ['setting', 'value', 'source', 'variable'] }));
   }
 }

@@ -1,5 +1,6 @@
 import { Command } from '@oclif/core';
 import { globalFlags, toGlobals } from '../../src/cli/oclif-flags';
+import { withDefaultShape } from '../../src/output/shape';
 
 export default class ProfileList extends Command {
   static summary = 'List the profiles of the config file; the current one is marked.';
@@ -19,6 +20,6 @@ export default class ProfileList extends Command {
     const human = !globals.outputFormat || globals.outputFormat === 'text' || globals.outputFormat === 'table';
     // People scan for a mark; programs want a boolean.
     const rows = human ? profiles.map((p) => ({ ...p, current: p.current ? '*' : '' })) : profiles;
-    printResult(rows, { ...globals, fields: globals.fields ?? ['current', 'name', 'url', 'auth', 'tls'], sort: globals.sort ?? 'name' });
+    printResult(rows, withDefaultShape(globals, { fields: ['current', 'name', 'url', 'auth', 'tls'], sort: 'name' }));
   }
 }

@@ -1,5 +1,6 @@
 import { Args, Command } from '@oclif/core';
 import { globalFlags, toGlobals } from '../../src/cli/oclif-flags';
+import { withDefaultShape } from '../../src/output/shape';
 
 export default class ProfileShow extends Command {
   static summary = 'Show a profile as stored; secrets appear as their reference (env:, file:, prompt) or ****.';
@@ -14,6 +15,6 @@ export default class ProfileShow extends Command {
     const globals = toGlobals(flags);
     const shown = showProfile(args.name ?? globals.profile, process.env, warn);
     // Keep the file's key order in text output (the renderer sorts keys unless fields are given).
-    printResult(shown, { ...globals, fields: globals.fields ?? Object.keys(shown) });
+    printResult(shown, withDefaultShape(globals, { fields: Object.keys(shown) }));
   }
 }

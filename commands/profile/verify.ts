@@ -1,5 +1,6 @@
 import { Args, Command } from '@oclif/core';
 import { globalFlags, toGlobals } from '../../src/cli/oclif-flags';
+import { withDefaultShape } from '../../src/output/shape';
 
 export default class ProfileVerify extends Command {
   static summary = 'Log in with a profile and show the server version, the identity and a summary of its permissions.';
@@ -17,7 +18,7 @@ export default class ProfileVerify extends Command {
       const result = await verifyConnection(connection.client(), connection.settings);
       const human = !globals.outputFormat || globals.outputFormat === 'text' || globals.outputFormat === 'table';
       const shown = human ? summarizeForHumans(result) : result;
-      printResult(shown, { ...globals, fields: globals.fields ?? Object.keys(shown) });
+      printResult(shown, withDefaultShape(globals, { fields: Object.keys(shown) }));
     } finally {
       await connection.close();
     }

@@ -3,7 +3,7 @@ import { globalFlags, toGlobals } from '../../src/cli/oclif-flags';
 
 export default class SchemaList extends Command {
   static summary = 'List the compiled API schemas (select one with --schema ID or a profile\'s `schema`).';
-  static flags = { 'output-format': globalFlags['output-format'], noborder: globalFlags.noborder, noheader: globalFlags.noheader };
+  static flags = { 'output-format': globalFlags['output-format'], noborder: globalFlags.noborder, noheader: globalFlags.noheader, query: globalFlags.query };
   static examples = ['pvecli schema list', 'pvecli ls / --schema pbs-4'];
   async run(): Promise<void> {
     const { flags } = await this.parse(SchemaList);

@@ -1,10 +1,10 @@
-import { Command, Flags } from '@oclif/core';
-import { globalFlags, toGlobals } from '../../src/cli/oclif-flags';
+import { Command } from '@oclif/core';
+import { globalFlags, secondsFlag, toGlobals } from '../../src/cli/oclif-flags';
 
 export default class TaskWait extends Command {
   static summary = 'Wait for one or more tasks; exit with the worst result (8 failed, 9 timed out).';
   static strict = false;
-  static flags = { ...globalFlags, 'wait-timeout': Flags.integer({ description: 'seconds to wait at most' }) };
+  static flags = { ...globalFlags, 'wait-timeout': secondsFlag({ description: 'seconds to wait at most (fractions allowed: 0.5)' }) };
   static examples = ['pvecli task wait UPID:pve:… UPID:pve2:…'];
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(TaskWait);

@@ -25,10 +25,24 @@ function isCliError(err: unknown): err is CliError {
   return err instanceof CliError || (err instanceof Error && typeof (err as Partial<CliError>).exitCode === 'number');
 }
 
+/**
+ * `pvecli: <first line>`, further lines indented under it. oclif's messages run over several lines (a missing
+ * argument with its description, `Parsing --flag` then the reason, flag constraints) and every line counts; its
+ * colour codes and any stack frame do not belong in the message (a stack trace is for --trace / PVECLI_DEBUG=1).
+ */
+export function errorText(message: string): string {
+  const lines = message
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '' && !/^\s+at \S.*:\d+:\d+\)?$/.test(l));
+  return lines.map((l, i) => (i === 0 ? `pvecli: ${l.trim()}` : `  ${l.replace(/^\t+/, '')}`)).join('\n');
+}
+
 /** Report an error as `pvecli: <what happened>` (+ hint), and return its exit code. */
 export function reportError(err: unknown): number {
   if (isCliError(err)) {
-    writeErr(`pvecli: ${err.message}`);
+    writeErr(errorText(err.message));
     if (err.hint) writeErr(`hint: ${err.hint}`);
     if (debugEnabled() && err.stack) writeErr(err.stack);
     return err.exitCode;
@@ -36,7 +50,7 @@ export function reportError(err: unknown): number {
   const e = err as Error & { code?: string; oclif?: { exit?: number } };
   if (e?.oclif?.exit !== undefined) {
     // oclif's own parse errors (unknown flag, missing argument) are usage errors.
-    writeErr(`pvecli: ${String(e.message).split('\n')[0]}`);
+    writeErr(errorText(String(e.message)));
     return e.oclif.exit === 0 ? 0 : ExitCode.usage;
   }
   writeErr(`pvecli: internal error: ${e?.message ?? String(err)}`);

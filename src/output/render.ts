@@ -3,6 +3,7 @@ import type { PropSchema } from '../schema/types';
 import { drawTable, type Column } from './table';
 import { humaniserFor } from './units';
 import { applyQuery } from './shape';
+import { isPlainObject, parseSort, sortRows } from './sort';
 
 export const OUTPUT_FORMATS = ['text', 'table', 'json', 'json-pretty', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -16,6 +17,7 @@ export interface RenderOptions {
   /** The operation's return schema: column order and renderer hints. */
   returns?: PropSchema;
   fields?: string[];
+  /** A key of the rows; a leading '-' for descending order. */
   sort?: string;
   /** JMESPath applied first. */
   query?: string;
@@ -47,28 +49,34 @@ export function render(data: unknown, opts: RenderOptions): string {
   }
 }
 
-/** --fields and --sort, applied to every format. */
+/** --query, --sort and --fields, applied to every format in that order. */
 function shape(data: unknown, opts: RenderOptions): unknown {
   let out = opts.expand ? opts.expand(data) : data;
   if (opts.query) out = applyQuery(out, opts.query);
-  if (opts.sort && Array.isArray(out)) out = sortRows(out, opts.sort);
+  // After a query the return schema no longer describes the data: only the data's own keys are known.
+  const returns = opts.query ? undefined : opts.returns;
+  if (opts.sort && Array.isArray(out)) {
+    const { key, descending } = parseSort(opts.sort);
+    checkKnown('--sort', 'key', out, [key], returns);
+    out = sortRows(out, key, descending);
+  }
   if (opts.fields?.length) {
-    checkFields(out, opts.fields, opts.query ? undefined : opts.returns);
+    checkKnown('--fields', 'field', out, opts.fields, returns);
     const pick = (o: unknown) => (isPlainObject(o) ? Object.fromEntries(opts.fields!.filter((f) => f in o).map((f) => [f, o[f]])) : o);
     out = Array.isArray(out) ? out.map(pick) : pick(out);
   }
   return out;
 }
 
-/** An unknown --fields name is a usage error listing the valid ones (from the return schema and the data). */
-function checkFields(data: unknown, fields: string[], returns?: PropSchema): void {
+/** An unknown --fields or --sort name is a usage error listing the valid ones (from the return schema and the data). */
+function checkKnown(flag: string, noun: string, data: unknown, names: string[], returns?: PropSchema): void {
   const known = new Set<string>(Object.keys((returns?.type === 'array' ? returns.items?.properties : returns?.properties) ?? {}));
   const rows = Array.isArray(data) ? data : [data];
   for (const r of rows) if (isPlainObject(r)) for (const k of Object.keys(r)) known.add(k);
   if (known.size === 0) return;
-  const unknown = fields.filter((f) => !known.has(f));
+  const unknown = names.filter((f) => !known.has(f));
   if (unknown.length) {
-    throw new UsageError(`--fields: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((f) => `'${f}'`).join(', ')}`, `valid: ${[...known].sort().join(', ')}`);
+    throw new UsageError(`${flag}: unknown ${noun}${unknown.length > 1 ? 's' : ''} ${unknown.map((f) => `'${f}'`).join(', ')}`, `valid: ${[...known].sort().join(', ')}`);
   }
 }
 
@@ -143,17 +151,6 @@ function columnKeys(rows: Record<string, unknown>[], props: Record<string, PropS
   return [...leading, ...ordered.filter((k) => !leading.includes(k))];
 }
 
-export function sortRows(rows: unknown[], key: string): unknown[] {
-  return [...rows].sort((a, b) => compareValues(isPlainObject(a) ? a[key] : a, isPlainObject(b) ? b[key] : b));
-}
-
-function compareValues(a: unknown, b: unknown): number {
-  if (a === undefined || a === null) return b === undefined || b === null ? 0 : 1;
-  if (b === undefined || b === null) return -1;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a).localeCompare(String(b), undefined, { numeric: true });
-}
-
 function cellText(key: string, value: unknown, prop: PropSchema | undefined, human: boolean): string {
   if (human && typeof value === 'number') {
     const h = humaniserFor(key, prop?.renderer);
@@ -166,8 +163,4 @@ function scalarText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

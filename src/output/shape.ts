@@ -11,6 +11,22 @@ export function applyQuery(data: unknown, expression: string): unknown {
   }
 }
 
+interface Shaping {
+  fields?: string[];
+  sort?: string;
+  query?: string;
+}
+
+/**
+ * A command's own columns and row order (`task list`, `profile list`), used unless the user chose --fields or
+ * --sort, or reshaped the result with --query: its keys are then the query's, and the defaults would name keys it
+ * no longer has.
+ */
+export function withDefaultShape<T extends Shaping>(options: T, defaults: Omit<Shaping, 'query'>): T {
+  if (options.query) return options;
+  return { ...options, fields: options.fields ?? defaults.fields, sort: options.sort ?? defaults.sort };
+}
+
 type FormatOf = (prop: PropSchema) => Record<string, PropSchema> | undefined;
 type Parse = (format: Record<string, PropSchema>, text: string) => Record<string, unknown>;
 

@@ -1,14 +1,10 @@
-import type { Operation, PropSchema } from '../schema/types';
+import { isOptional, type Operation, type PropSchema } from '../schema/types';
 import type { Verb } from '../schema/verbs';
 
 /** How a property-string parameter's keys are found (inline format object or a hand-written overlay). */
 export type FormatLookup = (prop: PropSchema) => Record<string, PropSchema> | undefined;
 
 export const inlineFormat: FormatLookup = (prop) => (prop.format && typeof prop.format === 'object' ? prop.format : undefined);
-
-function isOptional(p: PropSchema): boolean {
-  return p.optional === 1 || p.optional === true;
-}
 
 /** Parameters that travel as flags: everything but the path's own `{param}`s. */
 export function flagParams(op: Operation): Array<[string, PropSchema]> {

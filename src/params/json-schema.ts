@@ -3,7 +3,7 @@
  * numbers). Only keywords ajv should enforce are copied; Perl/Rust patterns are translated; string formats map to
  * the named checks in formats.ts; property-string parameters become strings here and get a sub-schema of their own.
  */
-import type { Operation, PropSchema } from '../schema/types';
+import { isOptional, type Operation, type PropSchema } from '../schema/types';
 import { formatCheck } from './formats';
 import { translatePattern } from './perl-regex';
 import { propertyFormatOf, type PropertyFormat } from './property-string';
@@ -92,7 +92,7 @@ export function propToJson(prop: PropSchema): JsonSchema {
     for (const [key, sub] of Object.entries(prop.properties)) {
       if (!sub || typeof sub !== 'object') continue;
       properties[key] = propToJson(sub);
-      if (!sub.optional) required.push(key);
+      if (!isOptional(sub)) required.push(key);
     }
     out.properties = properties;
     if (required.length) out.required = required;

@@ -2,7 +2,7 @@
  * Valid sample values from a parameter schema, as the strings a user would type: for the schema-wide tests, the
  * fuzzer, and the mock server's made-up objects. Undefined when no sample is known (the caller skips the parameter).
  */
-import type { PropSchema } from '../schema/types';
+import { isOptional, type PropSchema } from '../schema/types';
 import { formatCheck } from './formats';
 import { patternRegExp } from './perl-regex';
 import { defaultKeyOf, propertyFormatOf, formatPropertyString } from './property-string';
@@ -159,7 +159,7 @@ export function sampleArg(prop: PropSchema): string | string[] | undefined {
 function sampleObject(prop: PropSchema): string | undefined {
   const out: Record<string, unknown> = {};
   for (const [key, sub] of Object.entries(prop.properties ?? {})) {
-    if (sub.optional) continue;
+    if (isOptional(sub)) continue;
     const v = sampleArg(sub);
     if (v === undefined) return undefined;
     const t = typeOf(Array.isArray(v) ? itemsOf(sub) ?? {} : sub);
@@ -194,10 +194,10 @@ export function samplePropertyString(format: Record<string, PropSchema>): string
   const value: Record<string, unknown> = {};
   const defaultKey = defaultKeyOf(format);
   for (const [key, sub] of Object.entries(format)) {
-    if (sub.alias || (sub.optional && key !== defaultKey)) continue;
+    if (sub.alias || (isOptional(sub) && key !== defaultKey)) continue;
     const v = sampleArg(sub);
     if (v === undefined) {
-      if (sub.optional) continue;
+      if (isOptional(sub)) continue;
       return undefined;
     }
     value[key] = Array.isArray(v) ? v[0] : v;

@@ -3,7 +3,7 @@
  * the mock server (wire strings or a JSON body): type each value, parse property strings, run the ajv validators.
  */
 import type { Schema } from '../schema/load';
-import type { Operation, PropSchema } from '../schema/types';
+import { isOptional, type Operation, type PropSchema } from '../schema/types';
 import { coerceValue, itemsOf, show } from './coerce';
 import {
   parsePropertyStringRaw,
@@ -52,7 +52,7 @@ export function validateValues(schema: Schema | undefined, op: Operation, values
     if (message) errors.push({ param: name, message });
   }
   for (const [name, prop] of Object.entries(op.parameters.properties ?? {})) {
-    if (!prop.optional && !prop['x-family'] && values[name] === undefined) errors.push({ param: name, message: 'missing required parameter' });
+    if (!isOptional(prop) && !prop['x-family'] && values[name] === undefined) errors.push({ param: name, message: 'missing required parameter' });
   }
   return errors;
 }
@@ -107,7 +107,7 @@ export function checkPropertyString(
     throw err;
   }
   for (const [key, sub] of Object.entries(format)) {
-    if (!sub.optional && !sub.alias && raw[key] === undefined) return `missing required key '${key}'`;
+    if (!isOptional(sub) && !sub.alias && raw[key] === undefined) return `missing required key '${key}'`;
   }
   for (const [key, v] of Object.entries(raw)) {
     const sub = format[key];

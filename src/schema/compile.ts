@@ -1,5 +1,5 @@
 import type { HttpMethod, IndexEntry, Operation, PathDoc, PropSchema, SchemaIndex } from './types';
-import { METHODS } from './types';
+import { isOptional, METHODS } from './types';
 
 interface RawNode {
   path: string;
@@ -73,9 +73,10 @@ export function familyRange(prefix: string, prop: PropSchema, familyMax: Record<
 
 const NUMERIC_KEYS = ['minimum', 'maximum', 'minLength', 'maxLength'] as const;
 
-/** Fix the data's quirks once, at build time: numeric limits given as strings, `enum` not an array. */
+/** Fix the data's quirks once, at build time: numeric limits and `optional` given as strings, `enum` not an array. */
 export function normaliseProp(input: PropSchema): PropSchema {
   const p: PropSchema = { ...input };
+  if (p.optional !== undefined) p.optional = isOptional(p) ? 1 : 0;
   for (const key of NUMERIC_KEYS) {
     if (typeof p[key] === 'string' && p[key] !== '' && !Number.isNaN(Number(p[key]))) p[key] = Number(p[key]);
   }

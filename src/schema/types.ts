@@ -8,7 +8,8 @@ export interface PropSchema {
   type?: string;
   description?: string;
   verbose_description?: string;
-  optional?: number | boolean;
+  /** 1, true, or (in a few upstream entries, e.g. realm sync) the string "1": read it with isOptional(). */
+  optional?: number | string | boolean;
   default?: unknown;
   enum?: unknown[];
   minimum?: number;
@@ -30,6 +31,11 @@ export interface PropSchema {
   /** Set at build time on `name[n]` parameters: the family prefix and highest index. */
   'x-family'?: { prefix: string; max: number };
   [extra: string]: unknown;
+}
+
+/** Whether a parameter or key may be left out: the data writes this as 1, true or "1" (and 0, false, "0"). */
+export function isOptional(p: Pick<PropSchema, 'optional'>): boolean {
+  return p.optional === 1 || p.optional === true || p.optional === '1';
 }
 
 export interface Operation {

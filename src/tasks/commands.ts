@@ -2,10 +2,11 @@ import { UsageError } from '../errors';
 import type { GlobalOptions } from '../cli/globals';
 import { openConnection } from '../cli/connection';
 import { printResult } from '../cli/context';
+import { withDefaultShape } from '../output/shape';
 import { writeOut } from '../cli/io';
 import { parseUpid, taskPath } from './upid';
 import { followTask, readStatus, taskExitCode } from './wait';
-import { reportFinished, waitWithInterrupt } from './index';
+import { waitForTasks } from './index';
 
 export interface TaskListOptions {
   node?: string;
@@ -48,7 +49,7 @@ export async function taskList(globals: GlobalOptions, opts: TaskListOptions): P
     });
     rows.sort((a, b) => Number(b.starttime ?? 0) - Number(a.starttime ?? 0));
     if (opts.limit) rows = rows.slice(0, opts.limit);
-    printResult(rows, { fields: ['upid', 'node', 'type', 'id', 'user', 'starttime', 'endtime', 'status'], ...globals });
+    printResult(rows, withDefaultShape(globals, { fields: ['upid', 'node', 'type', 'id', 'user', 'starttime', 'endtime', 'status'] }));
     return 0;
   } finally {
     await conn.close();
@@ -94,27 +95,16 @@ export async function taskLog(globals: GlobalOptions, upidText: string, follow: 
   }
 }
 
-/** Wait for several tasks at once; the exit code is the worst of them. */
+/** `task wait UPID…`: the UPIDs are checked before anything is sent. */
 export async function taskWait(globals: GlobalOptions, upids: string[]): Promise<number> {
   if (upids.length === 0) throw new UsageError('task wait needs at least one UPID');
   upids.forEach(parseUpid);
   const conn = await openConnection(globals, { needServer: true });
   try {
-    const results = await Promise.all(upids.map((u) => waitWithInterrupt(conn.client(), u, globals)));
-    let worst = 0;
-    for (const r of results) {
-      const code = typeof r === 'number' ? r : reportFinished(r, globals);
-      worst = severity(code) > severity(worst) ? code : worst;
-    }
-    return worst;
+    return await waitForTasks(conn.client(), upids, globals);
   } finally {
     await conn.close();
   }
-}
-
-/** Failed task beats a timeout, which beats success; an interrupt beats all. */
-function severity(code: number): number {
-  return { 0: 0, 9: 1, 8: 2, 130: 3 }[code as 0] ?? 2;
 }
 
 export async function taskStop(globals: GlobalOptions, upidText: string): Promise<number> {

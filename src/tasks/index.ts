@@ -20,29 +20,61 @@ export function statusLine(s: TaskStatus): string {
  * Wait for a task a verb started (DESIGN.md §4): log to stderr as it grows, final status to stdout,
  * exit 0 for OK (warning line for WARNINGS), 8 for a failed task, 9 on --wait-timeout, 130 on Ctrl-C.
  */
-export async function waitForTask(client: ApiClient, upid: string, globals: GlobalOptions): Promise<number> {
-  const status = await waitWithInterrupt(client, upid, globals);
-  if (typeof status === 'number') return status;
-  return reportFinished(status, globals);
+export function waitForTask(client: ApiClient, upid: string, globals: GlobalOptions): Promise<number> {
+  return waitForTasks(client, [upid], globals);
 }
 
-export function reportFinished(status: TaskStatus, globals: GlobalOptions): number {
+/**
+ * Wait for several tasks at once; the exit code is the worst of them. After Ctrl-C stdout holds only the UPIDs
+ * of the tasks that go on, one a line, so a script can wait for them again.
+ */
+export async function waitForTasks(client: ApiClient, upids: string[], globals: GlobalOptions): Promise<number> {
+  const results = await Promise.all(upids.map((u) => waitWithInterrupt(client, u, globals)));
+  let worst: number = ExitCode.ok;
+  for (const r of results) {
+    const code = typeof r === 'number' ? r : reportOutcome(r);
+    worst = severity(code) > severity(worst) ? code : worst;
+  }
+  const goingOn = upids.filter((_, i) => typeof results[i] === 'number');
+  if (goingOn.length) writeOut(goingOn.map((u) => u + '\n').join(''));
+  else printStatuses(results as TaskStatus[], globals);
+  return worst;
+}
+
+/** Failed task beats a timeout, which beats success; an interrupt beats all. */
+function severity(code: number): number {
+  return { 0: 0, 9: 1, 8: 2, 130: 3 }[code as 0] ?? 2;
+}
+
+/** A finished task's warning or failure on stderr (also under --quiet); returns its exit code. */
+function reportOutcome(status: TaskStatus): number {
   const code = taskExitCode(status);
   const exit = status.exitstatus ?? '';
   if (/^WARNINGS: /.test(exit)) warn(`task ${status.upid} finished with ${exit.toLowerCase()}`);
-  if ((globals.outputFormat ?? 'text') === 'text') {
-    if (!globals.quiet) writeOut(statusLine(status) + '\n');
-  } else printResult(status, globals);
   if (code === ExitCode.taskFailed) writeErr(`pvecli: task failed: ${exit || 'unknown error'}`);
   return code;
 }
 
-/** Follow a task with Ctrl-C handling; returns the status, or an exit code when interrupted. */
-export async function waitWithInterrupt(client: ApiClient, upid: string, globals: GlobalOptions): Promise<TaskStatus | number> {
+/**
+ * Final statuses on stdout: in text one line per task; otherwise one document, the status of a single task or
+ * the list of them when several were asked for (`task wait A B -o json | jq` reads one array).
+ */
+function printStatuses(statuses: TaskStatus[], globals: GlobalOptions): void {
+  if ((globals.outputFormat ?? 'text') === 'text') {
+    if (!globals.quiet) writeOut(statuses.map((s) => statusLine(s) + '\n').join(''));
+  } else printResult(statuses.length > 1 ? statuses : statuses[0], globals);
+}
+
+/**
+ * Follow a task with Ctrl-C handling; returns the status, or an exit code when interrupted (the caller prints the
+ * UPIDs that go on). Under --quiet neither the log nor the progress line is shown, so the log is not even read.
+ */
+async function waitWithInterrupt(client: ApiClient, upid: string, globals: GlobalOptions): Promise<TaskStatus | number> {
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
-  const tty = Boolean(process.stderr.isTTY) && !globals.quiet;
+  const quiet = Boolean(globals.quiet);
+  const tty = Boolean(process.stderr.isTTY) && !quiet;
   let progressShown = false;
   const clearProgress = () => {
     if (progressShown) process.stderr.write('\r\x1b[K');
@@ -52,6 +84,7 @@ export async function waitWithInterrupt(client: ApiClient, upid: string, globals
     return await followTask(client, upid, {
       waitTimeout: globals.waitTimeout,
       signal: abort.signal,
+      noLog: quiet,
       onLog: (line) => {
         clearProgress();
         writeErr(line);
@@ -71,7 +104,6 @@ export async function waitWithInterrupt(client: ApiClient, upid: string, globals
       const interrupted = err instanceof TaskWaitInterrupted ? err : new TaskWaitInterrupted(upid);
       writeErr(`pvecli: ${interrupted.message}`);
       writeErr(`hint: ${interrupted.hint}`);
-      writeOut(upid + '\n');
       return ExitCode.interrupted;
     }
     throw err;

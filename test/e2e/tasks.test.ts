@@ -92,6 +92,17 @@ describe('tasks: wait by default and exit with the result', () => {
     expect(JSON.parse(w.stdout).exitstatus).toBe('OK');
   });
 
+  it('task wait --wait-timeout takes decimal seconds like the verbs; a non-number is a usage error', async () => {
+    const { r } = await createVm(slow, 'half-second', ['--async']);
+    const upid = r.stdout.trim();
+    const w = await runCli(['task', 'wait', upid, '--wait-timeout', '0.5'], { env: slow.env() });
+    expect(w.code).toBe(9);
+    expect(w.stderr).toMatch(/still waiting for task after 0\.5 s/);
+    const bad = await runCli(['task', 'wait', upid, '--wait-timeout', 'soon'], { env: slow.env() });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--wait-timeout: 'soon' is not a positive number of seconds/);
+  });
+
   it('task wait on three UPIDs returns the worst exit code', async () => {
     const upids: string[] = [];
     for (const name of ['w-ok', 'fail-task', 'warn-task']) {
@@ -101,6 +112,45 @@ describe('tasks: wait by default and exit with the result', () => {
     const w = await runCli(['task', 'wait', ...upids], { env: mock.env() });
     expect(w.code).toBe(8);
     expect(w.stdout.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('task wait -o json on several UPIDs prints one array in their order, -o yaml one list; one UPID stays an object', async () => {
+    const upids: string[] = [];
+    for (const name of ['arr-a', 'warn-task', 'arr-b']) {
+      const { r } = await createVm(mock, name, ['--async']);
+      upids.push(r.stdout.trim());
+    }
+    const json = await runCli(['task', 'wait', ...upids, '-o', 'json'], { env: mock.env() });
+    expect(json.code).toBe(0);
+    const list = JSON.parse(json.stdout);
+    expect(list.map((s: { upid: string }) => s.upid)).toEqual(upids);
+    expect(list.map((s: { exitstatus: string }) => s.exitstatus)).toEqual(['OK', 'WARNINGS: 2', 'OK']);
+    const yaml = await runCli(['task', 'wait', ...upids, '-o', 'yaml'], { env: mock.env() });
+    const YAML = await import('yaml');
+    expect(YAML.parse(yaml.stdout).map((s: { upid: string }) => s.upid)).toEqual(upids);
+    const one = await runCli(['task', 'wait', upids[0], '-o', 'json'], { env: mock.env() });
+    expect(JSON.parse(one.stdout)).toMatchObject({ upid: upids[0], exitstatus: 'OK' });
+  });
+
+  it('-q waits without the task log or progress; warnings and failures still reach stderr', async () => {
+    const { r: ok } = await createVm(mock, 'quiet-ok', ['-q']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe('');
+    expect(ok.stderr).not.toContain('TASK OK');
+    const { r: warned } = await createVm(mock, 'warn-task', ['-q']);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toMatch(/^pvecli: warning: task UPID:\S+ finished with warnings: 2\n$/);
+    const { r: failed } = await createVm(mock, 'fail-task', ['-q']);
+    expect(failed.code).toBe(8);
+    expect(failed.stderr).toMatch(/^pvecli: task failed: mock failure requested[^\n]*\n$/);
+    const { r: started } = await createVm(mock, 'quiet-wait', ['--async']);
+    const w = await runCli(['task', 'wait', started.stdout.trim(), '--quiet', '--trace'], { env: mock.env() });
+    expect(w.code).toBe(0);
+    expect(w.stdout).toBe('');
+    const stderr = w.stderr.split('\n').filter((l) => l && !l.startsWith('trace: '));
+    expect(stderr).toEqual([]);
+    // Quiet does not even read the log.
+    expect(w.stderr).not.toMatch(/^trace: GET \S+\/log/m);
   });
 
   it('a 10,000-line log arrives in order, once each, on stderr only, in few requests', async () => {
@@ -126,6 +176,13 @@ describe('tasks: wait by default and exit with the result', () => {
     const bad = await runCli(['task', 'status', 'UPID:nope'], { env: mock.env() });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/malformed UPID/);
+  });
+
+  it("oclif's usage errors are printed whole: a missing argument names it", async () => {
+    const r = await runCli(['task', 'status'], { env: mock.env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^pvecli: Missing 1 required arg:\n\s+upid\s+task id/);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 
   it('task list shows recent tasks', async () => {

@@ -37,6 +37,8 @@ const variants: Array<[string, Partial<RenderOptions>]> = [
   ['raw numbers', { humanReadable: false }],
   ['fields', { fields: ['vmid', 'name', 'mem'] }],
   ['sort', { sort: 'uptime' }],
+  ['sort descending', { sort: '-mem' }],
+  ['sort by text', { sort: 'name' }],
   ['query', { query: "[?status=='running'].{vmid: vmid, name: name}" }],
   ['noborder noheader', { noborder: true, noheader: true }],
 ];

@@ -112,3 +112,48 @@ describe('shaping', () => {
     }
   });
 });
+
+describe('--sort', () => {
+  const names = (out: string) => JSON.parse(out).map((r: { node: string }) => r.node);
+  const cluster = [
+    { node: 'pve10', mem: 2048, load: '0.25' },
+    { node: 'pve2', mem: 17179869184, load: '1.5' },
+    { node: 'pve', load: '0.5' },
+    { node: 'pve1', mem: 512, load: '10' },
+  ];
+
+  it('numbers numerically, rows without the key last', () => {
+    expect(names(render(cluster, { format: 'json', sort: 'mem' }))).toEqual(['pve1', 'pve10', 'pve2', 'pve']);
+  });
+  it('a leading - sorts descending, rows without the key still last', () => {
+    expect(names(render(cluster, { format: 'json', sort: '-mem' }))).toEqual(['pve2', 'pve10', 'pve1', 'pve']);
+    expect(names(render(cluster, { format: 'json', sort: '-node' }))).toEqual(['pve10', 'pve2', 'pve1', 'pve']);
+  });
+  it('strings naturally: pve2 before pve10', () => {
+    expect(names(render(cluster, { format: 'json', sort: 'node' }))).toEqual(['pve', 'pve1', 'pve2', 'pve10']);
+  });
+  it('numeric strings as numbers, decimals included', () => {
+    expect(names(render(cluster, { format: 'json', sort: 'load' }))).toEqual(['pve10', 'pve', 'pve2', 'pve1']);
+  });
+  it('orders the text table too, instead of its default first-column order', () => {
+    const out = render(cluster, { format: 'text', sort: '-mem', fields: ['node', 'mem'], noborder: true, noheader: true, humanReadable: false });
+    expect(out.split('\n').map((l) => l.split(/\s+/)[0])).toEqual(['pve2', 'pve10', 'pve1', 'pve', '']);
+  });
+  it('an unknown key is a usage error listing the valid ones', () => {
+    for (const sort of ['nod', '-nod']) {
+      try {
+        render(nodes, { format: 'json', sort, returns });
+        expect.unreachable();
+      } catch (e) {
+        expect((e as { exitCode: number }).exitCode).toBe(2);
+        expect((e as Error).message).toBe("--sort: unknown key 'nod'");
+        expect((e as { hint: string }).hint).toBe('valid: cpu, maxmem, mem, node, status, uptime');
+      }
+    }
+  });
+  it('after --query only the keys of the query result are valid', () => {
+    const out = render(nodes, { format: 'json', query: '[].{n: node, up: uptime}', sort: '-up', returns });
+    expect(JSON.parse(out)).toEqual([{ n: 'pve2', up: 93784 }, { n: 'pve', up: 60 }]);
+    expect(() => render(nodes, { format: 'json', query: '[].{n: node}', sort: 'node', returns })).toThrow("--sort: unknown key 'node'");
+  });
+});
