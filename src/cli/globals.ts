@@ -1,5 +1,6 @@
 import { UsageError } from '../errors';
 import { OUTPUT_FORMATS, type OutputFormat } from '../output/render';
+import { parseSeconds } from './seconds';
 
 /** The global options of DESIGN.md §3. Their long names are chosen so no bundled schema uses them (tested). */
 interface GlobalSpec {
@@ -180,12 +181,9 @@ function assign(globals: GlobalOptions, spec: GlobalSpec, value: string): void {
       g.fields = value.split(',').map((s) => s.trim()).filter(Boolean);
       return;
     case 'requestTimeout':
-    case 'waitTimeout': {
-      const n = Number(value);
-      if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${spec.name}: '${value}' is not a positive number of seconds`);
-      g[spec.key] = n;
+    case 'waitTimeout':
+      g[spec.key] = parseSeconds(spec.name, value);
       return;
-    }
     default:
       g[spec.key] = value;
   }
