@@ -15,6 +15,7 @@ export async function main(argv: string[]): Promise<void> {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
   });
+  process.on('SIGINT', onInterrupt);
   let code: number;
   try {
     code = await dispatch(argv);
@@ -26,6 +27,16 @@ export async function main(argv: string[]): Promise<void> {
   // that was full still holds queued output, so exit only once stdout and stderr have drained.
   await Promise.all([drained(process.stdout), drained(process.stderr)]);
   process.exit(code);
+}
+
+/**
+ * Ctrl-C: one line and exit 130 instead of a silent death. A command that handles it itself (waiting for a task,
+ * which must print the UPID) registers its own listener, and this one steps aside.
+ */
+function onInterrupt(): void {
+  if (process.listenerCount('SIGINT') > 1) return;
+  process.stderr.write('pvecli: interrupted\n');
+  process.exit(ExitCode.interrupted);
 }
 
 function drained(stream: NodeJS.WriteStream): Promise<void> {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv, runCli, type RunResult } from '../helpers/cli';
 import { startTestMock, TEST_TOKEN_SECRET } from '../helpers/mock';
@@ -174,6 +174,26 @@ describe('scripting', () => {
       const r = await cli(['get', `/nodes/pve/storage/local/content/${volume}`, '-o', 'json'], mock.env());
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout).format).toBe('iso');
+    }
+  });
+  it('Ctrl-C during a request: one line on stderr, exit 130', async () => {
+    let pid = 0;
+    // The server accepts and never answers; the interrupt comes once the connection is there.
+    const silent = createNetServer((socket) => {
+      socket.on('data', () => {});
+      process.kill(pid, 'SIGINT');
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const url = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const env = isolatedEnv({ PROXMOX_API_URL: url, PROXMOX_API_TOKEN_ID: 'root@pam!e2e', PROXMOX_API_TOKEN_SECRET: TEST_TOKEN_SECRET });
+      const r = await runCli(['get', '/version'], { env, onSpawn: (p) => (pid = p) });
+      outputs.push(r);
+      expect(r.code).toBe(130);
+      expect(r.stderr).toBe('pvecli: interrupted\n');
+      expect(r.stdout).toBe('');
+    } finally {
+      silent.close();
     }
   });
   it('--quiet prints nothing on success', async () => {
