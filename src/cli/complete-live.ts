@@ -23,7 +23,7 @@ export interface Listing {
 }
 
 /**
- * How to list the values of `{param}` below the concrete path `parentPath` (template `parentTemplate`);
+ * How to list the values of `{param}` below the concrete, normalised path `parentPath` (template `parentTemplate`);
  * undefined when the parent has no GET or its reply is known not to be a list of children.
  */
 export function listingFor(schema: Schema, parentTemplate: string, parentPath: string, param: string): Listing | undefined {
@@ -39,7 +39,7 @@ export function listingFor(schema: Schema, parentTemplate: string, parentPath: s
       : !returns?.type || returns.type === 'null'
         ? param
         : undefined;
-  return field ? { path: parentPath || '/', field, param } : undefined;
+  return field ? { path: parentPath, field, param } : undefined;
 }
 
 interface CacheEntry {

@@ -192,7 +192,7 @@ async function pathLevel(schema: Schema, text: string, cut: number, globals: Glo
     const suffix = schema.children(child).length ? '/' : '';
     const param = /^\{(.+)\}$/.exec(seg);
     if (param) {
-      const listing = listingFor(schema, template, dir, param[1]);
+      const listing = listingFor(schema, template, parent?.concrete ?? '/', param[1]);
       const values = listing ? await liveValues(listing, globals) : [];
       for (const value of values) out.push(`${dir}/${value}${suffix}`);
     } else out.push(`${dir}/${seg}${suffix}`);
