@@ -1,30 +1,36 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { splitPath, type Schema } from '../schema/load';
+import { availableSchemas, splitPath, type ResolvedPath, type Schema } from '../schema/load';
 import type { Operation, PropSchema } from '../schema/types';
 import { VERB_METHODS, isVerb } from '../schema/verbs';
 import { OUTPUT_FORMATS } from '../output/render';
-import { GLOBAL_SPECS, splitGlobals } from './globals';
+import { GLOBAL_SPECS, splitGlobals, type GlobalOptions } from './globals';
 import { schemaFor } from './context';
+import { liveValues, listingFor } from './complete-live';
 import { writeOut } from './io';
 
 /** What the first word can be. */
-const COMMANDS = ['get', 'set', 'create', 'delete', 'ls', 'usage', 'profile', 'task', 'mock', 'completion', 'help'];
+const COMMANDS = ['get', 'set', 'create', 'delete', 'ls', 'usage', 'profile', 'task', 'schema', 'mock', 'completion', 'help'];
 const SUBCOMMANDS: Record<string, string[]> = {
   profile: ['add', 'list', 'show', 'use', 'rename', 'remove', 'set', 'verify', 'env'],
   task: ['list', 'status', 'log', 'wait', 'stop'],
+  schema: ['list'],
   mock: ['serve', 'reset'],
   completion: ['bash', 'zsh', 'fish'],
 };
 const PATH_COMMANDS = new Set(['get', 'set', 'create', 'delete', 'ls', 'usage']);
-/** Path parameters whose values are worth a live lookup, and how to get them. */
-const DYNAMIC_TTL_MS = 60_000;
-const DYNAMIC_TIMEOUT_S = 1.5;
+/** `profile SUB NAME`: the subcommands naming an existing profile, and whether the built-in `mock` is one they accept. */
+const PROFILE_NAME_ARG: Record<string, { mock: boolean }> = {
+  use: { mock: true },
+  show: { mock: true },
+  verify: { mock: true },
+  remove: { mock: false },
+  rename: { mock: false },
+  set: { mock: false },
+};
 
 /**
  * `pvecli __complete WORD… CURRENT`: one candidate per line for the shell scripts of `pvecli completion`.
- * Static from the schema; {node}, {vmid} and {storage} values live from the current profile's server, cached
- * briefly, and silently none when the server does not answer in time.
+ * Static from the schema; {param} values live from the current profile's server where the API lists them,
+ * cached briefly, and silently none when the server does not answer in time.
  */
 export async function runComplete(words: string[]): Promise<number> {
   const candidates = await complete(words).catch(() => [] as string[]);
@@ -32,48 +38,102 @@ export async function runComplete(words: string[]): Promise<number> {
   return 0;
 }
 
+interface PathContext {
+  globals: GlobalOptions;
+  positionals: string[];
+  schema: Schema;
+  resolved?: ResolvedPath;
+  /** The operation the verb calls on the path (none for ls and usage). */
+  ops: Operation[];
+}
+
 export async function complete(words: string[]): Promise<string[]> {
   const current = words.length ? words[words.length - 1] : '';
   const before = words.slice(0, -1);
   if (before.length === 0) return filter(COMMANDS, current);
   const command = before[0];
-  const previous = before[before.length - 1];
-  if (previous === '-o' || previous === '--output-format') return filter([...OUTPUT_FORMATS], current);
-  if (previous === '-p' || previous === '--profile') return filter(profileNames(), current);
-  if (SUBCOMMANDS[command]) {
-    if (before.length === 1) return filter(SUBCOMMANDS[command], current);
-    if (command === 'profile' && ['use', 'show', 'remove', 'rename', 'set', 'verify'].includes(before[1]) && before.length === 2) {
-      return filter(profileNames(), current);
+
+  // A flag's value: `--flag=VALUE` in the current word, or `--flag VALUE` after it.
+  const inline = /^(--[^=]+)=/.exec(current);
+  const flag = inline ? inline[1] : before[before.length - 1];
+  if (flag.startsWith('-') && !flag.includes('=')) {
+    const argsBeforeFlag = inline ? before.slice(1) : before.slice(1, -1);
+    const values = flagValues(flag, PATH_COMMANDS.has(command) ? pathContext(command, argsBeforeFlag) : undefined);
+    if (inline) return filter((values ?? []).map((v) => `${flag}=${v}`), current);
+    if (values) return filter(values, current);
+  }
+
+  if (SUBCOMMANDS[command]) return completeTopic(command, before.slice(1), current);
+  if (!PATH_COMMANDS.has(command)) return [];
+  const ctx = pathContext(command, before.slice(1));
+  if (!ctx) return [];
+  if (ctx.positionals.length === 0 && !current.startsWith('-')) return completePath(ctx.schema, current, ctx.globals);
+  if (!ctx.positionals[0]) return filter(globalFlagNames(), current);
+  if (!ctx.resolved || !current.startsWith('-')) return [];
+  const flags = new Set<string>();
+  for (const op of ctx.ops) {
+    for (const [name, p] of Object.entries(op.parameters.properties ?? {})) {
+      if (ctx.resolved.template.includes(`{${name}}`)) continue;
+      const fam = p['x-family'];
+      if (fam) for (let i = 0; i <= fam.max; i++) flags.add(`--${fam.prefix}${i}`);
+      else flags.add(`--${name}`);
     }
+  }
+  if (command === 'usage') ['--verbose', '--returns', '--command'].forEach((f) => flags.add(f));
+  return filter([...flags, ...globalFlagNames()], current);
+}
+
+/** The verb's path and operation from the words so far; undefined when they do not parse. */
+function pathContext(command: string, args: string[]): PathContext | undefined {
+  try {
+    const { globals, positionals } = splitGlobals(args);
+    const schema = schemaFor(globals);
+    const resolved = positionals[0] ? schema.tryResolve(positionals[0]) : undefined;
+    const op = resolved && isVerb(command) ? schema.operation(resolved.template, VERB_METHODS[command]) : undefined;
+    return { globals, positionals, schema, resolved, ops: op ? [op] : [] };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Values for `flag`: an API parameter of the operation first (its long name wins over a global's, DESIGN.md §3),
+ * then a global option. [] for a flag that takes a value nobody can list (the shell then completes file names);
+ * undefined for one that takes no value.
+ */
+function flagValues(flag: string, ctx: PathContext | undefined): string[] | undefined {
+  const long = flag.startsWith('--') ? flag.slice(2) : undefined;
+  const prop = long !== undefined && ctx ? findParam(ctx.ops, long) : undefined;
+  if (prop) return valuesOf(prop);
+  const spec = long !== undefined ? GLOBAL_SPECS.find((s) => s.name === long) : GLOBAL_SPECS.find((s) => flag.length === 2 && s.short === flag[1]);
+  if (!spec?.value) return undefined;
+  switch (spec.key) {
+    case 'outputFormat':
+      return [...OUTPUT_FORMATS];
+    case 'profile':
+      return profileNames(true);
+    case 'schema':
+      return availableSchemas();
+    default:
+      return [];
+  }
+}
+
+/** `profile`, `task`, `schema`, `mock`, `completion`: the subcommand, then profile names and keys where they go. */
+function completeTopic(topic: string, args: string[], current: string): string[] {
+  let positionals: string[];
+  try {
+    positionals = splitGlobals(args).positionals;
+  } catch {
     return [];
   }
-  if (!PATH_COMMANDS.has(command)) return [];
-  const { globals, positionals } = splitGlobals(before.slice(1));
-  const schema = schemaFor(globals);
-  if (positionals.length === 0 && !current.startsWith('-')) return completePath(schema, current, globals.profile);
-  const path = positionals[0];
-  if (!path) return filter(globalFlagNames(), current);
-  const resolved = schema.tryResolve(path);
-  if (!resolved) return [];
-  const ops: Operation[] = isVerb(command)
-    ? [schema.operation(resolved.template, VERB_METHODS[command])].filter((o): o is Operation => Boolean(o))
-    : [];
-  if (previous.startsWith('--') && !previous.includes('=')) {
-    const prop = findParam(ops, previous.slice(2));
-    if (prop) return filter(valuesOf(prop), current);
-  }
-  if (current.startsWith('-')) {
-    const flags = new Set<string>();
-    for (const op of ops) {
-      for (const [name, p] of Object.entries(op.parameters.properties ?? {})) {
-        if (resolved.template.includes(`{${name}}`)) continue;
-        const fam = p['x-family'];
-        if (fam) for (let i = 0; i <= fam.max; i++) flags.add(`--${fam.prefix}${i}`);
-        else flags.add(`--${name}`);
-      }
-    }
-    if (command === 'usage') ['--verbose', '--returns', '--command'].forEach((f) => flags.add(f));
-    return filter([...flags, ...globalFlagNames()], current);
+  if (positionals.length === 0) return filter(SUBCOMMANDS[topic], current);
+  if (topic !== 'profile' || current.startsWith('-')) return [];
+  const named = PROFILE_NAME_ARG[positionals[0]];
+  if (named && positionals.length === 1) return filter(profileNames(named.mock), current);
+  if (positionals[0] === 'set' && positionals.length === 2) {
+    const { PROFILE_KEYS } = require('../config/file') as typeof import('../config/file');
+    return filter(Object.keys(PROFILE_KEYS), current);
   }
   return [];
 }
@@ -102,14 +162,29 @@ function valuesOf(p: PropSchema): string[] {
   return [];
 }
 
-/** Complete an API path one segment at a time: literal children from the schema, {param} children live. */
-async function completePath(schema: Schema, current: string, profile?: string): Promise<string[]> {
-  const text = current.startsWith('/') ? current : `/${current}`;
+/**
+ * Complete an API path one segment at a time: literal children from the schema, {param} children live.
+ * A value may hold a '/' (volume ids such as local:iso/x.iso), so when the deepest level offers nothing the
+ * level above is asked too, with the partial value as the filter.
+ */
+async function completePath(schema: Schema, current: string, globals: GlobalOptions): Promise<string[]> {
+  const absolute = current.startsWith('/');
+  const text = absolute ? current : `/${current}`;
   const cut = text.lastIndexOf('/');
+  let found = await pathLevel(schema, text, cut, globals);
+  if (!found.length && cut > 0) {
+    const dir = schema.tryResolve(text.slice(0, cut));
+    if (dir && /\}$/.test(dir.template)) found = await pathLevel(schema, text, text.lastIndexOf('/', cut - 1), globals);
+  }
+  // In the form typed: shells match candidates against the word, and zsh and fish drop those that differ.
+  return absolute ? found : found.map((c) => c.slice(1));
+}
+
+/** Candidates for `text` when its children are listed at the '/' at `cut`. */
+async function pathLevel(schema: Schema, text: string, cut: number, globals: GlobalOptions): Promise<string[]> {
   const dir = text.slice(0, cut);
-  const partial = text.slice(cut + 1);
   const parent = splitPath(dir).length === 0 ? undefined : schema.tryResolve(dir);
-  if (dir && splitPath(dir).length > 0 && !parent) return [];
+  if (splitPath(dir).length > 0 && !parent) return [];
   const template = parent?.template ?? '/';
   const out: string[] = [];
   for (const child of schema.children(template)) {
@@ -117,83 +192,24 @@ async function completePath(schema: Schema, current: string, profile?: string): 
     const suffix = schema.children(child).length ? '/' : '';
     const param = /^\{(.+)\}$/.exec(seg);
     if (param) {
-      for (const value of await dynamicValues(param[1], parent?.params ?? {}, profile)) out.push(`${dir}/${value}${suffix}`);
+      const listing = listingFor(schema, template, parent?.concrete ?? '/', param[1]);
+      const values = listing ? await liveValues(listing, globals) : [];
+      for (const value of values) out.push(`${dir}/${value}${suffix}`);
     } else out.push(`${dir}/${seg}${suffix}`);
   }
-  return filter(out, `${dir}/${partial}`);
+  return filter(out, text);
 }
 
-interface DynamicCache {
-  [key: string]: { at: number; values: string[] };
-}
-
-/** Values of {node}, {vmid}, {storage} from the server; [] on any failure (completion must never get in the way). */
-async function dynamicValues(param: string, known: Record<string, string>, profile?: string): Promise<string[]> {
-  const lookup = dynamicRequest(param, known);
-  if (!lookup) return [];
-  const config = require('../config') as typeof import('../config');
-  const cacheFile = join(config.cacheDir(), `complete-${profile ?? process.env.PVECLI_PROFILE ?? 'current'}.json`);
-  const key = `${lookup.path}?${new URLSearchParams(lookup.params).toString()}`;
-  let cache: DynamicCache = {};
+/** Profile names from the config file (the cached snapshot, so no YAML parse), and the built-in `mock` where it is a valid choice. */
+function profileNames(withMock: boolean): string[] {
   try {
-    cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as DynamicCache;
-    const hit = cache[key];
-    if (hit && Date.now() - hit.at < DYNAMIC_TTL_MS) return hit.values;
-  } catch {
-    // no cache yet
-  }
-  const { openConnection } = require('./connection') as typeof import('./connection');
-  const conn = await openConnection({ profile, requestTimeout: DYNAMIC_TIMEOUT_S }, { needServer: true });
-  try {
-    const rows = await conn.client().request<Array<Record<string, unknown>>>({ method: 'GET', path: lookup.path, params: lookup.params });
-    const values = [...new Set((rows ?? []).map(lookup.pick).filter((v): v is string => Boolean(v)))].sort();
-    cache[key] = { at: Date.now(), values };
-    saveCache(cacheFile, cache);
-    return values;
-  } catch {
-    return [];
-  } finally {
-    await conn.close().catch(() => undefined);
-  }
-}
-
-function dynamicRequest(
-  param: string,
-  known: Record<string, string>,
-): { path: string; params: Record<string, string>; pick: (r: Record<string, unknown>) => string | undefined } | undefined {
-  switch (param) {
-    case 'node':
-      return { path: '/nodes', params: {}, pick: (r) => r.node as string };
-    case 'vmid':
-      return {
-        path: '/cluster/resources',
-        params: { type: 'vm' },
-        pick: (r) => (!known.node || r.node === known.node ? String(r.vmid) : undefined),
-      };
-    case 'storage':
-      return known.node
-        ? { path: `/nodes/${known.node}/storage`, params: {}, pick: (r) => r.storage as string }
-        : { path: '/storage', params: {}, pick: (r) => r.storage as string };
-    default:
-      return undefined;
-  }
-}
-
-function saveCache(file: string, cache: DynamicCache): void {
-  try {
-    mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(cache), { mode: 0o600 });
-    renameSync(tmp, file);
-  } catch {
-    // a cache that cannot be written only costs the next completion a request
-  }
-}
-
-function profileNames(): string[] {
-  try {
-    const config = require('../config') as { listProfileNames?: () => string[] };
-    return config.listProfileNames?.() ?? [];
+    const { configFilePath } = require('../config/paths') as typeof import('../config/paths');
+    const { loadConfigSnapshot } = require('../config/snapshot') as typeof import('../config/snapshot');
+    const { ConfigFile } = require('../config/file') as typeof import('../config/file');
+    const { MOCK_PROFILE } = require('../config/resolve') as typeof import('../config/resolve');
+    const path = configFilePath();
+    const names = loadConfigSnapshot(path, process.env, () => ConfigFile.read(path).snapshot())?.profiles.map(([name]) => name) ?? [];
+    return withMock && !names.includes(MOCK_PROFILE) ? [...names, MOCK_PROFILE] : names;
   } catch {
     return [];
   }
@@ -205,14 +221,26 @@ export const COMPLETION_SHELLS = ['bash', 'zsh', 'fish'] as const;
 export function completionScript(shell: (typeof COMPLETION_SHELLS)[number]): string {
   switch (shell) {
     case 'bash':
+      // COMP_WORDS is split at COMP_WORDBREAKS (':', '=', '@'...), which cuts API paths, volume ids and
+      // --flag=value apart. Changing COMP_WORDBREAKS would change it for every command in the user's shell, so the
+      // words are split from COMP_LINE at blanks instead, and each candidate loses the part before the last
+      // break character, which is the only part bash replaces.
       return `# pvecli completion for bash: add to ~/.bashrc:  eval "$(pvecli completion bash)"
 _pvecli_complete() {
-  local IFS=$'\\n' cur words
-  COMP_WORDBREAKS=\${COMP_WORDBREAKS//:/}
-  COMP_WORDBREAKS=\${COMP_WORDBREAKS//=/}
-  words=("\${COMP_WORDS[@]:1:COMP_CWORD}")
-  COMPREPLY=($(pvecli __complete "\${words[@]}" 2>/dev/null))
-  if [[ \${#COMPREPLY[@]} -eq 1 && \${COMPREPLY[0]} == */ ]]; then compopt -o nospace 2>/dev/null; fi
+  local line=\${COMP_LINE:0:COMP_POINT} cur lead='' candidate i
+  local -a words
+  local IFS=$' \\t\\n'
+  read -r -a words <<< "$line"
+  if [[ \${#words[@]} -eq 0 || $line == *[[:blank:]] ]]; then words+=(''); fi
+  cur=\${words[\${#words[@]}-1]}
+  for (( i = \${#cur} - 1; i >= 0; i-- )); do
+    if [[ $COMP_WORDBREAKS == *"\${cur:i:1}"* ]]; then lead=\${cur:0:i+1}; break; fi
+  done
+  COMPREPLY=()
+  while IFS= read -r candidate; do
+    [[ -n $candidate ]] && COMPREPLY+=("\${candidate#"$lead"}")
+  done < <(pvecli __complete "\${words[@]:1}" 2>/dev/null)
+  if [[ \${#COMPREPLY[@]} -eq 1 && \${COMPREPLY[0]} == *[/=] ]]; then compopt -o nospace 2>/dev/null; fi
 }
 complete -o default -F _pvecli_complete pvecli
 `;
@@ -231,8 +259,20 @@ _pvecli() {
 if (( $+functions[compdef] )); then compdef _pvecli pvecli; fi
 `;
     case 'fish':
+      // The words before the current one, less the command name; with no candidates, file names (for --input,
+      // --ca-file), as bash's `-o default` gives.
       return `# pvecli completion for fish: pvecli completion fish > ~/.config/fish/completions/pvecli.fish
-complete -c pvecli -f -a '(pvecli __complete (commandline -opc)[2..-1] (commandline -ct))'
+function __pvecli_complete
+    set -l words (commandline -opc)
+    set -e words[1]
+    set -l candidates (pvecli __complete $words (commandline -ct) 2>/dev/null)
+    if test (count $candidates) -eq 0
+        __fish_complete_path (commandline -ct)
+    else
+        printf '%s\\n' $candidates
+    end
+end
+complete -c pvecli -f -a '(__pvecli_complete)'
 `;
   }
 }

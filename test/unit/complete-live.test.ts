@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listingFor, pickValues } from '../../src/cli/complete-live';
+import { loadSchema } from '../../src/schema/load';
+import { ROOT } from '../helpers/cli';
+
+process.env.PVECLI_SCHEMA_ROOT = join(ROOT, 'schema');
+
+describe('where the values of a {param} segment come from', () => {
+  const pve = loadSchema('pve-9.2');
+  it('lists guests from the node and type in the path, not from the whole cluster', () => {
+    expect(listingFor(pve, '/nodes/{node}/qemu', '/nodes/pve2/qemu', 'vmid')).toEqual({ path: '/nodes/pve2/qemu', field: 'vmid', param: 'vmid' });
+    expect(listingFor(pve, '/nodes/{node}/lxc', '/nodes/pve/lxc', 'vmid')).toEqual({ path: '/nodes/pve/lxc', field: 'vmid', param: 'vmid' });
+  });
+  it('picks the field the listing links its children by, which may differ from the parameter name', () => {
+    expect(listingFor(pve, '/nodes/{node}/qemu/{vmid}/snapshot', '/nodes/pve/qemu/100/snapshot', 'snapname')?.field).toBe('name');
+    expect(listingFor(pve, '/nodes/{node}/storage/{storage}/content', '/nodes/pve/storage/local/content', 'volume')?.field).toBe('volid');
+    expect(listingFor(pve, '/nodes/{node}/network', '/nodes/pve/network', 'iface')?.field).toBe('iface');
+    expect(listingFor(pve, '/pools', '/pools', 'poolid')?.field).toBe('poolid');
+  });
+  it('asks nothing where the parent reply is declared and is not a list of children', () => {
+    expect(listingFor(pve, '/nodes/{node}/ceph/osd', '/nodes/pve/ceph/osd', 'osdid')).toBeUndefined();
+  });
+  it('still asks where a schema leaves the reply undeclared (PBS nodes)', () => {
+    expect(listingFor(loadSchema('pbs-4'), '/nodes', '/nodes', 'node')?.field).toBe('node');
+  });
+});
+
+describe('picking the values from a listing', () => {
+  it('takes the field, numbers as text, sorted numerically and without duplicates', () => {
+    const rows = [{ vmid: 1000 }, { vmid: 101 }, { vmid: 101 }, { vmid: 99 }, { other: 1 }, null];
+    expect(pickValues(rows, { field: 'vmid', param: 'vmid' })).toEqual(['99', '101', '1000']);
+  });
+  it('leaves out the pseudo-snapshot "current", which is no child of snapshot/', () => {
+    const rows = [{ name: 'before-upgrade' }, { name: 'current', description: 'You are here!' }];
+    expect(pickValues(rows, { field: 'name', param: 'snapname' })).toEqual(['before-upgrade']);
+    expect(pickValues([{ name: 'current' }], { field: 'name', param: 'name' })).toEqual(['current']);
+  });
+  it('gives nothing for a reply that is not a list', () => {
+    expect(pickValues({ data: 1 }, { field: 'x', param: 'x' })).toEqual([]);
+  });
+});
