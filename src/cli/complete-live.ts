@@ -65,7 +65,7 @@ export async function liveValues(listing: Listing, globals: GlobalOptions): Prom
   const { openConnection } = require('./connection') as typeof import('./connection');
   let conn: Awaited<ReturnType<typeof openConnection>> | undefined;
   try {
-    conn = await openConnection({ ...globals, requestTimeout: TIMEOUT_S }, { needServer: true });
+    conn = await openConnection({ ...globals, requestTimeout: TIMEOUT_S }, { needServer: true, silent: true });
     const rows = await conn.client().request<unknown>({ method: 'GET', path: listing.path });
     const values = pickValues(rows, listing);
     saveCache(cacheFile, { ...freshEntries(readCache(cacheFile)), [key]: { at: Date.now(), values } });

@@ -21,7 +21,11 @@ export function isInteractive(): boolean {
 }
 
 /** Resolve the profile (flags › environment › profile › default) and, for the built-in mock, start it in-process. */
-export async function openConnection(globals: GlobalOptions, opts: { needServer: boolean }): Promise<Connection> {
+export async function openConnection(
+  globals: GlobalOptions,
+  /** `silent`: no notice about the built-in mock (completion runs where the user cannot see stderr). */
+  opts: { needServer: boolean; silent?: boolean },
+): Promise<Connection> {
   const config = require('../config') as typeof import('../config');
   const resolved = await config.resolveConnection(
     {
@@ -41,7 +45,7 @@ export async function openConnection(globals: GlobalOptions, opts: { needServer:
     if (opts.needServer) {
       const { startEmbeddedMock } = require('../mock') as typeof import('../mock');
       const dir = config.stateDir();
-      announceMockOnce(dir);
+      if (!opts.silent) announceMockOnce(dir);
       const mock = await startEmbeddedMock(dir);
       Object.assign(settings, { url: mock.url, fingerprint: mock.fingerprint, tokenId: mock.tokenId, tokenSecret: mock.tokenSecret });
       closeMock = mock.close;

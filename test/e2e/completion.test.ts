@@ -85,6 +85,9 @@ describe('shell completion in a real bash', () => {
   });
   it('completes node names live from the current target (the built-in mock)', async () => {
     expect(await replies('pvecli get /nodes/', env)).toEqual(['/nodes/pve/', '/nodes/pve2/', '/nodes/pve3/']);
+    // Completion's stderr is hidden, so the one-time notice about the built-in mock is kept for a real command.
+    const first = await runCli(['get', '/version'], { env });
+    expect(first.stderr).toMatch(/using the built-in mock Proxmox server/);
   });
   it('offers the guests of the node and type in the path, each node from its own listing', async () => {
     // One cache for all four: a second node or the other type must not get the first one's values.
