@@ -73,9 +73,17 @@ async function dispatch(rawArgv: string[]): Promise<number> {
 function checkSubcommand(argv: string[]): void {
   const [topic, sub] = argv;
   if (!topic || !sub || sub.startsWith('-')) return;
-  const manifest = JSON.parse(readFileSync(join(packageRoot(), 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, unknown> };
+  const manifest = JSON.parse(readFileSync(join(packageRoot(), 'oclif.manifest.json'), 'utf8')) as {
+    commands: Record<string, { args?: Record<string, unknown> }>;
+  };
   const ids = Object.keys(manifest.commands);
-  if (!ids.some((id) => id.startsWith(`${topic}:`)) || ids.includes(`${topic}:${sub}`)) return;
+  const command = manifest.commands[`${topic}:${sub}`];
+  // oclif would look for a command `topic:sub:word` and say only "not found".
+  const extra = argv[2];
+  if (command && extra !== undefined && !extra.startsWith('-') && Object.keys(command.args ?? {}).length === 0) {
+    throw new UsageError(`'${topic} ${sub}' takes no arguments (got '${extra}')`, `see 'pvecli ${topic} ${sub} --help'`);
+  }
+  if (!ids.some((id) => id.startsWith(`${topic}:`)) || command) return;
   const { nearest } = require('../util/text') as typeof import('../util/text');
   const subs = ids.filter((id) => id.startsWith(`${topic}:`)).map((id) => id.slice(topic.length + 1));
   const near = nearest(sub, subs);

@@ -101,6 +101,14 @@ describe('help and mistyped topics', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("pvecli: unknown command 'task lst'\nhint: did you mean 'task list', 'task log'?\n");
   });
+  it('a word too many after a command without arguments is named, not "command not found"', async () => {
+    const r = await runCli(['task', 'list', 'foo']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("pvecli: 'task list' takes no arguments (got 'foo')\nhint: see 'pvecli task list --help'\n");
+    const env = await runCli(['profile', 'env', 'mock', '-o', 'json']);
+    expect(env.code, env.stderr).toBe(0);
+    expect(JSON.parse(env.stdout)[0]).toMatchObject({ setting: 'profile', value: 'mock' });
+  });
   it('`help VERB` and `VERB --help` show the verb with examples', async () => {
     const a = await runCli(['help', 'create']);
     const b = await runCli(['create', '--help']);
