@@ -1,7 +1,8 @@
 /** Users, API tokens, groups, roles, ACLs and login under /access. */
 import { randomUUID } from 'node:crypto';
+import { evaluateCheck, hasPrivs, mayManageUser, privilegesOn } from '../acl';
 import { ApiError, badParams, fail } from '../api-error';
-import { login, privilegesOn } from '../auth';
+import { login } from '../auth';
 import { ALL_PRIVILEGES, BUILTIN_ROLES } from '../privileges';
 import { type AclEntry, type MockState, type User, dict } from '../state';
 import { type HandlerContext, type HandlerTable, bool, int, str } from './context';
@@ -42,9 +43,11 @@ export const accessHandlers: HandlerTable = {
   'POST /access/ticket': (ctx) => login(ctx.state, ctx.args),
   'GET /access/ticket': () => null,
 
+  // Users the caller may manage or audit (on /access/groups or a group of theirs), and always the caller.
   'GET /access/users': (ctx) =>
     Object.values(ctx.state.data.users)
-      .filter((u) => !bool(ctx.args.enabled) || u.enable)
+      .filter((u) => u.userid === (ctx.id.tokenid ?? ctx.id.userid) || mayManageUser(ctx.state, ctx.id, u.userid, ['User.Modify', 'Sys.Audit']))
+      .filter((u) => ctx.args.enabled === undefined || Boolean(u.enable) === bool(ctx.args.enabled))
       .map((u) => ({ ...userView(u, bool(ctx.args.full)), 'realm-type': u.userid.split('@')[1] === 'pam' ? 'pam' : 'pve' })),
 
   'POST /access/users': (ctx) => {
@@ -120,11 +123,13 @@ export const accessHandlers: HandlerTable = {
   },
 
   'GET /access/groups': (ctx) =>
-    Object.values(ctx.state.data.groups).map((g) => ({
-      groupid: g.groupid,
-      ...(g.comment ? { comment: g.comment } : {}),
-      users: Object.values(ctx.state.data.users).filter((u) => u.groups.includes(g.groupid)).map((u) => u.userid).join(','),
-    })),
+    Object.values(ctx.state.data.groups)
+      .filter((g) => hasPrivs(ctx.state, ctx.id, `/access/groups/${g.groupid}`, ['User.Modify', 'Sys.Audit', 'Group.Allocate']))
+      .map((g) => ({
+        groupid: g.groupid,
+        ...(g.comment ? { comment: g.comment } : {}),
+        users: Object.values(ctx.state.data.users).filter((u) => u.groups.includes(g.groupid)).map((u) => u.userid).join(','),
+      })),
 
   'POST /access/groups': (ctx) => {
     const id = String(ctx.args.groupid);
@@ -137,7 +142,11 @@ export const accessHandlers: HandlerTable = {
   'GET /access/roles': () =>
     Object.entries(BUILTIN_ROLES).map(([roleid, privs]) => ({ roleid, privs: privs.join(','), special: 1 })),
 
-  'GET /access/acl': (ctx) => ctx.state.data.acl.map((e) => ({ ...e })),
+  // Entries on paths where the caller may change permissions, or all with Sys.Audit on /access.
+  'GET /access/acl': (ctx) => {
+    const audit = hasPrivs(ctx.state, ctx.id, '/access', ['Sys.Audit']);
+    return ctx.state.data.acl.filter((e) => audit || !evaluateCheck(ctx.state, ctx.id, ['perm-modify', e.path], {})).map((e) => ({ ...e }));
+  },
 
   'PUT /access/acl': (ctx) => {
     const path = String(ctx.args.path);

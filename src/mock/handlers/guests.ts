@@ -4,8 +4,8 @@
  * `fail-task` → the task fails, `warn-task` → it ends `WARNINGS: 2`, `long-log` → a 10,000-line log.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { hasPrivs, requirePrivs } from '../acl';
 import { ApiError, badParams, fail } from '../api-error';
-import { privilegesOn, requirePrivs } from '../auth';
 import { type ConfigValue, type Guest, type GuestType, type MockState, diskVolume } from '../state';
 import type { TaskPlan } from '../tasks';
 import { type HandlerContext, type HandlerTable, bool, int, now, str } from './context';
@@ -208,8 +208,16 @@ function snapshotOf(g: Guest, name: string) {
   return s;
 }
 
-function latestSnapshot(g: Guest): string | undefined {
-  return Object.values(g.snapshots).sort((a, b) => a.snaptime - b.snaptime).pop()?.name;
+/** The snapshot the current state descends from: Proxmox keeps it as `parent` in the guest's config. */
+function currentParent(g: Guest): string | undefined {
+  const p = g.config.parent;
+  return typeof p === 'string' && g.snapshots[p] ? p : undefined;
+}
+
+/** What a snapshot keeps of the config (as PVE::AbstractConfig's snapshot copy): no lock, no own parent or digest. */
+function snapshotConfig(config: Record<string, ConfigValue>): Record<string, ConfigValue> {
+  const { lock: _lock, parent: _parent, description: _description, ...rest } = config;
+  return rest;
 }
 
 export function guestHandlers(type: GuestType): HandlerTable {
@@ -222,7 +230,7 @@ export function guestHandlers(type: GuestType): HandlerTable {
     [`GET ${base}`]: (ctx) =>
       Object.values(ctx.state.data.guests)
         .filter((g) => g.type === type && g.node === ctx.params.node)
-        .filter((g) => privilegesOn(ctx.state, ctx.id, `/vms/${g.vmid}`).has('VM.Audit'))
+        .filter((g) => hasPrivs(ctx.state, ctx.id, `/vms/${g.vmid}`, ['VM.Audit']))
         .map((g) => guestStatus(ctx.state, g)),
 
     [`POST ${base}`]: (ctx) => {
@@ -301,7 +309,7 @@ export function guestHandlers(type: GuestType): HandlerTable {
       if (!ctx.state.data.nodes.includes(target)) throw badParams({ target: `no such cluster node '${target}'` });
       const config: Record<string, ConfigValue> = {};
       for (const [k, v] of Object.entries(g.config)) {
-        if (k === 'template' || k === 'lock') continue;
+        if (k === 'template' || k === 'lock' || k === 'parent') continue;
         config[k] = typeof v === 'string' ? v.replace(new RegExp(`vm-${g.vmid}-disk-`, 'g'), `vm-${newid}-disk-`) : v;
       }
       // A clone gets new MAC addresses, as on Proxmox.
@@ -344,8 +352,14 @@ export function guestHandlers(type: GuestType): HandlerTable {
         ...(s.parent ? { parent: s.parent } : {}),
         ...(type === 'qemu' ? { vmstate: s.vmstate ?? 0 } : {}),
       }));
-      const parent = latestSnapshot(g);
-      list.push({ name: 'current', description: 'You are here!', ...(parent ? { parent } : {}), ...(g.status === 'running' ? { running: 1 } : {}) });
+      const parent = currentParent(g);
+      list.push({
+        name: 'current',
+        description: 'You are here!',
+        digest: configDigest(g.config),
+        ...(parent ? { parent } : {}),
+        ...(type === 'qemu' ? { running: g.status === 'running' ? 1 : 0 } : {}),
+      });
       return list;
     },
 
@@ -358,10 +372,11 @@ export function guestHandlers(type: GuestType): HandlerTable {
         name,
         description: str(ctx.args.description),
         snaptime: now(),
-        parent: latestSnapshot(g),
+        parent: currentParent(g),
         vmstate: bool(ctx.args.vmstate) ? 1 : 0,
-        config: { ...g.config },
+        config: snapshotConfig(g.config),
       };
+      g.config.parent = name;
       ctx.changed();
       return startTask(ctx, g, 'snapshot');
     },
@@ -370,6 +385,10 @@ export function guestHandlers(type: GuestType): HandlerTable {
       const g = get(ctx);
       const s = snapshotOf(g, ctx.params.snapname);
       for (const other of Object.values(g.snapshots)) if (other.parent === s.name) other.parent = s.parent;
+      if (g.config.parent === s.name) {
+        if (s.parent) g.config.parent = s.parent;
+        else delete g.config.parent;
+      }
       delete g.snapshots[s.name];
       ctx.changed();
       return startTask(ctx, g, 'delsnapshot');
@@ -382,7 +401,7 @@ export function guestHandlers(type: GuestType): HandlerTable {
 
     [`GET ${one}/snapshot/{snapname}/config`]: (ctx) => {
       const s = snapshotOf(get(ctx), ctx.params.snapname);
-      return { ...s.config, ...(s.description ? { description: s.description } : {}), snaptime: s.snaptime };
+      return { ...s.config, ...(s.parent ? { parent: s.parent } : {}), ...(s.description ? { description: s.description } : {}), snaptime: s.snaptime };
     },
 
     [`PUT ${one}/snapshot/{snapname}/config`]: (ctx) => {
@@ -395,7 +414,9 @@ export function guestHandlers(type: GuestType): HandlerTable {
     [`POST ${one}/snapshot/{snapname}/rollback`]: (ctx) => {
       const g = get(ctx);
       const s = snapshotOf(g, ctx.params.snapname);
-      g.config = { ...s.config };
+      // The current description and unused disks stay; the rest comes from the snapshot, which becomes the parent.
+      const kept = Object.fromEntries(Object.entries(g.config).filter(([k]) => k === 'description' || /^unused\d+$/.test(k)));
+      g.config = { ...s.config, ...kept, parent: s.name };
       if (!s.vmstate) {
         g.status = 'stopped';
         g.startedAt = undefined;
