@@ -25,6 +25,14 @@ function isCliError(err: unknown): err is CliError {
   return err instanceof CliError || (err instanceof Error && typeof (err as Partial<CliError>).exitCode === 'number');
 }
 
+/** oclif's "Parsing --port \n\tExpected an integer …\nSee more help with --help" as one line: "--port: expected an integer …". */
+export function oclifMessage(message: string): string {
+  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l && !/^See more help with/.test(l));
+  const parsing = /^Parsing (--?\S+)$/.exec(lines[0] ?? '');
+  if (parsing && lines[1]) return `${parsing[1]}: ${lines[1].charAt(0).toLowerCase()}${lines[1].slice(1)}`;
+  return lines[0] ?? message;
+}
+
 /** Report an error as `pvecli: <what happened>` (+ hint), and return its exit code. */
 export function reportError(err: unknown): number {
   if (isCliError(err)) {
@@ -35,8 +43,8 @@ export function reportError(err: unknown): number {
   }
   const e = err as Error & { code?: string; oclif?: { exit?: number } };
   if (e?.oclif?.exit !== undefined) {
-    // oclif's own parse errors (unknown flag, missing argument) are usage errors.
-    writeErr(`pvecli: ${String(e.message).split('\n')[0]}`);
+    // oclif's own parse errors (unknown flag, missing argument, bad value) are usage errors.
+    writeErr(`pvecli: ${oclifMessage(String(e.message))}`);
     return e.oclif.exit === 0 ? 0 : ExitCode.usage;
   }
   writeErr(`pvecli: internal error: ${e?.message ?? String(err)}`);
