@@ -101,4 +101,29 @@ describe('mock: behaves like Proxmox VE where users look first', () => {
     expect((await call('GET', '/cluster/options', {}, narrow)).status).toBe(200);
     expect((await call('GET', '/cluster/status', {}, narrow)).status).toBe(403);
   });
+
+  it('writes what qm create writes: no implicit defaults, a fresh smbios1 uuid and vmgenid', async () => {
+    await data('POST', '/nodes/pve/qemu', { vmid: 240, name: 'fresh' });
+    const config = (await data('GET', '/nodes/pve/qemu/240/config')) as Row;
+    expect(config).not.toHaveProperty('memory');
+    expect(String(config.smbios1)).toMatch(/^uuid=[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(String(config.vmgenid)).toMatch(/^[0-9a-f]{8}-/);
+    expect(await data('GET', '/nodes/pve/qemu/240/status/current')).toMatchObject({ maxmem: 2048 * 1024 ** 2 });
+    const nopool = await call('POST', '/nodes/pve/qemu', { vmid: 241, pool: 'nope' });
+    expect([nopool.status, nopool.statusText]).toEqual([403, "Permission check failed (pool 'nope' does not exist)"]);
+  });
+
+  it('lets VM.Allocate on a pool create guests in that pool', async () => {
+    await data('PUT', '/access/acl', { path: '/pool/prod', roles: 'PVEVMAdmin', tokens: 'alice@pve!narrow' });
+    expect((await call('POST', '/nodes/pve/qemu', { vmid: 250 }, narrow)).status).toBe(403);
+    expect((await call('POST', '/nodes/pve/qemu', { vmid: 250, pool: 'prod' }, narrow)).status).toBe(200);
+    // The new guest is a pool member, so the pool's ACL reaches it.
+    expect(((await data('GET', '/nodes/pve/qemu', {}, narrow)) as Row[]).map((v) => v.vmid)).toEqual([100, 250]);
+    const perms = (await data('GET', '/access/permissions', {}, narrow)) as Record<string, Row>;
+    expect(perms['/vms/250']).toHaveProperty('VM.Allocate', 1);
+    expect(perms['/pool/prod']).toHaveProperty('VM.Allocate', 1);
+    expect(perms).not.toHaveProperty('/vms/102');
+    await data('PUT', '/access/acl', { path: '/pool/prod', roles: 'PVEVMAdmin', tokens: 'alice@pve!narrow', delete: 1 });
+  });
 });
+

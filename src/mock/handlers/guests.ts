@@ -3,7 +3,7 @@
  * snapshots. Long operations return UPIDs. Magic guest names steer the task outcome for tests:
  * `fail-task` → the task fails, `warn-task` → it ends `WARNINGS: 2`, `long-log` → a 10,000-line log.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hasPrivs, requirePrivs } from '../acl';
 import { ApiError, badParams, fail } from '../api-error';
 import { type ConfigValue, type Guest, type GuestType, type MockState, diskVolume } from '../state';
@@ -161,7 +161,8 @@ function powerAction(type: GuestType, action: string) {
 
 export function guestStatus(state: MockState, g: Guest): Record<string, unknown> {
   const running = g.status !== 'stopped';
-  const maxmem = Number(String(g.config.memory ?? 512).replace(/^current=/, '').split(',')[0]) * 1024 * 1024;
+  const memory = g.config.memory ?? (g.type === 'qemu' ? 2048 : 512);
+  const maxmem = Number(String(memory).replace(/^current=/, '').split(',')[0]) * 1024 * 1024;
   const cpus = Number(g.config.cores ?? 1) * Number(g.config.sockets ?? 1);
   const disk = Object.values(state.data.storages)
     .flatMap((s) => Object.values(s.volumes).flat())
@@ -196,6 +197,13 @@ export function guestStatus(state: MockState, g: Guest): Record<string, unknown>
   if (g.config.tags) out.tags = g.config.tags;
   if (g.config.lock) out.lock = g.config.lock;
   return out;
+}
+
+/** VM.Allocate on the target pool will do, else on the new guest's path (RPCEnvironment::check_vm_perm). */
+function requireAllocate(ctx: HandlerContext, vmid: number, pool: string | undefined): void {
+  if (pool && !ctx.state.data.pools[pool]) throw new ApiError(403, `Permission check failed (pool '${pool}' does not exist)`);
+  if (pool && hasPrivs(ctx.state, ctx.id, `/pool/${pool}`, ['VM.Allocate'])) return;
+  requirePrivs(ctx.state, ctx.id, `/vms/${vmid}`, ['VM.Allocate']);
 }
 
 function removeFromPools(state: MockState, vmid: number): void {
@@ -235,18 +243,18 @@ export function guestHandlers(type: GuestType): HandlerTable {
 
     [`POST ${base}`]: (ctx) => {
       const vmid = int(ctx.args.vmid, 0);
-      requirePrivs(ctx.state, ctx.id, `/vms/${vmid}`, ['VM.Allocate']);
+      const pool = str(ctx.args.pool);
+      requireAllocate(ctx, vmid, pool);
       const existing = ctx.state.guest(vmid);
       if (existing) throw fail(`unable to create ${L} ${vmid} - ${L} ${vmid} already exists on node '${existing.node}'`);
-      const pool = str(ctx.args.pool);
-      if (pool && !ctx.state.data.pools[pool]) throw fail(`pool '${pool}' does not exist`);
       const g: Guest = { vmid, type, node: ctx.params.node, status: 'stopped', config: {}, snapshots: {} };
       const config: Record<string, ConfigValue> = {};
       for (const [k, v] of Object.entries(ctx.args)) if (!NOT_CONFIG.has(k) && v !== undefined) config[k] = v as ConfigValue;
       if (type === 'qemu') {
-        config.memory ??= '2048';
+        // What qm create writes itself; defaults such as memory stay implicit, as on Proxmox.
         config.meta ??= `creation-qemu=9.2.0,ctime=${now()}`;
-        config.vmgenid ??= '00000000-0000-4000-8000-' + String(vmid).padStart(12, '0');
+        config.smbios1 ??= `uuid=${randomUUID()}`;
+        if (config.vmgenid === undefined || config.vmgenid === '1') config.vmgenid = randomUUID();
       } else {
         config.hostname ??= `CT${vmid}`;
         config.arch ??= 'amd64';
@@ -303,7 +311,7 @@ export function guestHandlers(type: GuestType): HandlerTable {
     [`POST ${one}/clone`]: (ctx) => {
       const g = get(ctx);
       const newid = int(ctx.args.newid, 0);
-      requirePrivs(ctx.state, ctx.id, `/vms/${newid}`, ['VM.Allocate']);
+      requireAllocate(ctx, newid, str(ctx.args.pool));
       if (ctx.state.guest(newid)) throw fail(`unable to create ${L} ${newid} - ${L} ${newid} already exists`);
       const target = str(ctx.args.target) ?? g.node;
       if (!ctx.state.data.nodes.includes(target)) throw badParams({ target: `no such cluster node '${target}'` });
