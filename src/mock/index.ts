@@ -21,7 +21,8 @@ import { loadSchema } from '../schema/load';
 import { loadOrCreateCert } from './cert';
 import type { RouterDeps } from './router';
 import { listen } from './server';
-import { EMBEDDED_TOKEN, MockState, MockStateFileError, dict } from './state';
+import { EMBEDDED_TOKEN, MockState, dict } from './state';
+import { MockStateFileError } from './state-file';
 import { Tasks } from './tasks';
 
 export { DEMO_PASSWORD, DEMO_TOTP_SECRET, TFA_USER } from './state';

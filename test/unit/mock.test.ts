@@ -12,7 +12,8 @@ import { parseBody, parseForm } from '../../src/mock/body';
 import { generateSelfSigned, loadOrCreateCert } from '../../src/mock/cert';
 import { generateValue } from '../../src/mock/generate';
 import { rngFor } from '../../src/mock/random';
-import { type AclEntry, MockState, MockStateFileError, dict, parseState, seedState } from '../../src/mock/state';
+import { type AclEntry, MockState, dict, seedState } from '../../src/mock/state';
+import { MockStateFileError, parseState } from '../../src/mock/state-file';
 import { base32Decode, totp, verifyTotp } from '../../src/mock/totp';
 import { tempDir } from '../e2e/mock-helpers';
 
