@@ -9,14 +9,14 @@ export default class MockServe extends Command {
   static flags = {
     'output-format': globalFlags['output-format'],
     host: Flags.string({ description: 'address to listen on', default: '127.0.0.1' }),
-    port: Flags.integer({ description: 'TCP port (0: any free port)', default: 8006 }),
+    port: Flags.integer({ description: 'TCP port (0: any free port)', default: 8006, min: 0, max: 65535 }),
     http: Flags.boolean({ description: 'plain HTTP instead of HTTPS' }),
-    state: Flags.string({ description: 'keep the state in this JSON file (default: in memory)' }),
+    state: Flags.string({ description: 'keep the state in this JSON file, created if missing (default: in memory)' }),
     seed: Flags.integer({ description: 'seed for generated replies', default: 0 }),
     password: Flags.string({ description: "root@pam's password (default: pvecli-demo)" }),
     token: Flags.string({ description: 'add an API token USER@REALM!NAME=SECRET (repeatable)', multiple: true }),
     privsep: Flags.boolean({ description: 'tokens from --token are privilege-separated (PVEAuditor on / only)' }),
-    'task-duration': Flags.integer({ description: 'milliseconds a task runs', default: 1000 }),
+    'task-duration': Flags.integer({ description: 'milliseconds a task runs', default: 1000, min: 0 }),
   };
   static examples = [
     'pvecli mock serve',

@@ -27,15 +27,22 @@ function isCliError(err: unknown): err is CliError {
 
 /**
  * `pvecli: <first line>`, further lines indented under it. oclif's messages run over several lines (a missing
- * argument with its description, `Parsing --flag` then the reason, flag constraints) and every line counts; its
- * colour codes and any stack frame do not belong in the message (a stack trace is for --trace / PVECLI_DEBUG=1).
+ * argument with its description, flag constraints) and every line counts; `Parsing --port` + `Expected an
+ * integer…` reads as one line (`--port: expected an integer…`); its colour codes, its "See more help" line and any
+ * stack frame do not belong in the message (a stack trace is for --trace / PVECLI_DEBUG=1).
  */
 export function errorText(message: string): string {
-  const lines = message
+  let lines = message
     .replace(/\x1b\[[0-9;]*m/g, '')
     .split('\n')
     .map((l) => l.trimEnd())
-    .filter((l) => l.trim() !== '' && !/^\s+at \S.*:\d+:\d+\)?$/.test(l));
+    .filter((l) => l.trim() !== '' && !/^\s+at \S.*:\d+:\d+\)?$/.test(l) && !/^\s*See more help with/.test(l));
+  const parsing = /^Parsing (--?\S+)$/.exec(lines[0]?.trim() ?? '');
+  if (parsing && lines[1]) {
+    const reason = lines[1].trim();
+    const joined = reason.startsWith(parsing[1]) ? reason : `${parsing[1]}: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`;
+    lines = [joined, ...lines.slice(2)];
+  }
   return lines.map((l, i) => (i === 0 ? `pvecli: ${l.trim()}` : `  ${l.replace(/^\t+/, '')}`)).join('\n');
 }
 
@@ -49,7 +56,7 @@ export function reportError(err: unknown): number {
   }
   const e = err as Error & { code?: string; oclif?: { exit?: number } };
   if (e?.oclif?.exit !== undefined) {
-    // oclif's own parse errors (unknown flag, missing argument) are usage errors.
+    // oclif's own parse errors (unknown flag, missing argument, bad value) are usage errors.
     writeErr(errorText(String(e.message)));
     return e.oclif.exit === 0 ? 0 : ExitCode.usage;
   }

@@ -74,13 +74,14 @@ function checkSubcommand(argv: string[]): void {
   const [topic, sub] = argv;
   if (!topic || !sub || sub.startsWith('-')) return;
   const manifest = JSON.parse(readFileSync(join(packageRoot(), 'oclif.manifest.json'), 'utf8')) as {
-    commands: Record<string, { args?: Record<string, unknown> }>;
+    commands: Record<string, { args?: Record<string, unknown>; strict?: boolean }>;
   };
   const ids = Object.keys(manifest.commands);
   const command = manifest.commands[`${topic}:${sub}`];
   // oclif would look for a command `topic:sub:word` and say only "not found".
   const extra = argv[2];
-  if (command && extra !== undefined && !extra.startsWith('-') && Object.keys(command.args ?? {}).length === 0) {
+  const takesNone = command?.strict !== false && Object.keys(command?.args ?? {}).length === 0;
+  if (command && takesNone && extra !== undefined && !extra.startsWith('-')) {
     throw new UsageError(`'${topic} ${sub}' takes no arguments (got '${extra}')`, `see 'pvecli ${topic} ${sub} --help'`);
   }
   if (!ids.some((id) => id.startsWith(`${topic}:`)) || command) return;

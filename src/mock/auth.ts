@@ -1,12 +1,11 @@
 /**
- * Authentication and authorisation like Proxmox VE (DESIGN.md §6): API tokens (`PVEAPIToken=`), tickets in the
- * `PVEAuthCookie` cookie with a `CSRFPreventionToken` header on writes, TOTP second factor, ACLs with roles,
- * and tokens with or without privilege separation.
+ * Authentication like Proxmox VE (DESIGN.md §6): API tokens (`PVEAPIToken=`), tickets in the `PVEAuthCookie`
+ * cookie with a `CSRFPreventionToken` header on writes, and a TOTP second factor. What a caller may do: acl.ts.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { capabilities } from './acl';
 import { ApiError } from './api-error';
-import { BUILTIN_ROLES } from './privileges';
-import type { AclEntry, MockState, User } from './state';
+import type { MockState } from './state';
 import { verifyTotp } from './totp';
 
 export const TICKET_LIFETIME_S = 7200;
@@ -143,121 +142,4 @@ export function login(state: MockState, args: Record<string, unknown>): Record<s
     return { username, ticket: makeTicket(state, username, true), CSRFPreventionToken: makeCsrfToken(state, username), NeedTFA: 1 };
   }
   return full();
-}
-
-// --- authorisation -------------------------------------------------------------------------------
-
-function rolePrivs(roleid: string): string[] {
-  return BUILTIN_ROLES[roleid] ?? [];
-}
-
-/** Privileges of a user (or, with `tokenid`, of a token's own ACL entries) on `path`, following propagation. */
-function aclPrivileges(acl: AclEntry[], path: string, subject: { userid?: string; groups?: string[]; tokenid?: string }): Set<string> {
-  const segs = path.split('/').filter(Boolean);
-  let current = new Set<string>();
-  for (let depth = 0; depth <= segs.length; depth++) {
-    const at = '/' + segs.slice(0, depth).join('/');
-    const exact = depth === segs.length;
-    const applies = acl.filter((e) => e.path === at && (exact || e.propagate));
-    const mine = subject.tokenid
-      ? applies.filter((e) => e.type === 'token' && e.ugid === subject.tokenid)
-      : applies.filter((e) => e.type === 'user' && e.ugid === subject.userid);
-    const groups = subject.tokenid ? [] : applies.filter((e) => e.type === 'group' && subject.groups?.includes(e.ugid));
-    const chosen = mine.length ? mine : groups;
-    if (chosen.length) current = new Set(chosen.flatMap((e) => rolePrivs(e.roleid)));
-  }
-  return current;
-}
-
-export function privilegesOn(state: MockState, id: Identity, path: string): Set<string> {
-  const user: User | undefined = state.data.users[id.userid];
-  const userPrivs =
-    id.userid === 'root@pam'
-      ? new Set(BUILTIN_ROLES.Administrator)
-      : aclPrivileges(state.data.acl, path, { userid: id.userid, groups: user?.groups ?? [] });
-  if (!id.tokenid || !id.privsep) return userPrivs;
-  const tokenPrivs = aclPrivileges(state.data.acl, path, { tokenid: id.tokenid });
-  return new Set([...tokenPrivs].filter((p) => userPrivs.has(p)));
-}
-
-/** Throws 403 `Permission check failed (PATH, PRIV)` unless the caller has the privileges on `path`. */
-export function requirePrivs(state: MockState, id: Identity, path: string, privs: string[], any = false): void {
-  const have = privilegesOn(state, id, path);
-  if (any ? privs.some((p) => have.has(p)) : privs.every((p) => have.has(p))) return;
-  const missing = any ? privs.join('|') : privs.find((p) => !have.has(p));
-  throw new ApiError(403, `Permission check failed (${path}, ${missing})`);
-}
-
-function fillPath(template: string, params: Record<string, unknown>): string | undefined {
-  let missing = false;
-  const out = template.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const v = params[name];
-    if (v === undefined || v === '') missing = true;
-    return String(v ?? '');
-  });
-  return missing ? undefined : out;
-}
-
-/**
- * Evaluate an operation's `permissions.check` from the schema (`perm`, `and`, `or`; user/group checks are
- * approximated by privileges on /access). Returns undefined when allowed, else the error to send.
- */
-export function evaluateCheck(state: MockState, id: Identity, check: unknown, params: Record<string, unknown>): ApiError | undefined {
-  if (!Array.isArray(check) || (id.userid === 'root@pam' && !id.privsep)) return undefined;
-  const [kind, ...rest] = check as [string, ...unknown[]];
-  switch (kind) {
-    case 'perm': {
-      const [pathTemplate, privs, ...opts] = rest as [string, string[], ...unknown[]];
-      const requireParam = opts.indexOf('require_param');
-      if (requireParam >= 0 && params[String(opts[requireParam + 1])] === undefined) return new ApiError(403, 'Permission check failed');
-      const path = fillPath(pathTemplate, params);
-      if (path === undefined) return undefined;
-      const any = opts[0] === 'any' && Boolean(opts[1]);
-      try {
-        requirePrivs(state, id, path, privs, any);
-        return undefined;
-      } catch (e) {
-        return e as ApiError;
-      }
-    }
-    case 'and':
-      for (const sub of rest) {
-        const err = evaluateCheck(state, id, sub, params);
-        if (err) return err;
-      }
-      return undefined;
-    case 'or': {
-      let first: ApiError | undefined;
-      for (const sub of rest) {
-        const err = evaluateCheck(state, id, sub, params);
-        if (!err) return undefined;
-        first ??= err;
-      }
-      return first;
-    }
-    case 'perm-modify':
-      return evaluateCheck(state, id, ['perm', rest[0], ['Permissions.Modify']], params);
-    case 'userid-param':
-      if (rest[0] === 'self') return params.userid === id.userid ? undefined : new ApiError(403, 'Permission check failed (userid != self)');
-      return evaluateCheck(state, id, ['perm', '/access/realm', [rest[0]]], params);
-    case 'userid-group':
-      return evaluateCheck(state, id, ['perm', '/access/groups', rest[0], 'any', 1], params);
-    default:
-      return undefined;
-  }
-}
-
-/** The `cap` object of a login reply: privileges per top-level area. */
-export function capabilities(state: MockState, id: Identity): Record<string, Record<string, number>> {
-  const area = (path: string, prefix: string[]) =>
-    Object.fromEntries([...privilegesOn(state, id, path)].filter((p) => prefix.some((x) => p.startsWith(x))).map((p) => [p, 1]));
-  return {
-    vms: area('/vms', ['VM.', 'Permissions.Modify']),
-    storage: area('/storage', ['Datastore.', 'Permissions.Modify']),
-    access: area('/access', ['User.', 'Group.', 'Realm.', 'Permissions.Modify']),
-    nodes: area('/nodes', ['Sys.', 'Permissions.Modify']),
-    dc: area('/', ['Sys.Audit', 'SDN.', 'Mapping.']),
-    sdn: area('/sdn', ['SDN.']),
-    mapping: area('/mapping', ['Mapping.']),
-  };
 }

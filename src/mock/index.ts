@@ -16,11 +16,13 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateDir } from '../config/paths';
+import { UsageError } from '../errors';
 import { loadSchema } from '../schema/load';
 import { loadOrCreateCert } from './cert';
 import type { RouterDeps } from './router';
 import { listen } from './server';
 import { EMBEDDED_TOKEN, MockState, dict } from './state';
+import { MockStateFileError } from './state-file';
 import { Tasks } from './tasks';
 
 export { DEMO_PASSWORD, DEMO_TOTP_SECRET, TFA_USER } from './state';
@@ -55,11 +57,24 @@ export interface MockServer {
 const DEFAULT_TASK_MS = 1000;
 const EMBEDDED_TASK_MS = 300;
 
-function addTokens(state: MockState, tokens: string[], privsep: boolean): void {
-  for (const spec of tokens) {
-    const m = /^([^!@]+@[^!]+)!([A-Za-z][A-Za-z0-9._-]*)=(.+)$/.exec(spec);
-    if (!m) throw new Error(`invalid token '${spec}': expected USER@REALM!NAME=SECRET`);
-    const [, userid, name, secret] = m;
+interface TokenSpec {
+  userid: string;
+  name: string;
+  secret: string;
+}
+
+/** `USER@REALM!NAME=SECRET`; a malformed one is a usage error that never shows the secret. */
+export function parseTokenSpec(spec: string): TokenSpec {
+  const m = /^([^!@=\s]+@[^!=\s]+)!([A-Za-z][A-Za-z0-9._-]*)=(.+)$/.exec(spec);
+  if (!m) {
+    const shown = spec.includes('=') ? `${spec.slice(0, spec.indexOf('='))}=…` : spec;
+    throw new UsageError(`--token '${shown}': expected USER@REALM!NAME=SECRET`, "for example --token 'ci@pve!ci=<secret>'");
+  }
+  return { userid: m[1], name: m[2], secret: m[3] };
+}
+
+function addTokens(state: MockState, tokens: TokenSpec[], privsep: boolean): void {
+  for (const { userid, name, secret } of tokens) {
     let user = state.data.users[userid];
     if (!user) {
       user = state.data.users[userid] = { userid, enable: 1, expire: 0, groups: [], tokens: dict() };
@@ -72,20 +87,43 @@ function addTokens(state: MockState, tokens: string[], privsep: boolean): void {
   }
 }
 
+/** Why the server could not listen, as a usage error: the --host or --port given cannot be used. */
+function listenError(e: unknown, host: string, port: number): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  const where = `${host}:${port}`;
+  switch (code) {
+    case 'EADDRINUSE':
+      return new UsageError(`cannot listen on ${where}: the port is in use`, 'choose another --port, or --port 0 for any free port');
+    case 'EACCES':
+      return new UsageError(`cannot listen on ${where}: permission denied`, 'ports below 1024 need privileges; choose --port 1024 or above');
+    case 'EADDRNOTAVAIL':
+      return new UsageError(`cannot listen on ${where}: no such local address`, 'use an address of this machine, such as 127.0.0.1 or 0.0.0.0');
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new UsageError(`cannot listen on ${where}: unknown host '${host}'`, 'use an address of this machine, such as 127.0.0.1 or 0.0.0.0');
+    default:
+      return e;
+  }
+}
+
 export async function startMockServer(opts: MockOptions): Promise<MockServer> {
   return (await start(opts)).server;
 }
 
 async function start(opts: MockOptions): Promise<{ server: MockServer; state: MockState }> {
+  const tokens = (opts.tokens ?? []).map(parseTokenSpec);
   const schema = loadSchema(opts.schemaId ?? 'pve-9.2');
   const state = new MockState(opts.stateFile, opts.password);
-  addTokens(state, opts.tokens ?? [], Boolean(opts.privsep));
+  addTokens(state, tokens, Boolean(opts.privsep));
   if (opts.tokens?.length) state.save();
   const tasks = new Tasks(state, opts.taskDuration ?? DEFAULT_TASK_MS);
   const deps: RouterDeps = { schema, state, tasks, seed: opts.seed ?? 0, stateFile: opts.stateFile };
   const host = opts.host ?? '127.0.0.1';
   const cert = opts.http ? undefined : loadOrCreateCert(opts.certDir ?? (opts.stateFile ? join(opts.stateFile, '..') : defaultStateDir()));
-  const { server, port } = await listen(deps, { host, port: opts.port ?? 8006, tls: cert });
+  const wantedPort = opts.port ?? 8006;
+  const { server, port } = await listen(deps, { host, port: wantedPort, tls: cert }).catch((e: unknown) => {
+    throw listenError(e, host, wantedPort);
+  });
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const mock: MockServer = {
     url: `${opts.http ? 'http' : 'https'}://${shownHost}:${port}`,
@@ -114,7 +152,12 @@ export async function startEmbeddedMock(
   stateDir: string,
 ): Promise<{ url: string; fingerprint: string; tokenId: string; tokenSecret: string; close(): Promise<void> }> {
   // Tasks run briefly here: a one-shot command waits for them, and the point is to learn the CLI, not to wait.
-  const { server, state } = await start({ host: '127.0.0.1', port: 0, stateFile: join(stateDir, STATE_FILE), certDir: stateDir, taskDuration: EMBEDDED_TASK_MS });
+  const { server, state } = await start({ host: '127.0.0.1', port: 0, stateFile: join(stateDir, STATE_FILE), certDir: stateDir, taskDuration: EMBEDDED_TASK_MS }).catch(
+    (e: unknown) => {
+      if (e instanceof MockStateFileError) throw new MockStateFileError(join(stateDir, STATE_FILE), e.problem, "run 'pvecli mock reset' to start over from the demo cluster");
+      throw e;
+    },
+  );
   // The token lives in the persisted state (a fresh state gets a new random secret); recreate it if a user removed it.
   const user = (state.data.users[EMBEDDED_TOKEN.userid] ??= { userid: EMBEDDED_TOKEN.userid, enable: 1, expire: 0, groups: [], tokens: dict() });
   let token = user.tokens[EMBEDDED_TOKEN.name];

@@ -3,9 +3,10 @@
  * Plain JSON so it persists as one file; loaded from and written atomically to `stateFile` when one is given.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createFileExclusive, writeFileAtomic } from './persist';
+import { MockStateFileError, parseState, readStateText } from './state-file';
 
 export type GuestType = 'qemu' | 'lxc';
 export type ConfigValue = string | number;
@@ -304,39 +305,48 @@ export class MockState {
     this.data = loaded ?? normalise(seedState(password));
     if (file && !loaded) {
       // Parallel first runs (concurrent CLI calls) must agree on one seed and so on one token secret: the first
-      // to create the file wins, the others adopt what it wrote. A broken file is replaced by the next save.
-      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-      if (createFileExclusive(file, JSON.stringify(this.data))) this.version = fileVersion(file);
+      // to create the file wins, the others adopt what it wrote.
+      let created: boolean;
+      try {
+        mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+        created = createFileExclusive(file, JSON.stringify(this.data));
+      } catch (e) {
+        throw new MockStateFileError(file, `cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      if (created) this.version = fileVersion(file);
       else this.data = this.readFile() ?? this.data;
     }
     if (password && this.data.users['root@pam']) this.data.users['root@pam'].password = password;
   }
 
+  /** The state in the file, undefined when there is none yet; a file that is not a mock state is an error, never replaced. */
   private readFile(): MockStateData | undefined {
     if (!this.file || !existsSync(this.file)) return undefined;
+    let version: string;
+    let text: string;
     try {
       // Version first: if the file is replaced while we read, the next refresh reads it again.
-      const version = fileVersion(this.file);
-      const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as MockStateData;
-      if (parsed.version !== 1) return undefined;
-      this.version = version;
-      return normalise(parsed);
-    } catch {
-      return undefined; // a broken file is replaced by a fresh seed on the next save
+      version = fileVersion(this.file);
+      text = readStateText(this.file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // removed meanwhile (mock reset)
+      throw e;
     }
+    const parsed = parseState(this.file, text);
+    this.version = version;
+    return normalise(parsed);
   }
 
   /** Pick up changes another process (another embedded mock) wrote since we last read or wrote. */
   refresh(): void {
     if (!this.file) return;
+    let current: string;
     try {
-      if (fileVersion(this.file) !== this.version) {
-        const fresh = this.readFile();
-        if (fresh) this.data = fresh;
-      }
+      current = fileVersion(this.file);
     } catch {
-      // file removed (mock reset): keep the memory copy
+      return; // file removed (mock reset): keep the memory copy
     }
+    if (current !== this.version) this.data = this.readFile() ?? this.data;
   }
 
   save(): void {

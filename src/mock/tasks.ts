@@ -17,6 +17,12 @@ export interface TaskPlan {
   durationMs?: number;
 }
 
+/** `root@pam!ci` → user `root@pam`, tokenid `ci`, as Proxmox reports a task a token started. */
+export function splitTaskUser(upidUser: string): { user: string; tokenid?: string } {
+  const bang = upidUser.indexOf('!');
+  return bang < 0 ? { user: upidUser } : { user: upidUser.slice(0, bang), tokenid: upidUser.slice(bang + 1) };
+}
+
 const hex8 = (n: number) => (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
 
 export class Tasks {
@@ -73,9 +79,10 @@ export class Tasks {
     return { ...Tasks.identity(t), status: running ? 'running' : 'stopped', ...(running ? {} : { exitstatus: t.exitstatus }) };
   }
 
-  /** The fields a task's status and its list row share: the decoded UPID. */
+  /** The fields a task's status and its list row share: the decoded UPID, a token's user and token name apart. */
   private static identity(t: TaskRecord): Record<string, unknown> {
-    return { upid: t.upid, node: t.node, pid: t.pid, pstart: t.pstart, starttime: t.starttime, type: t.type, id: t.id, user: t.user };
+    const { user, tokenid } = splitTaskUser(t.user);
+    return { upid: t.upid, node: t.node, pid: t.pid, pstart: t.pstart, starttime: t.starttime, type: t.type, id: t.id, user, ...(tokenid ? { tokenid } : {}) };
   }
 
   /** A list row (`/nodes/{node}/tasks`, `/cluster/tasks`). */

@@ -1,5 +1,9 @@
 // Issue 5 through bin/run.js: the built-in `mock` profile (no config, no PROXMOX_API_URL) keeps its state between
-// runs, and a VM goes create → start → running → snapshot → stop → delete with the state checked at each step.
+// runs, and a VM goes create → start → running → snapshot → stop → delete with the state checked at each step;
+// `mock serve` refuses bad flags and state files as usage errors.
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli';
 
@@ -83,4 +87,57 @@ describe('mock: lifecycle through bin/run.js against the embedded mock', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   }, 30_000);
+
+  it('refuses bad mock serve flags with exit 2 and one line, never echoing a token secret', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--port', 'abc'], /^pvecli: --port: expected an integer but received: abc$/],
+      [['--port', '70000'], /^pvecli: --port: expected an integer less than or equal to 65535/],
+      [['--task-duration', '-1', '--port', '0'], /^pvecli: --task-duration: expected an integer greater than or equal to 0/],
+      [['--bogus'], /^pvecli: Nonexistent flag: --bogus$/],
+      [['--token', 'ci@pve=xyzzy-secret', '--port', '0'], /^pvecli: --token 'ci@pve=…': expected USER@REALM!NAME=SECRET$/],
+      [['--host', '192.0.2.77', '--port', '0'], /^pvecli: cannot listen on 192\.0\.2\.77:0: no such local address$/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(['mock', 'serve', ...args], { env, timeoutMs: 15_000 });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stdout).toBe('');
+      const lines = r.stderr.trimEnd().split('\n').filter((l) => !l.startsWith('hint: '));
+      expect(lines, args.join(' ')).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+      expect(r.stderr).not.toMatch(/xyzzy/);
+    }
+  }, 90_000);
+
+  it('refuses a --state file that is not a mock state with exit 2 naming it, and leaves it as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pvecli-state-'));
+    const cases: Array<[string, RegExp]> = [
+      ['{"version": 1, "nodes": [', /not valid JSON/],
+      ['{"hello": "world"}', /not a mock state of version 1/],
+      ['', /is empty, not a mock state/],
+    ];
+    for (const [text, problem] of cases) {
+      const file = join(dir, 'state.json');
+      writeFileSync(file, text);
+      const r = await runCli(['mock', 'serve', '--port', '0', '--state', file], { env, timeoutMs: 15_000 });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.split('\n')[0]).toMatch(new RegExp(`^pvecli: mock state file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
+      expect(r.stderr).toMatch(problem);
+      expect(readFileSync(file, 'utf8')).toBe(text);
+    }
+  }, 60_000);
+
+  it('refuses a broken built-in mock state with exit 2 and points at mock reset', async () => {
+    const own = isolatedEnv();
+    const file = join(String(own.XDG_STATE_HOME), 'pvecli', 'mock-state.json');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, 'not json');
+    const r = await runCli(['get', '/version'], { env: own });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`pvecli: mock state file ${file}: not valid JSON`);
+    expect(r.stderr).toMatch(/hint: run 'pvecli mock reset'/);
+    expect(readFileSync(file, 'utf8')).toBe('not json');
+    expect((await runCli(['mock', 'reset'], { env: own })).code).toBe(0);
+    expect((await runCli(['get', '/version'], { env: own })).code).toBe(0);
+  }, 30_000);
 });
+

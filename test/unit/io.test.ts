@@ -31,7 +31,7 @@ describe('error reporting', () => {
   it("keeps every line of oclif's message, indented under the first", () => {
     const { code, text } = stderrOf(() => reportError(oclifError('Missing 1 required arg:\nupid  task id (UPID:…)\nSee more help with --help')));
     expect(code).toBe(2);
-    expect(text).toBe('pvecli: Missing 1 required arg:\n  upid  task id (UPID:…)\n  See more help with --help\n');
+    expect(text).toBe('pvecli: Missing 1 required arg:\n  upid  task id (UPID:…)\n');
   });
 
   it('prints no stack trace for a parse error, even with PVECLI_DEBUG=1', () => {
@@ -39,7 +39,7 @@ describe('error reporting', () => {
     const err = oclifError('Nonexistent flag: --bogus\nSee more help with --help');
     expect(err.stack).toMatch(/\n\s+at /);
     const { text } = stderrOf(() => reportError(err));
-    expect(text).toBe('pvecli: Nonexistent flag: --bogus\n  See more help with --help\n');
+    expect(text).toBe('pvecli: Nonexistent flag: --bogus\n');
   });
 
   it("a usage error a flag parser threw, wrapped by oclif's 'Parsing --flag', keeps its exit code and hint", () => {
@@ -47,7 +47,13 @@ describe('error reporting', () => {
     err.message = `Parsing --wait-timeout \n\t${err.message}\nSee more help with --help`;
     const { code, text } = stderrOf(() => reportError(err));
     expect(code).toBe(2);
-    expect(text).toBe("pvecli: Parsing --wait-timeout\n  --wait-timeout: 'abc' is not a positive number of seconds\n  See more help with --help\nhint: e.g. 0.5 or 30\n");
+    expect(text).toBe("pvecli: --wait-timeout: 'abc' is not a positive number of seconds\nhint: e.g. 0.5 or 30\n");
+  });
+
+  it("oclif's own 'Parsing --flag' + reason reads as one line", () => {
+    expect(errorText('Parsing --port \n\tExpected an integer but received: abc\nSee more help with --help')).toBe(
+      'pvecli: --port: expected an integer but received: abc',
+    );
   });
 
   it('drops colour codes, blank lines and stack frames, keeps relative indentation', () => {

@@ -1,12 +1,19 @@
-// Unit tests of the mock's building blocks: certificate, TOTP, seeded generator, request bodies.
+// Unit tests of the mock's building blocks: certificate, TOTP, seeded generator, request bodies, permissions,
+// state file checks, --token parsing.
 import { X509Certificate } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { UsageError } from '../../src/errors';
+import { parseTokenSpec } from '../../src/mock';
+import { mayManageUser, privilegesOn } from '../../src/mock/acl';
+import type { Identity } from '../../src/mock/auth';
 import { parseBody, parseForm } from '../../src/mock/body';
 import { generateSelfSigned, loadOrCreateCert } from '../../src/mock/cert';
 import { generateValue } from '../../src/mock/generate';
 import { rngFor } from '../../src/mock/random';
+import { type AclEntry, MockState, dict, seedState } from '../../src/mock/state';
+import { MockStateFileError, parseState } from '../../src/mock/state-file';
 import { base32Decode, totp, verifyTotp } from '../../src/mock/totp';
 import { tempDir } from '../e2e/mock-helpers';
 
@@ -86,5 +93,104 @@ describe('request bodies', () => {
     expect(parseBody('application/json; charset=utf-8', '{"vmid":100,"start":true}', {})).toEqual({ vmid: 100, start: 1 });
     expect(() => parseBody('application/json', '[1]', {})).toThrow();
     expect(() => parseBody('application/json', '{', {})).toThrow(/malformed/);
+  });
+});
+
+describe('permissions (acl.ts)', () => {
+  const fresh = () => {
+    const state = new MockState(undefined);
+    state.data.acl = [];
+    state.data.users['bob@pve'] = { userid: 'bob@pve', enable: 1, expire: 0, groups: ['auditors'], tokens: dict() };
+    state.data.users['bob@pve'].tokens.ro = { secret: 'x', privsep: 1, expire: 0 };
+    return state;
+  };
+  const bob: Identity = { userid: 'bob@pve' };
+  const bobToken: Identity = { userid: 'bob@pve', tokenid: 'bob@pve!ro', privsep: true };
+  const acl = (path: string, type: AclEntry['type'], ugid: string, roleid: string, propagate = 1): AclEntry => ({ path, type, ugid, roleid, propagate });
+
+  it('propagates down the tree only from propagating entries', () => {
+    const state = fresh();
+    state.data.acl = [acl('/vms', 'user', 'bob@pve', 'PVEAuditor', 0)];
+    expect(privilegesOn(state, bob, '/vms').has('VM.Audit')).toBe(true);
+    expect(privilegesOn(state, bob, '/vms/100').has('VM.Audit')).toBe(false);
+    state.data.acl[0].propagate = 1;
+    expect(privilegesOn(state, bob, '/vms/100').has('VM.Audit')).toBe(true);
+    expect(privilegesOn(state, bob, '/storage/local').has('Datastore.Audit')).toBe(false);
+  });
+
+  it('lets a deeper entry replace an upper one, a user entry beat a group entry, and NoAccess win', () => {
+    const state = fresh();
+    state.data.acl = [acl('/', 'group', 'auditors', 'PVEAuditor'), acl('/vms/100', 'user', 'bob@pve', 'PVEVMUser')];
+    expect(privilegesOn(state, bob, '/vms/101').has('VM.PowerMgmt')).toBe(false);
+    expect(privilegesOn(state, bob, '/vms/100').has('VM.PowerMgmt')).toBe(true);
+    state.data.acl.push(acl('/vms/100', 'group', 'auditors', 'Administrator'));
+    expect(privilegesOn(state, bob, '/vms/100').has('VM.Allocate')).toBe(false);
+    state.data.acl.push(acl('/vms/100', 'user', 'bob@pve', 'NoAccess'));
+    expect([...privilegesOn(state, bob, '/vms/100')]).toEqual([]);
+  });
+
+  it('grants the roles on /pool/{poolid} to the pool members, but not over NoAccess', () => {
+    const state = fresh();
+    state.data.acl = [acl('/pool/prod', 'user', 'bob@pve', 'PVEVMUser', 0)];
+    expect(privilegesOn(state, bob, '/vms/100').has('VM.PowerMgmt')).toBe(true);
+    expect(privilegesOn(state, bob, '/vms/102').has('VM.PowerMgmt')).toBe(false);
+    state.data.acl.push(acl('/vms/100', 'user', 'bob@pve', 'NoAccess'));
+    expect(privilegesOn(state, bob, '/vms/100').has('VM.PowerMgmt')).toBe(false);
+    expect(privilegesOn(state, bob, '/vms/101').has('VM.PowerMgmt')).toBe(true);
+  });
+
+  it('gives a privilege-separated token what both it and its user have', () => {
+    const state = fresh();
+    state.data.acl = [acl('/vms/100', 'user', 'bob@pve', 'PVEVMUser'), acl('/vms', 'token', 'bob@pve!ro', 'PVEVMAdmin')];
+    const privs = privilegesOn(state, bobToken, '/vms/100');
+    expect(privs.has('VM.PowerMgmt')).toBe(true);
+    expect(privs.has('VM.Allocate')).toBe(false);
+    expect(privilegesOn(state, bobToken, '/vms/101').size).toBe(0);
+    expect(privilegesOn(state, { ...bobToken, privsep: false }, '/vms/100')).toEqual(privilegesOn(state, bob, '/vms/100'));
+  });
+
+  it('lists the users a caller manages through a group', () => {
+    const state = fresh();
+    state.data.acl = [acl('/access/groups/admins', 'user', 'bob@pve', 'PVEUserAdmin')];
+    expect(mayManageUser(state, bob, 'alice@pve', ['User.Modify'])).toBe(true);
+    expect(mayManageUser(state, bob, 'auditor@pve', ['User.Modify'])).toBe(false);
+  });
+});
+
+describe('state file', () => {
+  it('names what is wrong, without quoting the file', () => {
+    const bad = (text: string) => {
+      try {
+        parseState('/x/state.json', text);
+      } catch (e) {
+        expect(e).toBeInstanceOf(MockStateFileError);
+        expect((e as MockStateFileError).exitCode).toBe(2);
+        return (e as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(bad('')).toBe('mock state file /x/state.json: is empty, not a mock state');
+    expect(bad('{\n "secret": "s3cret-value",\n oops')).toMatch(/^mock state file \/x\/state\.json: not valid JSON \(line 3, column 2\)$/);
+    expect(bad('{"secret": "s3cret-value" "x"')).not.toMatch(/s3cret/);
+    expect(bad('[]')).toMatch(/not a mock state \(expected a JSON object\)/);
+    expect(bad('{"version": 2}')).toMatch(/not a mock state of version 1 \(version: 2\)/);
+    const seeded = JSON.parse(JSON.stringify(seedState()));
+    expect(parseState('/x', JSON.stringify(seeded)).nodes).toEqual(['pve', 'pve2', 'pve3']);
+    delete seeded.acl;
+    expect(bad(JSON.stringify(seeded))).toMatch(/'acl' should be a list/);
+  });
+});
+
+describe('mock serve --token', () => {
+  it('parses USER@REALM!NAME=SECRET and never shows a secret when refusing one', () => {
+    expect(parseTokenSpec('ci@pve!ci=s3=cret')).toEqual({ userid: 'ci@pve', name: 'ci', secret: 's3=cret' });
+    expect(() => parseTokenSpec('ci@pve!ci')).toThrow("--token 'ci@pve!ci': expected USER@REALM!NAME=SECRET");
+    try {
+      parseTokenSpec('ci@pve=s3cret');
+      throw new Error('accepted');
+    } catch (e) {
+      expect((e as UsageError).exitCode).toBe(2);
+      expect((e as Error).message).not.toMatch(/s3cret/);
+    }
   });
 });

@@ -1,7 +1,8 @@
 /** Users, API tokens, groups, roles, ACLs and login under /access. */
 import { randomUUID } from 'node:crypto';
+import { evaluateCheck, hasPrivs, mayManageUser, privilegesOn } from '../acl';
 import { ApiError, badParams, fail } from '../api-error';
-import { login, privilegesOn } from '../auth';
+import { type Identity, login } from '../auth';
 import { ALL_PRIVILEGES, BUILTIN_ROLES } from '../privileges';
 import { type AclEntry, type MockState, type User, dict } from '../state';
 import { type HandlerContext, type HandlerTable, bool, int, str } from './context';
@@ -38,13 +39,30 @@ function setUserFields(ctx: HandlerContext, u: User): void {
   }
 }
 
+/** The identity `GET /access/permissions?userid=` asks about: a user, or a token with its own privsep flag. */
+function identityOf(state: MockState, target: string): Identity {
+  const [userid, name] = target.split('!');
+  if (name === undefined) return { userid };
+  return { userid, tokenid: target, privsep: Boolean(state.data.users[userid]?.tokens[name]?.privsep ?? 1) };
+}
+
+/** The paths Proxmox reports effective permissions on: the top levels, every ACL path, every pool member. */
+function effectivePaths(state: MockState): string[] {
+  const paths = new Set(['/', '/access', '/access/groups', '/nodes', '/pool', '/sdn', '/storage', '/vms']);
+  for (const e of state.data.acl) paths.add(e.path);
+  for (const p of Object.values(state.data.pools)) for (const m of p.members) paths.add(m.startsWith('storage/') ? `/${m}` : `/vms/${m.split('/')[1]}`);
+  return [...paths].sort();
+}
+
 export const accessHandlers: HandlerTable = {
   'POST /access/ticket': (ctx) => login(ctx.state, ctx.args),
   'GET /access/ticket': () => null,
 
+  // Users the caller may manage or audit (on /access/groups or a group of theirs), and always the caller.
   'GET /access/users': (ctx) =>
     Object.values(ctx.state.data.users)
-      .filter((u) => !bool(ctx.args.enabled) || u.enable)
+      .filter((u) => u.userid === (ctx.id.tokenid ?? ctx.id.userid) || mayManageUser(ctx.state, ctx.id, u.userid, ['User.Modify', 'Sys.Audit']))
+      .filter((u) => ctx.args.enabled === undefined || Boolean(u.enable) === bool(ctx.args.enabled))
       .map((u) => ({ ...userView(u, bool(ctx.args.full)), 'realm-type': u.userid.split('@')[1] === 'pam' ? 'pam' : 'pve' })),
 
   'POST /access/users': (ctx) => {
@@ -120,11 +138,13 @@ export const accessHandlers: HandlerTable = {
   },
 
   'GET /access/groups': (ctx) =>
-    Object.values(ctx.state.data.groups).map((g) => ({
-      groupid: g.groupid,
-      ...(g.comment ? { comment: g.comment } : {}),
-      users: Object.values(ctx.state.data.users).filter((u) => u.groups.includes(g.groupid)).map((u) => u.userid).join(','),
-    })),
+    Object.values(ctx.state.data.groups)
+      .filter((g) => hasPrivs(ctx.state, ctx.id, `/access/groups/${g.groupid}`, ['User.Modify', 'Sys.Audit', 'Group.Allocate']))
+      .map((g) => ({
+        groupid: g.groupid,
+        ...(g.comment ? { comment: g.comment } : {}),
+        users: Object.values(ctx.state.data.users).filter((u) => u.groups.includes(g.groupid)).map((u) => u.userid).join(','),
+      })),
 
   'POST /access/groups': (ctx) => {
     const id = String(ctx.args.groupid);
@@ -137,7 +157,11 @@ export const accessHandlers: HandlerTable = {
   'GET /access/roles': () =>
     Object.entries(BUILTIN_ROLES).map(([roleid, privs]) => ({ roleid, privs: privs.join(','), special: 1 })),
 
-  'GET /access/acl': (ctx) => ctx.state.data.acl.map((e) => ({ ...e })),
+  // Entries on paths where the caller may change permissions, or all with Sys.Audit on /access.
+  'GET /access/acl': (ctx) => {
+    const audit = hasPrivs(ctx.state, ctx.id, '/access', ['Sys.Audit']);
+    return ctx.state.data.acl.filter((e) => audit || !evaluateCheck(ctx.state, ctx.id, ['perm-modify', e.path], {})).map((e) => ({ ...e }));
+  },
 
   'PUT /access/acl': (ctx) => {
     const path = String(ctx.args.path);
@@ -171,15 +195,18 @@ export const accessHandlers: HandlerTable = {
     return null;
   },
 
+  // Own permissions (a user's also those of their tokens), anyone's with Sys.Audit on /access.
   'GET /access/permissions': (ctx) => {
     const target = str(ctx.args.userid);
-    const id = target ? (target.includes('!') ? { userid: target.split('!')[0], tokenid: target, privsep: true } : { userid: target }) : ctx.id;
-    if (target && target !== ctx.id.userid && target !== ctx.id.tokenid && !privilegesOn(ctx.state, ctx.id, '/access').has('Sys.Audit')) {
-      throw new ApiError(403, 'Permission check failed (/access, Sys.Audit)');
+    const own = !target || target === (ctx.id.tokenid ?? ctx.id.userid) || (!ctx.id.tokenid && target.startsWith(`${ctx.id.userid}!`));
+    if (!own && !hasPrivs(ctx.state, ctx.id, '/access', ['Sys.Audit'])) throw new ApiError(403, 'Permission check failed (/access, Sys.Audit)');
+    const id = target ? identityOf(ctx.state, target) : ctx.id;
+    const one = str(ctx.args.path);
+    const out: Record<string, Record<string, number>> = {};
+    for (const p of one ? [one] : effectivePaths(ctx.state)) {
+      const privs = [...privilegesOn(ctx.state, id, p)].filter((x) => (ALL_PRIVILEGES as readonly string[]).includes(x)).sort();
+      if (one || privs.length) out[p] = Object.fromEntries(privs.map((x) => [x, 1]));
     }
-    const paths = str(ctx.args.path) ? [String(ctx.args.path)] : ['/', '/access', '/nodes', '/storage', '/vms', '/pool', '/sdn', '/mapping'];
-    return Object.fromEntries(
-      paths.map((p) => [p, Object.fromEntries([...privilegesOn(ctx.state, id, p)].filter((x) => (ALL_PRIVILEGES as readonly string[]).includes(x)).map((x) => [x, 1]))]),
-    );
+    return out;
   },
 };

@@ -1,10 +1,8 @@
-/** Cluster-wide views: /version, /nodes, node status, /cluster/resources, /cluster/status, /cluster/nextid, tasks. */
+/** Cluster-wide views: /version, /nodes, node status, /cluster/resources, /cluster/status, /cluster/nextid. */
 import { createHash } from 'node:crypto';
-import { fail } from '../api-error';
-import { privilegesOn } from '../auth';
-import type { MockState, Storage, TaskRecord } from '../state';
-import { Tasks } from '../tasks';
-import { type HandlerContext, type HandlerTable, bool, int, now, str } from './context';
+import { hasPrivs } from '../acl';
+import type { MockState, Storage } from '../state';
+import { type HandlerContext, type HandlerTable, now, str } from './context';
 import { guestStatus, nextId } from './guests';
 
 const GiB = 1024 ** 3;
@@ -30,8 +28,6 @@ function nodeFingerprint(state: MockState, node: string): string {
 function nodeSummary(state: MockState, node: string) {
   const i = nodeIndex(state, node);
   return {
-    node,
-    status: 'online',
     cpu: 0.05 + i * 0.03,
     maxcpu: 8 * (i + 1),
     mem: (12 + 4 * i) * GiB,
@@ -39,11 +35,18 @@ function nodeSummary(state: MockState, node: string) {
     disk: (20 + 5 * i) * GiB,
     maxdisk: 100 * GiB,
     uptime: now() - NODE_BOOT + i * 3600,
-    level: '',
-    id: `node/${node}`,
-    type: 'node',
-    ssl_fingerprint: nodeFingerprint(state, node),
   };
+}
+
+/**
+ * A node as lists show it: everyone sees that it exists and is online, only Sys.Audit on /nodes/{node} shows
+ * its load and sizes (PVE::API2Tools::extract_node_stats with exclude_stats).
+ */
+function nodeEntry(ctx: HandlerContext, node: string): Record<string, unknown> {
+  const { cpu, maxcpu, mem, maxmem, disk, maxdisk, uptime } = nodeSummary(ctx.state, node);
+  const entry = { id: `node/${node}`, type: 'node', node, status: 'online', level: '' };
+  if (!hasPrivs(ctx.state, ctx.id, `/nodes/${node}`, ['Sys.Audit'])) return entry;
+  return { ...entry, cpu, maxcpu, mem, maxmem, disk, maxdisk, uptime };
 }
 
 function storageUsage(s: Storage, node: string) {
@@ -68,45 +71,87 @@ export function storageStatus(s: Storage, node: string) {
   };
 }
 
-/** Lists show only what the caller may see, as Proxmox filters them. */
-export function mayAudit(ctx: HandlerContext, path: string, privs: string[]): boolean {
-  const have = privilegesOn(ctx.state, ctx.id, path);
-  return privs.some((p) => have.has(p));
+type Entry = Record<string, unknown>;
+
+/** Pools the caller may audit; their load is summed from their running guests below. */
+function poolEntries(ctx: HandlerContext): Entry[] {
+  return Object.values(ctx.state.data.pools)
+    .filter((p) => hasPrivs(ctx.state, ctx.id, `/pool/${p.poolid}`, ['Pool.Audit']))
+    .sort((a, b) => (a.poolid < b.poolid ? -1 : 1))
+    .map((p) => ({ id: `/pool/${p.poolid}`, type: 'pool', pool: p.poolid }));
 }
 
-function taskFilter(ctx: HandlerContext, t: TaskRecord): boolean {
-  const a = ctx.args;
-  if (a.userfilter !== undefined && !t.user.includes(String(a.userfilter))) return false;
-  if (a.typefilter !== undefined && t.type !== String(a.typefilter)) return false;
-  if (a.vmid !== undefined && t.id !== String(a.vmid)) return false;
-  const running = Tasks.running(t);
-  if (a.source === 'active' && !running) return false;
-  if (a.source === 'archive' && running) return false;
-  if (bool(a.errors) && (running || t.exitstatus === 'OK')) return false;
-  if (a.statusfilter !== undefined) {
-    const wanted = String(a.statusfilter).split(/[,;\s]+/);
-    const kind = running ? 'running' : t.exitstatus === 'OK' ? 'ok' : t.exitstatus.startsWith('WARNINGS') ? 'warning' : 'error';
-    if (!wanted.includes(kind)) return false;
+/** Guests with VM.Audit (on the guest or its pool); a pool's name only with Pool.Audit on it. */
+function guestEntries(ctx: HandlerContext, poolRows: Entry[]): Entry[] {
+  const state = ctx.state;
+  const out: Entry[] = [];
+  for (const g of Object.values(state.data.guests).sort((a, b) => a.vmid - b.vmid)) {
+    const s = guestStatus(state, g);
+    const pool = Object.values(state.data.pools).find((p) => p.members.includes(`${g.type}/${g.vmid}`))?.poolid;
+    const poolRow = poolRows.find((r) => r.pool === pool);
+    if (poolRow && s.status === 'running') addToPool(poolRow, s);
+    if (!hasPrivs(state, ctx.id, `/vms/${g.vmid}`, ['VM.Audit'])) continue;
+    out.push({
+      id: `${g.type}/${g.vmid}`,
+      type: g.type,
+      node: g.node,
+      vmid: g.vmid,
+      name: s.name,
+      status: s.status,
+      cpu: s.cpu,
+      maxcpu: s.cpus,
+      mem: s.mem,
+      maxmem: s.maxmem,
+      disk: s.disk,
+      maxdisk: s.maxdisk,
+      uptime: s.uptime,
+      netin: s.netin,
+      netout: s.netout,
+      diskread: s.diskread,
+      diskwrite: s.diskwrite,
+      template: g.config.template ? 1 : 0,
+      ...(pool && hasPrivs(state, ctx.id, `/pool/${pool}`, ['Pool.Audit']) ? { pool } : {}),
+      ...(g.config.tags ? { tags: g.config.tags } : {}),
+      ...(g.config.lock ? { lock: g.config.lock } : {}),
+    });
   }
-  return true;
+  return out;
 }
 
-function task(ctx: HandlerContext): TaskRecord {
-  const upid = ctx.params.upid;
-  const m = /^UPID:([^:]+):/.exec(upid);
-  if (!m) throw fail(`unable to parse worker upid '${upid}'`);
-  const t = ctx.tasks.find(upid);
-  if (!t || t.node !== ctx.params.node) throw fail(`no such task '${upid}'`);
-  return t;
+/** A pool row shows the summed memory and CPUs of its running guests, its CPU load weighted by their CPUs. */
+function addToPool(row: Entry, s: Entry): void {
+  const n = (v: unknown) => Number(v ?? 0);
+  row.uptime = Math.max(n(row.uptime), n(s.uptime));
+  row.mem = n(row.mem) + n(s.mem);
+  row.maxmem = n(row.maxmem) + n(s.maxmem);
+  const cpus = n(row.maxcpu) + n(s.cpus);
+  row.cpu = cpus ? (n(row.cpu) * n(row.maxcpu) + n(s.cpu) * n(s.cpus)) / cpus : 0;
+  row.maxcpu = cpus;
+}
+
+/** One row per storage and node, for storages with Datastore.Audit. */
+function storageEntries(ctx: HandlerContext): Entry[] {
+  const out: Entry[] = [];
+  for (const s of Object.values(ctx.state.data.storages)) {
+    if (!hasPrivs(ctx.state, ctx.id, `/storage/${s.storage}`, ['Datastore.Audit'])) continue;
+    for (const n of ctx.state.data.nodes) {
+      const u = storageUsage(s, n);
+      out.push({ id: `storage/${n}/${s.storage}`, type: 'storage', node: n, storage: s.storage, status: 'available', plugintype: s.type, content: s.content, shared: s.shared, disk: u.used, maxdisk: u.total });
+    }
+  }
+  return out;
+}
+
+/** The default SDN zone on every node, with SDN.Audit on /sdn/zones/localnetwork. */
+function sdnEntries(ctx: HandlerContext): Entry[] {
+  if (!hasPrivs(ctx.state, ctx.id, '/sdn/zones/localnetwork', ['SDN.Audit'])) return [];
+  return ctx.state.data.nodes.map((n) => ({ id: `sdn/${n}/localnetwork`, type: 'sdn', node: n, sdn: 'localnetwork', status: 'ok' }));
 }
 
 export const clusterHandlers: HandlerTable = {
   'GET /version': () => ({ version: '9.2.0', release: '9.2', repoid: '8f9e2c1a4b7d6e30', console: 'html5' }),
 
-  'GET /nodes': (ctx) => ctx.state.data.nodes.map((n) => {
-    const { id: _id, type: _type, ...rest } = nodeSummary(ctx.state, n);
-    return rest;
-  }),
+  'GET /nodes': (ctx) => ctx.state.data.nodes.map((n) => ({ ...nodeEntry(ctx, n), ssl_fingerprint: nodeFingerprint(ctx.state, n) })),
 
   'GET /nodes/{node}/status': (ctx) => {
     const s = nodeSummary(ctx.state, ctx.params.node);
@@ -144,99 +189,15 @@ export const clusterHandlers: HandlerTable = {
   ],
 
   'GET /cluster/resources': (ctx) => {
-    const state = ctx.state;
+    // Proxmox's order: pools, guests, nodes, storages, SDN zones.
     const want = str(ctx.args.type);
-    const out: Array<Record<string, unknown>> = [];
-    if (!want || want === 'node') {
-      for (const n of state.data.nodes) {
-        const s = nodeSummary(state, n);
-        out.push({ id: s.id, type: 'node', node: n, status: 'online', cpu: s.cpu, maxcpu: s.maxcpu, mem: s.mem, maxmem: s.maxmem, disk: s.disk, maxdisk: s.maxdisk, uptime: s.uptime, level: '', 'cgroup-mode': 2 });
-      }
-    }
-    if (!want || want === 'vm') {
-      const pools = Object.values(state.data.pools);
-      for (const g of Object.values(state.data.guests).sort((a, b) => a.vmid - b.vmid)) {
-        if (!mayAudit(ctx, `/vms/${g.vmid}`, ['VM.Audit'])) continue;
-        const s = guestStatus(state, g);
-        const pool = pools.find((p) => p.members.includes(`${g.type}/${g.vmid}`))?.poolid;
-        out.push({
-          id: `${g.type}/${g.vmid}`,
-          type: g.type,
-          node: g.node,
-          vmid: g.vmid,
-          name: s.name,
-          status: s.status,
-          cpu: s.cpu,
-          maxcpu: s.cpus,
-          mem: s.mem,
-          maxmem: s.maxmem,
-          disk: s.disk,
-          maxdisk: s.maxdisk,
-          uptime: s.uptime,
-          netin: s.netin,
-          netout: s.netout,
-          diskread: s.diskread,
-          diskwrite: s.diskwrite,
-          template: g.config.template ? 1 : 0,
-          ...(pool ? { pool } : {}),
-          ...(g.config.tags ? { tags: g.config.tags } : {}),
-          ...(g.config.lock ? { lock: g.config.lock } : {}),
-        });
-      }
-    }
-    if (!want || want === 'storage') {
-      for (const n of state.data.nodes) {
-        for (const s of Object.values(state.data.storages)) {
-          if (!mayAudit(ctx, `/storage/${s.storage}`, ['Datastore.Audit', 'Datastore.AllocateSpace'])) continue;
-          const u = storageUsage(s, n);
-          out.push({ id: `storage/${n}/${s.storage}`, type: 'storage', node: n, storage: s.storage, status: 'available', plugintype: s.type, content: s.content, shared: s.shared, disk: u.used, maxdisk: u.total });
-        }
-      }
-    }
-    if (!want || want === 'pool') {
-      for (const p of Object.values(state.data.pools)) if (mayAudit(ctx, `/pool/${p.poolid}`, ['Pool.Audit'])) out.push({ id: `pool/${p.poolid}`, type: 'pool', pool: p.poolid, status: 'ok' });
-    }
-    if (!want || want === 'sdn') {
-      for (const n of state.data.nodes) out.push({ id: `sdn/${n}/localnetwork`, type: 'sdn', node: n, sdn: 'localnetwork', status: 'ok' });
-    }
-    return out;
+    const pools = !want || want === 'pool' ? poolEntries(ctx) : [];
+    const guests = !want || want === 'vm' ? guestEntries(ctx, pools) : [];
+    const nodes = !want || want === 'node' ? ctx.state.data.nodes.map((n) => ({ ...nodeEntry(ctx, n), 'cgroup-mode': 2 })) : [];
+    const storages = !want || want === 'storage' ? storageEntries(ctx) : [];
+    const sdn = !want || want === 'sdn' ? sdnEntries(ctx) : [];
+    return [...pools, ...guests, ...nodes, ...storages, ...sdn];
   },
 
   'GET /cluster/nextid': (ctx) => nextId(ctx.state, ctx.args.vmid),
-
-  'GET /cluster/tasks': (ctx) =>
-    ctx.state.data.tasks
-      .slice()
-      .reverse()
-      .map((t) => ctx.tasks.row(t)),
-
-  'GET /nodes/{node}/tasks': (ctx) => {
-    const start = int(ctx.args.start, 0);
-    const limit = int(ctx.args.limit, 50);
-    const matching = ctx.state.data.tasks.filter((t) => t.node === ctx.params.node && taskFilter(ctx, t)).reverse();
-    ctx.extra = { total: matching.length };
-    return matching.slice(start, start + limit).map((t) => ctx.tasks.row(t));
-  },
-
-  'GET /nodes/{node}/tasks/{upid}': () => [{ name: 'log' }, { name: 'status' }],
-
-  'GET /nodes/{node}/tasks/{upid}/status': (ctx) => ctx.tasks.status(task(ctx)),
-
-  'GET /nodes/{node}/tasks/{upid}/log': (ctx) => {
-    const t = task(ctx);
-    const { lines, total } = ctx.tasks.log(t, int(ctx.args.start, 0), int(ctx.args.limit, 50));
-    ctx.extra = { total };
-    return lines;
-  },
-
-  'DELETE /nodes/{node}/tasks/{upid}': (ctx) => {
-    const t = task(ctx);
-    if (Tasks.running(t)) {
-      t.endsAt = Date.now();
-      t.exitstatus = 'unexpected status';
-      t.log.push('received interrupt', 'TASK ERROR: interrupted by signal');
-      ctx.changed();
-    }
-    return null;
-  },
 };

@@ -3,9 +3,9 @@
  * snapshots. Long operations return UPIDs. Magic guest names steer the task outcome for tests:
  * `fail-task` → the task fails, `warn-task` → it ends `WARNINGS: 2`, `long-log` → a 10,000-line log.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hasPrivs, requirePrivs } from '../acl';
 import { ApiError, badParams, fail } from '../api-error';
-import { privilegesOn, requirePrivs } from '../auth';
 import { type ConfigValue, type Guest, type GuestType, type MockState, diskVolume } from '../state';
 import type { TaskPlan } from '../tasks';
 import { type HandlerContext, type HandlerTable, bool, int, now, str } from './context';
@@ -161,7 +161,8 @@ function powerAction(type: GuestType, action: string) {
 
 export function guestStatus(state: MockState, g: Guest): Record<string, unknown> {
   const running = g.status !== 'stopped';
-  const maxmem = Number(String(g.config.memory ?? 512).replace(/^current=/, '').split(',')[0]) * 1024 * 1024;
+  const memory = g.config.memory ?? (g.type === 'qemu' ? 2048 : 512);
+  const maxmem = Number(String(memory).replace(/^current=/, '').split(',')[0]) * 1024 * 1024;
   const cpus = Number(g.config.cores ?? 1) * Number(g.config.sockets ?? 1);
   const disk = Object.values(state.data.storages)
     .flatMap((s) => Object.values(s.volumes).flat())
@@ -198,6 +199,13 @@ export function guestStatus(state: MockState, g: Guest): Record<string, unknown>
   return out;
 }
 
+/** VM.Allocate on the target pool will do, else on the new guest's path (RPCEnvironment::check_vm_perm). */
+function requireAllocate(ctx: HandlerContext, vmid: number, pool: string | undefined): void {
+  if (pool && !ctx.state.data.pools[pool]) throw new ApiError(403, `Permission check failed (pool '${pool}' does not exist)`);
+  if (pool && hasPrivs(ctx.state, ctx.id, `/pool/${pool}`, ['VM.Allocate'])) return;
+  requirePrivs(ctx.state, ctx.id, `/vms/${vmid}`, ['VM.Allocate']);
+}
+
 function removeFromPools(state: MockState, vmid: number): void {
   for (const p of Object.values(state.data.pools)) p.members = p.members.filter((m) => !/^(qemu|lxc)\//.test(m) || m.split('/')[1] !== String(vmid));
 }
@@ -208,8 +216,16 @@ function snapshotOf(g: Guest, name: string) {
   return s;
 }
 
-function latestSnapshot(g: Guest): string | undefined {
-  return Object.values(g.snapshots).sort((a, b) => a.snaptime - b.snaptime).pop()?.name;
+/** The snapshot the current state descends from: Proxmox keeps it as `parent` in the guest's config. */
+function currentParent(g: Guest): string | undefined {
+  const p = g.config.parent;
+  return typeof p === 'string' && g.snapshots[p] ? p : undefined;
+}
+
+/** What a snapshot keeps of the config (as PVE::AbstractConfig's snapshot copy): no lock, no own parent or digest. */
+function snapshotConfig(config: Record<string, ConfigValue>): Record<string, ConfigValue> {
+  const { lock: _lock, parent: _parent, description: _description, ...rest } = config;
+  return rest;
 }
 
 export function guestHandlers(type: GuestType): HandlerTable {
@@ -222,23 +238,23 @@ export function guestHandlers(type: GuestType): HandlerTable {
     [`GET ${base}`]: (ctx) =>
       Object.values(ctx.state.data.guests)
         .filter((g) => g.type === type && g.node === ctx.params.node)
-        .filter((g) => privilegesOn(ctx.state, ctx.id, `/vms/${g.vmid}`).has('VM.Audit'))
+        .filter((g) => hasPrivs(ctx.state, ctx.id, `/vms/${g.vmid}`, ['VM.Audit']))
         .map((g) => guestStatus(ctx.state, g)),
 
     [`POST ${base}`]: (ctx) => {
       const vmid = int(ctx.args.vmid, 0);
-      requirePrivs(ctx.state, ctx.id, `/vms/${vmid}`, ['VM.Allocate']);
+      const pool = str(ctx.args.pool);
+      requireAllocate(ctx, vmid, pool);
       const existing = ctx.state.guest(vmid);
       if (existing) throw fail(`unable to create ${L} ${vmid} - ${L} ${vmid} already exists on node '${existing.node}'`);
-      const pool = str(ctx.args.pool);
-      if (pool && !ctx.state.data.pools[pool]) throw fail(`pool '${pool}' does not exist`);
       const g: Guest = { vmid, type, node: ctx.params.node, status: 'stopped', config: {}, snapshots: {} };
       const config: Record<string, ConfigValue> = {};
       for (const [k, v] of Object.entries(ctx.args)) if (!NOT_CONFIG.has(k) && v !== undefined) config[k] = v as ConfigValue;
       if (type === 'qemu') {
-        config.memory ??= '2048';
+        // What qm create writes itself; defaults such as memory stay implicit, as on Proxmox.
         config.meta ??= `creation-qemu=9.2.0,ctime=${now()}`;
-        config.vmgenid ??= '00000000-0000-4000-8000-' + String(vmid).padStart(12, '0');
+        config.smbios1 ??= `uuid=${randomUUID()}`;
+        if (config.vmgenid === undefined || config.vmgenid === '1') config.vmgenid = randomUUID();
       } else {
         config.hostname ??= `CT${vmid}`;
         config.arch ??= 'amd64';
@@ -295,13 +311,13 @@ export function guestHandlers(type: GuestType): HandlerTable {
     [`POST ${one}/clone`]: (ctx) => {
       const g = get(ctx);
       const newid = int(ctx.args.newid, 0);
-      requirePrivs(ctx.state, ctx.id, `/vms/${newid}`, ['VM.Allocate']);
+      requireAllocate(ctx, newid, str(ctx.args.pool));
       if (ctx.state.guest(newid)) throw fail(`unable to create ${L} ${newid} - ${L} ${newid} already exists`);
       const target = str(ctx.args.target) ?? g.node;
       if (!ctx.state.data.nodes.includes(target)) throw badParams({ target: `no such cluster node '${target}'` });
       const config: Record<string, ConfigValue> = {};
       for (const [k, v] of Object.entries(g.config)) {
-        if (k === 'template' || k === 'lock') continue;
+        if (k === 'template' || k === 'lock' || k === 'parent') continue;
         config[k] = typeof v === 'string' ? v.replace(new RegExp(`vm-${g.vmid}-disk-`, 'g'), `vm-${newid}-disk-`) : v;
       }
       // A clone gets new MAC addresses, as on Proxmox.
@@ -344,8 +360,14 @@ export function guestHandlers(type: GuestType): HandlerTable {
         ...(s.parent ? { parent: s.parent } : {}),
         ...(type === 'qemu' ? { vmstate: s.vmstate ?? 0 } : {}),
       }));
-      const parent = latestSnapshot(g);
-      list.push({ name: 'current', description: 'You are here!', ...(parent ? { parent } : {}), ...(g.status === 'running' ? { running: 1 } : {}) });
+      const parent = currentParent(g);
+      list.push({
+        name: 'current',
+        description: 'You are here!',
+        digest: configDigest(g.config),
+        ...(parent ? { parent } : {}),
+        ...(type === 'qemu' ? { running: g.status === 'running' ? 1 : 0 } : {}),
+      });
       return list;
     },
 
@@ -358,10 +380,11 @@ export function guestHandlers(type: GuestType): HandlerTable {
         name,
         description: str(ctx.args.description),
         snaptime: now(),
-        parent: latestSnapshot(g),
+        parent: currentParent(g),
         vmstate: bool(ctx.args.vmstate) ? 1 : 0,
-        config: { ...g.config },
+        config: snapshotConfig(g.config),
       };
+      g.config.parent = name;
       ctx.changed();
       return startTask(ctx, g, 'snapshot');
     },
@@ -370,6 +393,10 @@ export function guestHandlers(type: GuestType): HandlerTable {
       const g = get(ctx);
       const s = snapshotOf(g, ctx.params.snapname);
       for (const other of Object.values(g.snapshots)) if (other.parent === s.name) other.parent = s.parent;
+      if (g.config.parent === s.name) {
+        if (s.parent) g.config.parent = s.parent;
+        else delete g.config.parent;
+      }
       delete g.snapshots[s.name];
       ctx.changed();
       return startTask(ctx, g, 'delsnapshot');
@@ -382,7 +409,7 @@ export function guestHandlers(type: GuestType): HandlerTable {
 
     [`GET ${one}/snapshot/{snapname}/config`]: (ctx) => {
       const s = snapshotOf(get(ctx), ctx.params.snapname);
-      return { ...s.config, ...(s.description ? { description: s.description } : {}), snaptime: s.snaptime };
+      return { ...s.config, ...(s.parent ? { parent: s.parent } : {}), ...(s.description ? { description: s.description } : {}), snaptime: s.snaptime };
     },
 
     [`PUT ${one}/snapshot/{snapname}/config`]: (ctx) => {
@@ -395,7 +422,9 @@ export function guestHandlers(type: GuestType): HandlerTable {
     [`POST ${one}/snapshot/{snapname}/rollback`]: (ctx) => {
       const g = get(ctx);
       const s = snapshotOf(g, ctx.params.snapname);
-      g.config = { ...s.config };
+      // The current description and unused disks stay; the rest comes from the snapshot, which becomes the parent.
+      const kept = Object.fromEntries(Object.entries(g.config).filter(([k]) => k === 'description' || /^unused\d+$/.test(k)));
+      g.config = { ...s.config, ...kept, parent: s.name };
       if (!s.vmstate) {
         g.status = 'stopped';
         g.startedAt = undefined;

@@ -5,10 +5,12 @@ import { guestHandlers } from './guests';
 import { metricsHandlers } from './metrics';
 import { poolHandlers } from './pools';
 import { storageHandlers } from './storage';
+import { taskHandlers } from './tasks';
 
 /** Every hand-written handler, keyed by `METHOD /template`; all other operations are answered from the schema. */
 export const HANDLERS: HandlerTable = {
   ...clusterHandlers,
+  ...taskHandlers,
   ...guestHandlers('qemu'),
   ...guestHandlers('lxc'),
   ...storageHandlers,

@@ -1,4 +1,5 @@
 /** Resource pools: /pools (PVE 9 style with `poolid` parameters) and the older /pools/{poolid}. */
+import { hasPrivs } from '../acl';
 import { fail } from '../api-error';
 import type { MockState, Pool } from '../state';
 import { type HandlerContext, type HandlerTable, bool, str } from './context';
@@ -10,8 +11,8 @@ function poolAt(state: MockState, id: string): Pool {
   return p;
 }
 
-function members(state: MockState, p: Pool): Array<Record<string, unknown>> {
-  return p.members.map((m) => {
+function members(state: MockState, p: Pool, type?: string): Array<Record<string, unknown>> {
+  return p.members.filter((m) => !type || m.startsWith(`${type}/`)).map((m) => {
     const [type, id] = m.split('/');
     if (type === 'storage') return { id: `storage/${state.data.nodes[0]}/${id}`, type: 'storage', storage: id, node: state.data.nodes[0] };
     const g = state.guest(id);
@@ -48,10 +49,14 @@ function remove(ctx: HandlerContext, id: string): null {
 }
 
 export const poolHandlers: HandlerTable = {
-  'GET /pools': (ctx) =>
-    Object.values(ctx.state.data.pools)
-      .filter((p) => !ctx.args.poolid || p.poolid === ctx.args.poolid)
-      .map((p) => ({ poolid: p.poolid, ...(p.comment ? { comment: p.comment } : {}), members: members(ctx.state, p) })),
+  // Pools with Pool.Audit; their members only when one pool is asked for with `poolid`.
+  'GET /pools': (ctx) => {
+    const one = str(ctx.args.poolid);
+    return Object.values(ctx.state.data.pools)
+      .filter((p) => (!one || p.poolid === one) && hasPrivs(ctx.state, ctx.id, `/pool/${p.poolid}`, ['Pool.Audit']))
+      .sort((a, b) => (a.poolid < b.poolid ? -1 : 1))
+      .map((p) => ({ poolid: p.poolid, ...(p.comment ? { comment: p.comment } : {}), ...(one ? { members: members(ctx.state, p, str(ctx.args.type)) } : {}) }));
+  },
   'POST /pools': (ctx) => {
     const id = String(ctx.args.poolid);
     if (ctx.state.data.pools[id]) throw fail(`pool '${id}' already exists`);
@@ -63,7 +68,7 @@ export const poolHandlers: HandlerTable = {
   'DELETE /pools': (ctx) => remove(ctx, String(ctx.args.poolid)),
   'GET /pools/{poolid}': (ctx) => {
     const p = poolAt(ctx.state, ctx.params.poolid);
-    return { ...(p.comment ? { comment: p.comment } : {}), members: members(ctx.state, p) };
+    return { ...(p.comment ? { comment: p.comment } : {}), members: members(ctx.state, p, str(ctx.args.type)) };
   },
   'PUT /pools/{poolid}': (ctx) => update(ctx, poolAt(ctx.state, ctx.params.poolid)),
   'DELETE /pools/{poolid}': (ctx) => remove(ctx, ctx.params.poolid),

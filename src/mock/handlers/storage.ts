@@ -1,4 +1,5 @@
 /** Storages: configuration under /storage, status and content per node. */
+import { hasPrivs } from '../acl';
 import { badParams, fail } from '../api-error';
 import type { MockState, Storage, Volume } from '../state';
 import { storageStatus } from './cluster';
@@ -18,6 +19,11 @@ function storageConfig(s: Storage): Record<string, unknown> {
   return { storage: s.storage, type: s.type, content: s.content, shared: s.shared, ...(s.path ? { path: s.path } : {}), digest: '0'.repeat(40) };
 }
 
+/** Storages with Datastore.Audit or Datastore.AllocateSpace on /storage/{storage}: what storage lists show. */
+function visibleStorages(ctx: HandlerContext): Storage[] {
+  return Object.values(ctx.state.data.storages).filter((s) => hasPrivs(ctx.state, ctx.id, `/storage/${s.storage}`, ['Datastore.Audit', 'Datastore.AllocateSpace']));
+}
+
 function findVolume(ctx: HandlerContext): { s: Storage; list: Volume[]; vol: Volume } {
   const s = storageAt(ctx.state, ctx.params.storage);
   const list = volumesOf(s, ctx.params.node);
@@ -30,7 +36,7 @@ function findVolume(ctx: HandlerContext): { s: Storage; list: Volume[]; vol: Vol
 
 export const storageHandlers: HandlerTable = {
   'GET /storage': (ctx) =>
-    Object.values(ctx.state.data.storages)
+    visibleStorages(ctx)
       .filter((s) => !ctx.args.type || s.type === ctx.args.type)
       .map(storageConfig),
 
@@ -71,11 +77,13 @@ export const storageHandlers: HandlerTable = {
     return null;
   },
 
-  'GET /nodes/{node}/storage': (ctx) =>
-    Object.values(ctx.state.data.storages)
+  'GET /nodes/{node}/storage': (ctx) => {
+    if (ctx.args.storage !== undefined && !ctx.state.data.storages[String(ctx.args.storage)]) throw badParams({ storage: 'No such storage.' });
+    return visibleStorages(ctx)
       .filter((s) => !ctx.args.storage || s.storage === ctx.args.storage)
       .filter((s) => !ctx.args.content || s.content.split(',').includes(String(ctx.args.content)))
-      .map((s) => storageStatus(s, ctx.params.node)),
+      .map((s) => storageStatus(s, ctx.params.node));
+  },
 
   'GET /nodes/{node}/storage/{storage}/status': (ctx) => storageStatus(storageAt(ctx.state, ctx.params.storage), ctx.params.node),
 
