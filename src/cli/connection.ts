@@ -16,8 +16,9 @@ export interface Connection {
 /** A stand-in origin for dry runs against the built-in mock, which is not started for them. */
 const MOCK_DRY_RUN_URL = 'https://embedded-mock.invalid:8006';
 
+/** stderr first: touching process.stdin builds a stream (5–10 ms), worth it only when a prompt could show. */
 export function isInteractive(): boolean {
-  return Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  return Boolean(process.stderr.isTTY && process.stdin.isTTY);
 }
 
 /** Resolve the profile (flags › environment › profile › default) and, for the built-in mock, start it in-process. */

@@ -95,7 +95,7 @@ export async function resolveConnection(flags: GlobalConnectionFlags, opts: Reso
   const env = opts.env ?? process.env;
   const warn = opts.warn ?? defaultWarn;
   // Touching process.stdin builds a stream (~5 ms): only look when a `prompt` secret needs it.
-  const interactive = () => opts.interactive ?? Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  const interactive = () => opts.interactive ?? Boolean(process.stderr.isTTY && process.stdin.isTTY);
   const selection = selectConnection(flags, env, warn);
   const { picked, kind, configFile } = selection;
   const profileLabel = picked.profile.value;

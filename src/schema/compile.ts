@@ -1,5 +1,6 @@
 import type { HttpMethod, IndexEntry, Operation, PathDoc, PropSchema, SchemaIndex } from './types';
 import { isOptional, METHODS } from './types';
+import { buildTrie } from './trie';
 
 interface RawNode {
   path: string;
@@ -38,7 +39,7 @@ export function compileTree(tree: unknown[], id: string, familyMax: Record<strin
   };
   walk(tree as RawNode[]);
   entries.sort((a, b) => a[0].localeCompare(b[0]));
-  return { index: { id, product, version, operations, paths: entries.length, entries }, docs };
+  return { index: { id, product, version, operations, paths: entries.length, entries, trie: buildTrie(entries) }, docs };
 }
 
 function normaliseOperation(

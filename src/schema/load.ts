@@ -4,18 +4,13 @@ import { CliError, ExitCode } from '../errors';
 import { packageRoot } from '../util/package-root';
 import { encodePathSegment } from '../util/path-segment';
 import { DEFAULT_SCHEMA_ID } from './source';
+import { buildTrie, matchTrie, type PathTrie } from './trie';
 import type { HttpMethod, IndexEntry, Operation, PathDoc, SchemaIndex } from './types';
 
 /** schema/ at the package root (from dist/src/schema or, under the tests, src/schema), or PVECLI_SCHEMA_ROOT. */
 export function schemaRoot(): string {
   if (process.env.PVECLI_SCHEMA_ROOT) return resolve(process.env.PVECLI_SCHEMA_ROOT);
   return join(packageRoot(), 'schema');
-}
-
-interface TrieNode {
-  entry?: IndexEntry;
-  literal: Map<string, TrieNode>;
-  params: Array<[name: string, node: TrieNode]>;
 }
 
 export interface ResolvedPath {
@@ -33,31 +28,36 @@ const SLASHED_PARAMS = new Set(['volume']);
 
 /** One compiled schema: a small index in memory, per-path documents read on demand. */
 export class Schema {
-  private readonly trie: TrieNode = { literal: new Map(), params: [] };
-  private readonly byTemplate = new Map<string, IndexEntry>();
+  private readonly trie: PathTrie;
+  private byTemplateMap?: Map<string, IndexEntry>;
+  private childrenMap?: Map<string, string[]>;
   private readonly docs = new Map<number, PathDoc>();
 
   constructor(
     readonly index: SchemaIndex,
     private readonly dir: string,
   ) {
-    for (const entry of index.entries) {
-      this.byTemplate.set(entry[0], entry);
-      let node = this.trie;
-      for (const seg of splitPath(entry[0])) {
-        const param = /^\{(.+)\}$/.exec(seg);
-        let next: TrieNode | undefined;
-        if (param) {
-          next = node.params.find(([n]) => n === param[1])?.[1];
-          if (!next) node.params.push([param[1], (next = { literal: new Map(), params: [] })]);
-        } else {
-          next = node.literal.get(seg);
-          if (!next) node.literal.set(seg, (next = { literal: new Map(), params: [] }));
-        }
-        node = next;
+    this.trie = index.trie ?? buildTrie(index.entries);
+  }
+
+  private get byTemplate(): Map<string, IndexEntry> {
+    return (this.byTemplateMap ??= new Map(this.index.entries.map((entry) => [entry[0], entry])));
+  }
+
+  /** Parent template ('' for the root) → its child templates, in index order; built when first needed. */
+  private get childrenOf(): Map<string, string[]> {
+    if (!this.childrenMap) {
+      this.childrenMap = new Map();
+      for (const [template] of this.index.entries) {
+        // Templates are stored normalised ('/a/{b}'), never encoded: a plain split will do.
+        const segs = template.split('/').filter(Boolean);
+        const parent = segs.length > 1 ? '/' + segs.slice(0, -1).join('/') : '';
+        const siblings = this.childrenMap.get(parent);
+        if (siblings) siblings.push(template);
+        else this.childrenMap.set(parent, [template]);
       }
-      node.entry = entry;
     }
+    return this.childrenMap;
   }
 
   get id(): string {
@@ -68,19 +68,19 @@ export class Schema {
   tryResolve(path: string): ResolvedPath | undefined {
     let segs = splitPath(path);
     let params: Record<string, string> = {};
-    let found = matchSegments(this.trie, segs, 0, params);
+    let found = matchTrie(this.trie, segs, 0, params);
     // `…/content/local:iso/debian.iso`: a volume ID typed with its '/' unencoded is still one segment.
-    for (let k = segs.length - 1; !found?.entry && k > 0; k--) {
+    for (let k = segs.length - 1; found === undefined && k > 0; k--) {
       const joined = [...segs.slice(0, k), segs.slice(k).join('/')];
       const candidate: Record<string, string> = {};
-      const match = matchSegments(this.trie, joined, 0, candidate);
-      const last = match?.entry?.[0].split('/').pop() ?? '';
+      const match = matchTrie(this.trie, joined, 0, candidate);
+      const last = match === undefined ? '' : (this.index.entries[match][0].split('/').pop() ?? '');
       if (SLASHED_PARAMS.has(last.slice(1, -1))) {
         [segs, params, found] = [joined, candidate, match];
       }
     }
-    if (!found?.entry) return undefined;
-    const [template, methods, file] = found.entry;
+    if (found === undefined) return undefined;
+    const [template, methods, file] = this.index.entries[found];
     return {
       template,
       concrete: '/' + segs.map(encodePathSegment).join('/'),
@@ -129,13 +129,8 @@ export class Schema {
 
   /** Template paths directly below a template ('/' for the root). */
   children(template: string): string[] {
-    const base = template === '/' ? '' : template.replace(/\/+$/, '');
-    const depth = splitPath(base).length + 1;
-    const out: string[] = [];
-    for (const [p] of this.index.entries) {
-      if (p.startsWith(base + '/') && splitPath(p).length === depth) out.push(p);
-    }
-    return out;
+    const segs = template.split('/').filter(Boolean);
+    return [...(this.childrenOf.get(segs.length ? '/' + segs.join('/') : '') ?? [])];
   }
 
   methodsOf(template: string): HttpMethod[] {
@@ -175,25 +170,6 @@ function nearestByDistance(word: string, candidates: string[], limit: number): s
     .map(([c]) => c);
 }
 
-function matchSegments(node: TrieNode, segs: string[], i: number, params: Record<string, string>): TrieNode | undefined {
-  if (i === segs.length) return node.entry ? node : undefined;
-  const seg = segs[i];
-  const literal = node.literal.get(seg);
-  if (literal) {
-    const r = matchSegments(literal, segs, i + 1, params);
-    if (r) return r;
-  }
-  const templated = /^\{(.+)\}$/.exec(seg);
-  for (const [name, child] of node.params) {
-    if (templated && templated[1] !== name) continue;
-    const r = matchSegments(child, segs, i + 1, params);
-    if (r) {
-      if (!templated) params[name] = seg;
-      return r;
-    }
-  }
-  return undefined;
-}
 
 /** '/nodes//pve/' → ['nodes', 'pve']; URL-decoded segments. */
 export function splitPath(path: string): string[] {
@@ -201,6 +177,7 @@ export function splitPath(path: string): string[] {
     .split('/')
     .filter((s) => s.length > 0)
     .map((s) => {
+      if (!s.includes('%')) return s;
       try {
         return decodeURIComponent(s);
       } catch {

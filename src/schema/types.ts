@@ -1,3 +1,4 @@
+import type { PathTrie } from './trie';
 /** Runtime schema types: what `npm run build` writes under schema/<id>/ and what the CLI reads. */
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -71,4 +72,6 @@ export interface SchemaIndex {
   operations: number;
   paths: number;
   entries: IndexEntry[];
+  /** The path tree over `entries` (absent in indexes built before it existed: then built at load). */
+  trie?: PathTrie;
 }
