@@ -37,17 +37,24 @@ await build({
 // Outside stay oclif (topics only), ajv (the generated validators require its runtime), the prompts (ESM, TTY
 // only), and what only some runs need: yaml (a changed config file, -o yaml, --input), JMESPath (--query) and
 // cli-table3 (-o table); inside, they would be parsed at every start (yaml alone is 250 KB).
-await build({
+// The built-in mock server is a bundle of its own (dist/mock.js), loaded only by runs that target it: inside the
+// main bundle its 117 KB were parsed at every start (+7.7 ms per run, measured).
+const bundleOptions = {
   absWorkingDir: root,
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/pvecli.js',
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
   external: ['@oclif/core', 'ajv', 'ajv/*', '@inquirer/prompts', 'esbuild', 'yaml', '@jmespath-community/jmespath', 'cli-table3'],
   logLevel: 'warning',
+};
+await build({
+  ...bundleOptions,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/pvecli.js',
+  plugins: [{ name: 'mock-outside', setup: (b) => b.onResolve({ filter: /^\.\.\/mock$/ }, () => ({ path: './mock.js', external: true })) }],
 });
+await build({ ...bundleOptions, entryPoints: ['src/mock/index.ts'], outfile: 'dist/mock.js' });
 
 if (!process.argv.includes('--no-schema')) {
   const { buildSchemas } = require(join(root, 'dist/src/schema/build.js'));
