@@ -36,6 +36,7 @@ export function renderOptions(globals: GlobalOptions, returns?: PropSchema): Ren
     humanReadable: globals.humanReadable ?? (format === 'text' || format === 'table'),
     returns,
     fields: globals.fields,
+    defaultFields: globals.defaultFields,
     sort: globals.sort,
     query: globals.query,
     expand: globals.expand ? (data) => expand(data, returns) : undefined,

@@ -18,6 +18,8 @@ export interface GlobalOptions {
   noheader?: boolean;
   humanReadable?: boolean;
   fields?: string[];
+  /** Set by withDefaultShape: `fields` are a command's default columns. */
+  defaultFields?: boolean;
   sort?: string;
   query?: string;
   expand?: boolean;

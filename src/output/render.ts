@@ -17,6 +17,8 @@ export interface RenderOptions {
   /** The operation's return schema: column order and renderer hints. */
   returns?: PropSchema;
   fields?: string[];
+  /** `fields` are the command's default columns, not the user's --fields: absent ones are no error. */
+  defaultFields?: boolean;
   /** A key of the rows; a leading '-' for descending order. */
   sort?: string;
   /** JMESPath applied first. */
@@ -61,7 +63,7 @@ function shape(data: unknown, opts: RenderOptions): unknown {
     out = sortRows(out, key, descending);
   }
   if (opts.fields?.length) {
-    checkKnown('--fields', 'field', out, opts.fields, returns);
+    if (!opts.defaultFields) checkKnown('--fields', 'field', out, opts.fields, returns);
     const pick = (o: unknown) => (isPlainObject(o) ? Object.fromEntries(opts.fields!.filter((f) => f in o).map((f) => [f, o[f]])) : o);
     out = Array.isArray(out) ? out.map(pick) : pick(out);
   }

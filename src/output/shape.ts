@@ -13,6 +13,8 @@ export function applyQuery(data: unknown, expression: string): unknown {
 
 interface Shaping {
   fields?: string[];
+  /** The fields are a command's own default columns: some may be absent (a running task has no endtime). */
+  defaultFields?: boolean;
   sort?: string;
   query?: string;
 }
@@ -22,9 +24,14 @@ interface Shaping {
  * --sort, or reshaped the result with --query: its keys are then the query's, and the defaults would name keys it
  * no longer has.
  */
-export function withDefaultShape<T extends Shaping>(options: T, defaults: Omit<Shaping, 'query'>): T {
+export function withDefaultShape<T extends Shaping>(options: T, defaults: Omit<Shaping, 'query' | 'defaultFields'>): T {
   if (options.query) return options;
-  return { ...options, fields: options.fields ?? defaults.fields, sort: options.sort ?? defaults.sort };
+  return {
+    ...options,
+    fields: options.fields ?? defaults.fields,
+    defaultFields: options.fields === undefined,
+    sort: options.sort ?? defaults.sort,
+  };
 }
 
 type FormatOf = (prop: PropSchema) => Record<string, PropSchema> | undefined;

@@ -34,7 +34,8 @@ export async function taskList(globals: GlobalOptions, opts: TaskListOptions): P
     if (opts.node) {
       const params: Record<string, string> = {};
       if (opts.errors) params.errors = '1';
-      if (opts.running) params.source = 'active';
+      // The node's default is finished tasks only (source=archive); `task list` shows running ones too, like /cluster/tasks.
+      params.source = opts.running ? 'active' : 'all';
       if (opts.limit) params.limit = String(opts.limit);
       if (since !== undefined) params.since = String(since);
       rows = await conn.client().request({ method: 'GET', path: `/nodes/${opts.node}/tasks`, params });

@@ -193,4 +193,19 @@ describe('tasks: wait by default and exit with the result', () => {
     expect(rows.length).toBeLessThanOrEqual(5);
     expect(rows[0].upid).toMatch(/^UPID:/);
   });
+
+  it('task list shows running tasks, cluster-wide and per node; their missing endtime is no error', async () => {
+    const { r } = await createVm(slow, 'still-running', ['--async']);
+    const upid = r.stdout.trim();
+    for (const args of [['--running'], ['--node', 'pve', '--running'], ['--node', 'pve'], []]) {
+      const list = await runCli(['task', 'list', ...args, '-o', 'json'], { env: slow.env() });
+      expect(list.code, `${args.join(' ')}: ${list.stderr}`).toBe(0);
+      const row = (JSON.parse(list.stdout) as Array<{ upid: string; endtime?: number }>).find((t) => t.upid === upid);
+      expect(row, args.join(' ')).toBeDefined();
+      expect(row!.endtime).toBeUndefined();
+    }
+    const table = await runCli(['task', 'list', '--running'], { env: slow.env() });
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain(upid.slice(0, 20));
+  });
 });
