@@ -28,13 +28,13 @@ export function describeRequest(settings: ConnectionSettings, req: ApiRequest): 
   const described: DescribedRequest = { method: req.method, url: redactor.url(url), headers };
   if (!inQuery) {
     headers['content-type'] = req.json ? 'application/json' : 'application/x-www-form-urlencoded';
-    described.body = redactor.redact(req.json ? JSON.stringify(redactJson(req.params ?? {})) : redactForm(encodeParams(req.params)));
+    described.body = redactor.redact(req.json ? JSON.stringify(redactJson(req.params ?? {}, req.path)) : redactForm(encodeParams(req.params), req.path));
   }
   return described;
 }
 
-function redactJson(params: Record<string, string | string[]>): Record<string, string | string[]> {
+function redactJson(params: Record<string, string | string[]>, path: string): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(params)) out[k] = isSecretParam(k) ? REDACTED : v;
+  for (const [k, v] of Object.entries(params)) out[k] = isSecretParam(k, path) ? REDACTED : v;
   return out;
 }

@@ -136,6 +136,16 @@ describe('nothing is sent for invalid input or --dry-run', () => {
     expect(get.stdout).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/api2\/json\/cluster\/resources\?type=vm\n/);
     expect(hits).toBe(before);
   });
+  it('--dry-run shows credential parameters as <redacted>', async () => {
+    const gotify = await cli(['create', '/cluster/notifications/endpoints/gotify', '--name', 'g1', '--server', 'https://g.example.com', '--token', 'GotifyTok123', '--dry-run'], env);
+    expect(gotify.code, gotify.stderr).toBe(0);
+    expect(gotify.stdout).toContain('name=g1&server=https%3A%2F%2Fg.example.com&token=<redacted>');
+    const rbd = await cli(['create', '/storage', '--storage', 'rbd1', '--type', 'rbd', '--pool', 'p', '--monhost', '1.2.3.4', '--keyring', 'AQKEYRING==', '--dry-run'], env);
+    expect(rbd.stdout).toContain('keyring=<redacted>');
+    const acme = await cli(['create', '/cluster/acme/plugins', '--id', 'p1', '--type', 'dns', '--api', 'cf', '--data', 'CF_Token=CFTOKEN', '--dry-run'], env);
+    expect(acme.stdout).toContain('data=<redacted>');
+    for (const r of [gotify, rbd, acme]) expect(r.stdout + r.stderr).not.toMatch(/GotifyTok123|AQKEYRING|CFTOKEN/);
+  });
 });
 
 describe('scripting', () => {

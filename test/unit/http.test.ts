@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { tokenAuthorization } from '../../src/http/auth';
 import { replyError } from '../../src/http/errors';
 import { bypassedByNoProxy, resolveProxy } from '../../src/http/proxy';
-import { Redactor, redactForm } from '../../src/http/redact';
+import { Redactor, isSecretParam, redactForm } from '../../src/http/redact';
 import { backoffMs, retryAfterMs } from '../../src/http/retry';
 import { ticketState } from '../../src/http/ticket-cache';
 import { needsSecondFactor, offeredFactors, parseChallenge } from '../../src/http/tfa';
@@ -111,6 +111,16 @@ describe('redaction and errors', () => {
     expect(r.redact('cookie PVE:root@pam:65A0::abc+/= and PVE%3Aroot%40pam%3A65A0%3A%3Aabc%2B%2F%3D')).toBe('cookie <redacted> and <redacted>');
     expect(redactForm('vmid=1&password=x&new-password=y')).toBe('vmid=1&password=<redacted>&new-password=<redacted>');
     expect(r.url(new URL('https://h/api2/json/x?ticket=abc&a=1'))).toBe('https://h/api2/json/x?ticket=<redacted>&a=1');
+  });
+  it('redacts every credential-bearing parameter of the bundled schemas, and nothing that only looks like one', () => {
+    const secret = ['token', 'keyring', 'encryption-key', 'eab-hmac-key', 'eab_hmac_key', 'key', 'secret-key', 'totp', 'cipassword', 'otp', 'vncticket'];
+    for (const name of secret) expect(isSecretParam(name), name).toBe(true);
+    for (const name of ['tokenid', 'hotplug', 'generate-password', 'master-pubkey', 'sshkeys', 'data', 'value', 'keyboard']) {
+      expect(isSecretParam(name), name).toBe(false);
+    }
+    expect(isSecretParam('data', '/cluster/acme/plugins/cf')).toBe(true);
+    expect(isSecretParam('value', '/access/tfa/root@pam')).toBe(true);
+    expect(redactForm('server=g&token=GotifyTok123', '/cluster/notifications/endpoints/gotify')).toBe('server=g&token=<redacted>');
   });
   it('maps replies to exit codes with the reason phrase and parameter errors', () => {
     const reply = (status: number, reason: string, body = '') => replyError({ status, reason, headers: {}, body }, 'GET /x');
