@@ -2,6 +2,7 @@ import { UsageError } from '../errors';
 import type { ParamValue } from '../params';
 import type { ApiRequest } from '../http';
 import type { Verb } from '../schema/verbs';
+import { fillTemplate } from '../schema/load';
 import { printResult, schemaFor } from './context';
 import { splitGlobals, type GlobalOptions } from './globals';
 import { readInput } from './input';
@@ -43,7 +44,17 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
 
   const params = require('../params') as typeof import('../params');
   const input = globals.input ? readInput(globals.input) : undefined;
-  const values = params.parseArgs(op, rest, { input });
+  // A template path (`/nodes/{node}/qemu`) may have its open parameters given as flags (`--node pve`).
+  const open = new Set([...resolved.template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).filter((name) => !(name in resolved.params)));
+  const values = params.parseArgs(op, rest, { input, open });
+  for (const name of open) {
+    if (values[name] === undefined) {
+      throw new UsageError(`the path leaves {${name}} open`, `fill it in, or give --${name} (${fillTemplate(resolved.template, { ...resolved.params, [name]: name.toUpperCase() })})`);
+    }
+    resolved.params[name] = String(values[name]);
+    delete values[name];
+  }
+  if (open.size) resolved.concrete = fillTemplate(resolved.template, resolved.params);
   // Path values are checked against the parameters the operation declares; a few upstream operations leave a
   // path parameter undeclared (SDN prefix-list entries' {url_seq}), and those travel in the path unchecked.
   const declared = op.parameters.properties ?? {};

@@ -16,8 +16,13 @@ export function pathParamNames(op: Operation): Set<string> {
   return new Set([...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]));
 }
 
-export function parseArgs(op: Operation, argv: string[], opts: { input?: Record<string, unknown> } = {}): Record<string, ParamValue> {
-  const pathParams = pathParamNames(op);
+export function parseArgs(
+  op: Operation,
+  argv: string[],
+  /** `open`: path parameters the user's path left as `{name}`, which a flag may fill in. */
+  opts: { input?: Record<string, unknown>; open?: ReadonlySet<string> } = {},
+): Record<string, ParamValue> {
+  const pathParams = new Set([...pathParamNames(op)].filter((name) => !opts.open?.has(name)));
   const given = new Map<string, { prop: PropSchema; values: unknown[] }>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];

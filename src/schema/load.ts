@@ -171,6 +171,11 @@ function nearestByDistance(word: string, candidates: string[], limit: number): s
 }
 
 
+/** A template with its parameters filled in, each value percent-encoded as one segment. */
+export function fillTemplate(template: string, params: Record<string, string>): string {
+  return template.replace(/\{([^}]+)\}/g, (whole, name: string) => (name in params ? encodePathSegment(params[name]) : whole));
+}
+
 /** '/nodes//pve/' → ['nodes', 'pve']; URL-decoded segments. */
 export function splitPath(path: string): string[] {
   return path

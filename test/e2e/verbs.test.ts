@@ -136,6 +136,24 @@ describe('nothing is sent for invalid input or --dry-run', () => {
     expect(get.stdout).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/api2\/json\/cluster\/resources\?type=vm\n/);
     expect(hits).toBe(before);
   });
+  it('a template path takes its open parameters as flags, or says which one is open', async () => {
+    const before = hits;
+    const filled = await cli(['get', '/nodes/{node}/qemu/{vmid}/config', '--node', 'pve2', '--vmid', '101', '--dry-run'], env);
+    expect(filled.code, filled.stderr).toBe(0);
+    expect(filled.stdout).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/api2\/json\/nodes\/pve2\/qemu\/101\/config\n/);
+    const open = await cli(['get', '/nodes/{node}/qemu'], env);
+    expect(open.code).toBe(2);
+    expect(open.stderr).toBe('pvecli: the path leaves {node} open\nhint: fill it in, or give --node (/nodes/NODE/qemu)\n');
+    const bad = await cli(['get', '/nodes/{node}/qemu', '--node', 'not a node!'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^pvecli: --node: /);
+    // A concrete path still refuses the flag: the value is already there.
+    const twice = await cli(['get', '/nodes/pve/qemu', '--node', 'pve2'], env);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/--node is part of the path/);
+    expect(hits).toBe(before);
+  });
+
   it('--dry-run shows credential parameters as <redacted>', async () => {
     const gotify = await cli(['create', '/cluster/notifications/endpoints/gotify', '--name', 'g1', '--server', 'https://g.example.com', '--token', 'GotifyTok123', '--dry-run'], env);
     expect(gotify.code, gotify.stderr).toBe(0);
