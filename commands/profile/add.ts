@@ -19,7 +19,7 @@ export default class ProfileAdd extends Command {
     'ca-file': Flags.string({ description: 'trust this CA certificate file', exclusive: ['fingerprint', 'insecure'] }),
     insecure: Flags.boolean({ description: 'do not verify the server certificate', exclusive: ['fingerprint', 'ca-file'] }),
     proxy: Flags.string({ description: 'HTTP(S) proxy for this profile' }),
-    service: Flags.string({ description: 'product', options: ['pve', 'pbs', 'pmg', 'pdm'] }),
+    service: Flags.string({ description: 'product: pve, pbs, pmg or pdm (any case)' }),
     'path-prefix': Flags.string({ description: 'reverse-proxy prefix before /api2/json' }),
     timeout: Flags.string({ description: 'request timeout, seconds' }),
     use: Flags.boolean({ description: 'make it the current profile' }),

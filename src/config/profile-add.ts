@@ -54,7 +54,7 @@ export async function collectProfileValues(flags: AddFlags, ctx: AddContext): Pr
     timeout: flags.timeout,
   };
   // Validate the URL now, before asking anything else about a server that cannot be reached.
-  values.url = normalizeProfile({ url }).url;
+  values.url = normalizeProfile({ url, service: flags.service }).url;
 
   await collectCredentials(flags, values, prompts, ctx, missing);
   await collectTls(flags, values, prompts, ctx);

@@ -9,7 +9,7 @@ import { nearest } from '../util/text';
 import { ConfigFile, PROFILE_KEYS, SECRET_KEYS, checkProfileName, coerceProfileValue, isProfileKey, updateConfigFile, type Profile, type ProfileKey } from './file';
 import { cacheDir, configFilePath } from './paths';
 import { normalizePathPrefix, parseService } from './precedence';
-import { MOCK_PROFILE, normalizeUrl, warnAboutExposedSecrets } from './resolve';
+import { checkTokenId, MOCK_PROFILE, normalizeUrl, warnAboutExposedSecrets } from './resolve';
 import { maskUrlPasswords } from '../util/mask';
 import { describeSecret, isLiteralSecret } from './secrets';
 
@@ -181,11 +181,16 @@ export function normalizeProfile(values: Profile): Profile {
     if (key === 'service') value = parseService(String(value), 'service').toLowerCase();
     if (key === 'path_prefix') value = normalizePathPrefix(String(value));
     if (key === 'fingerprint') value = normalizeFingerprint(String(value));
+    if (key === 'token_id') checkTokenId(String(value), 'the token ID');
     if (key === 'otp_type' && !OTP_TYPES.includes(String(value))) throw new UsageError(`otp_type '${String(value)}' is not one of ${OTP_TYPES.join(', ')}`);
     out[key] = value;
   }
   if ([out.fingerprint, out.ca_file, out.insecure === true ? true : undefined].filter((v) => v !== undefined).length > 1) {
     throw new UsageError('choose one of fingerprint, ca_file and insecure');
+  }
+  // A token wins over a user at the same level, so the other credentials would never be used (see precedence).
+  if (out.token_id !== undefined && out.username !== undefined) {
+    throw new UsageError('choose one of token_id (API token) and username (password login)', 'a profile holds one identity; add a second profile for the other');
   }
   return out;
 }

@@ -151,9 +151,27 @@ export async function resolveConnection(flags: GlobalConnectionFlags, opts: Reso
   return { kind, settings, sources, configFile };
 }
 
+/** A userid (`name@realm`) + `!` + token name; a little wider than each product's own rule, never with '=' or blanks. */
+const TOKEN_ID = /^[^\s:/=@!]+@[A-Za-z][A-Za-z0-9.\-_]*![A-Za-z0-9_][A-Za-z0-9.\-_]*$/;
+
+/**
+ * An API token ID must be `USER@REALM!NAME`. The value is never echoed: Proxmox shows new tokens as
+ * `USER@REALM!NAME=SECRET`, and that whole line is an easy thing to paste into the ID.
+ */
+export function checkTokenId(id: string, where: string): void {
+  if (TOKEN_ID.test(id)) return;
+  throw new UsageError(
+    `${where} is not an API token ID (USER@REALM!NAME)`,
+    id.includes('=') ? "it looks like ID=SECRET: the part after '=' is the token secret and goes in its own setting" : 'e.g. automation@pve!ci',
+  );
+}
+
 /** Refuse locally what the server would only answer with 401: no identity at all, or a token without its secret. */
 function checkCredentials(picked: PickedSettings, profileLabel: string | undefined): void {
   const named = profileLabel !== undefined && profileLabel !== ENVIRONMENT_PROFILE;
+  if (picked.tokenId.value !== undefined) {
+    checkTokenId(picked.tokenId.value, picked.tokenId.source === 'profile' && named ? `token_id of profile '${profileLabel}'` : ENV.tokenId);
+  }
   if (picked.tokenId.value !== undefined && picked.tokenSecret.value === undefined) {
     throw new UsageError(
       `API token ${picked.tokenId.value} has no secret`,

@@ -159,9 +159,10 @@ class TicketAuthenticator implements Authenticator {
     const password = this.settings.password ?? (await this.settings.passwordPrompt?.());
     this.redactor.add(password);
     if (!password) {
+      // Nothing was sent yet: a missing setting, like a token without its secret (exit 2).
       throw new CliError(
         `no valid ticket for ${this.username} and no password to log in`,
-        ExitCode.auth,
+        ExitCode.usage,
         'set PROXMOX_API_PASSWORD (or the profile\'s password), or use an API token',
       );
     }

@@ -49,6 +49,10 @@ export function tlsPolicy(settings: { verifyTls: boolean; fingerprint?: string; 
     } catch (err) {
       throw new UsageError(`cannot read CA file ${settings.caFile}: ${(err as Error).message}`);
     }
+    // Node ignores a CA list without certificates and then trusts nothing: say so instead of a TLS error.
+    if (!/-----BEGIN CERTIFICATE-----/.test(policy.ca)) {
+      throw new UsageError(`no PEM certificate in CA file ${settings.caFile}`, 'expected one or more -----BEGIN CERTIFICATE----- blocks');
+    }
   }
   return policy;
 }

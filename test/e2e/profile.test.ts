@@ -136,6 +136,14 @@ describe('profile commands (no server)', () => {
     expectNoSecrets(add, show, envRows, dry, list, badProxy);
   });
 
+  it('--service takes any case, like PROXMOX_API_SERVICE', async () => {
+    const e = isolatedEnv({ E2E_TOKEN: TOKEN_SECRET });
+    const add = await runCli(['profile', 'add', 'b', '--url', 'backup', '--service', 'PBS', '--token-id', 'ci@pbs!cli', '--token-secret', 'env:E2E_TOKEN'], { env: e });
+    expect(add.code, add.stderr).toBe(0);
+    const show = await runCli(['profile', 'show', 'b', '-o', 'json'], { env: e });
+    expect(JSON.parse(show.stdout)).toMatchObject({ service: 'pbs', url: 'https://backup:8007' });
+  });
+
   it('two processes adding profiles at the same time both keep theirs', async () => {
     const e = isolatedEnv();
     const adds = [];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { resolveConnection as resolveStrictly, type GlobalConnectionFlags, type ResolveOptions } from '../../src/config/index';
-import { normalizeUrl } from '../../src/config/resolve';
+import { checkTokenId, normalizeUrl } from '../../src/config/resolve';
 
 /** Precedence is about where each setting comes from; the credentials check has tests of its own below. */
 const resolveConnection = (flags: GlobalConnectionFlags, opts: ResolveOptions = {}) => resolveStrictly(flags, { requireCredentials: false, ...opts });
@@ -240,5 +240,17 @@ describe('server URLs', () => {
   it('refuses what is not an http(s) URL', () => {
     expect(() => normalizeUrl('ftp://pve1', undefined)).toThrow(/only https/);
     expect(() => normalizeUrl('https://', undefined)).toThrow(/invalid server URL/);
+  });
+});
+
+describe('token IDs', () => {
+  it('must be USER@REALM!NAME; a pasted ID=SECRET is refused without echoing it', async () => {
+    const pasted = 'root@pam!qa=0b6e3e8e-7f1c-4a5e-9d3e-1234567890ab';
+    const env = { HOME: dir, PROXMOX_CONFIG_FILE: join(dir, 'none.yaml'), PROXMOX_API_URL: 'https://h:8006', PROXMOX_API_TOKEN_ID: pasted };
+    const err = await resolveStrictly({}, { env, interactive: false }).catch((e: Error & { hint?: string }) => e);
+    expect(err).toMatchObject({ exitCode: 2, message: 'PROXMOX_API_TOKEN_ID is not an API token ID (USER@REALM!NAME)' });
+    expect(`${(err as Error).message} ${(err as { hint?: string }).hint}`).not.toContain('0b6e3e8e');
+    for (const ok of ['root@pam!ci', 'automation@pve!ci-2', 'u@ldap.example!t']) expect(() => checkTokenId(ok, 'x')).not.toThrow();
+    for (const bad of ['bad', 'root@pam', 'root!ci', 'root@pam!', 'a b@pve!c']) expect(() => checkTokenId(bad, 'x')).toThrow(/not an API token ID/);
   });
 });

@@ -64,6 +64,13 @@ describe('profile add on a terminal', () => {
       .rejects.toMatchObject({ message: 'choose one of fingerprint, ca_file and insecure' });
   });
 
+  it('rejects a token and a user in one profile, and a malformed token ID', async () => {
+    await expect(collectProfileValues({ url: server.url, tokenId: 'a@pve!b', tokenSecret: 'env:X', username: 'root@pam', password: 'env:Y', insecure: true }, ctx(false)))
+      .rejects.toMatchObject({ exitCode: 2, message: 'choose one of token_id (API token) and username (password login)' });
+    await expect(collectProfileValues({ url: server.url, tokenId: 'bad', tokenSecret: 'env:X', insecure: true }, ctx(false)))
+      .rejects.toMatchObject({ exitCode: 2, message: 'the token ID is not an API token ID (USER@REALM!NAME)' });
+  });
+
   it('fetchPeerCertificate reports an unreachable server as a connection error', async () => {
     await expect(fetchPeerCertificate('https://127.0.0.1:1', 2000)).rejects.toMatchObject({ exitCode: 3 });
   });

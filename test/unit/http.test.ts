@@ -7,7 +7,7 @@ import { Redactor, isSecretParam, redactForm } from '../../src/http/redact';
 import { backoffMs, retryAfterMs } from '../../src/http/retry';
 import { ticketState } from '../../src/http/ticket-cache';
 import { needsSecondFactor, offeredFactors, parseChallenge } from '../../src/http/tfa';
-import { normalizeFingerprint } from '../../src/http/tls';
+import { normalizeFingerprint, tlsPolicy } from '../../src/http/tls';
 import { apiUrl, encodeParams, encodePath } from '../../src/http/url';
 
 describe('url', () => {
@@ -121,6 +121,10 @@ describe('redaction and errors', () => {
     expect(isSecretParam('data', '/cluster/acme/plugins/cf')).toBe(true);
     expect(isSecretParam('value', '/access/tfa/root@pam')).toBe(true);
     expect(redactForm('server=g&token=GotifyTok123', '/cluster/notifications/endpoints/gotify')).toBe('server=g&token=<redacted>');
+  });
+  it('a CA file without a PEM certificate is a usage error, not a TLS failure later', () => {
+    expect(() => tlsPolicy({ verifyTls: true, caFile: __filename })).toThrow(/no PEM certificate in CA file/);
+    expect(() => tlsPolicy({ verifyTls: true, caFile: '/nonexistent/ca.pem' })).toThrow(/cannot read CA file/);
   });
   it('maps replies to exit codes with the reason phrase and parameter errors', () => {
     const reply = (status: number, reason: string, body = '') => replyError({ status, reason, headers: {}, body }, 'GET /x');
