@@ -2,6 +2,7 @@ import { UsageError } from '../errors';
 import type { PropSchema } from '../schema/types';
 import { drawTable, type Column } from './table';
 import { humaniserFor } from './units';
+import { toYaml } from './yaml';
 import { applyQuery } from './shape';
 import { isPlainObject, parseSort, sortRows } from './sort';
 
@@ -40,7 +41,7 @@ export function render(data: unknown, opts: RenderOptions): string {
     case 'json-pretty':
       return JSON.stringify(shaped ?? null, null, 2) + '\n';
     case 'yaml':
-      return (require('yaml') as typeof import('yaml')).stringify(shaped ?? null);
+      return toYaml(shaped ?? null);
     case 'table':
     case 'text':
       return renderHuman(shaped, opts);
