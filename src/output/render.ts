@@ -1,6 +1,6 @@
 import { UsageError } from '../errors';
 import type { PropSchema } from '../schema/types';
-import { drawTable, type Column } from './table';
+import { cellLines, drawTable, type Column } from './table';
 import { humaniserFor } from './units';
 import { toYaml } from './yaml';
 import { applyQuery } from './shape';
@@ -121,7 +121,7 @@ function table(columns: Column[], cells: string[][], opts: RenderOptions): strin
       wordWrap: true,
       ...(opts.noborder ? { chars: noBorderChars() } : {}),
     });
-    for (const row of cells) t.push(row);
+    for (const row of cells) t.push(row.map((c) => cellLines(c).join('\n')));
     return t.toString() + '\n';
   }
   return drawTable(columns, cells, {
