@@ -1,7 +1,8 @@
 import { UsageError } from '../errors';
 import type { PropSchema } from '../schema/types';
-import { drawTable, type Column } from './table';
+import { cellLines, drawTable, type Column } from './table';
 import { humaniserFor } from './units';
+import { toYaml } from './yaml';
 import { applyQuery } from './shape';
 import { isPlainObject, parseSort, sortRows } from './sort';
 
@@ -42,7 +43,7 @@ export function render(data: unknown, opts: RenderOptions): string {
     case 'json-pretty':
       return JSON.stringify(shaped ?? null, null, 2) + '\n';
     case 'yaml':
-      return (require('yaml') as typeof import('yaml')).stringify(shaped ?? null);
+      return toYaml(shaped ?? null);
     case 'table':
     case 'text':
       return renderHuman(shaped, opts);
@@ -122,7 +123,7 @@ function table(columns: Column[], cells: string[][], opts: RenderOptions): strin
       wordWrap: true,
       ...(opts.noborder ? { chars: noBorderChars() } : {}),
     });
-    for (const row of cells) t.push(row);
+    for (const row of cells) t.push(row.map((c) => cellLines(c).join('\n')));
     return t.toString() + '\n';
   }
   return drawTable(columns, cells, {

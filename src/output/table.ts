@@ -14,31 +14,56 @@ export interface TableOptions {
   width?: number;
 }
 
-/** pvesh-like text table: unicode borders (╞═ under the header, ├─ between rows), or space-aligned without. */
+/**
+ * pvesh-like text table: unicode borders (╞═ under the header, ├─ between rows), or space-aligned without. A cell
+ * with several lines keeps them inside its column, and its row is as tall as its tallest cell.
+ */
 export function drawTable(columns: Column[], rows: string[][], opts: TableOptions): string {
+  const cells = rows.map((r) => columns.map((_, i) => cellLines(r[i] ?? '')));
   const widths = columns.map((c, i) =>
-    Math.max(opts.header ? c.header.length : 0, ...rows.map((r) => visibleLength(r[i] ?? ''))),
+    Math.max(opts.header ? c.header.length : 0, ...cells.map((r) => Math.max(...r[i].map(visibleLength)))),
   );
   fitWidths(widths, columns, opts.width, opts.border ? 3 : 1, opts.border ? 1 : 0);
   const cell = (text: string, i: number) => pad(truncate(text, widths[i]), widths[i], columns[i].alignRight);
+  const header = columns.map((c, i) => bold(cell(c.header, i), opts.colour));
+  /** The screen lines of one row, each a list of padded cells. */
+  const rowLines = (row: string[][]) =>
+    Array.from({ length: Math.max(1, ...row.map((l) => l.length)) }, (_, n) => row.map((l, i) => cell(l[n] ?? '', i)));
   const lines: string[] = [];
   if (!opts.border) {
-    if (opts.header) lines.push(trimEnd(columns.map((c, i) => bold(cell(c.header, i), opts.colour)).join(' ')));
-    for (const r of rows) lines.push(trimEnd(r.map(cell).join(' ')));
+    if (opts.header) lines.push(trimEnd(header.join(' ')));
+    for (const r of cells) for (const line of rowLines(r)) lines.push(trimEnd(line.join(' ')));
     return lines.join('\n') + (lines.length ? '\n' : '');
   }
   const rule = (l: string, m: string, r: string, f: string) => l + widths.map((w) => f.repeat(w + 2)).join(m) + r;
   lines.push(rule('┌', '┬', '┐', '─'));
   if (opts.header) {
-    lines.push('│ ' + columns.map((c, i) => bold(cell(c.header, i), opts.colour)).join(' │ ') + ' │');
+    lines.push('│ ' + header.join(' │ ') + ' │');
     lines.push(rule('╞', '╪', '╡', '═'));
   }
-  rows.forEach((r, idx) => {
+  cells.forEach((r, idx) => {
     if (idx > 0) lines.push(rule('├', '┼', '┤', '─'));
-    lines.push('│ ' + r.map(cell).join(' │ ') + ' │');
+    for (const line of rowLines(r)) lines.push('│ ' + line.join(' │ ') + ' │');
   });
   lines.push(rule('└', '┴', '┘', '─'));
   return lines.join('\n') + '\n';
+}
+
+/**
+ * A cell's screen lines: any line break (\n, \r\n, a lone \r) starts a new one, trailing blank lines go (a
+ * description often ends in a newline), and tabs become spaces, since a raw \r or \t moves the cursor past the border.
+ */
+export function cellLines(text: string): string[] {
+  const lines = text.split(/\r\n|\r|\n/).map(expandTabs);
+  while (lines.length > 1 && lines[lines.length - 1].trim() === '') lines.pop();
+  return lines;
+}
+
+function expandTabs(line: string): string {
+  if (!line.includes('\t')) return line;
+  let out = '';
+  for (const ch of line) out += ch === '\t' ? ' '.repeat(8 - (out.length % 8)) : ch;
+  return out;
 }
 
 /**
