@@ -2,7 +2,7 @@ import { availableSchemas, splitPath, type ResolvedPath, type Schema } from '../
 import type { Operation, PropSchema } from '../schema/types';
 import { VERB_METHODS, isVerb } from '../schema/verbs';
 import { OUTPUT_FORMATS } from '../output/render';
-import { GLOBAL_SPECS, splitGlobals, type GlobalOptions } from './globals';
+import { GLOBAL_SPECS, leadingGlobalsEnd, splitGlobals, type GlobalOptions } from './globals';
 import { schemaFor } from './context';
 import { liveValues, listingFor } from './complete-live';
 import { writeOut } from './io';
@@ -50,22 +50,27 @@ interface PathContext {
 export async function complete(words: string[]): Promise<string[]> {
   const current = words.length ? words[words.length - 1] : '';
   const before = words.slice(0, -1);
-  if (before.length === 0) return filter(COMMANDS, current);
-  const command = before[0];
+  // Global options may come before the command (`pvecli -p lab get /nodes/`), as main() accepts them: the command
+  // is the first word after them, and they stay in front of its words so they apply (profile, schema) there too.
+  const start = leadingGlobalsEnd(before);
+  const command = before[start] as string | undefined;
+  const args = [...before.slice(0, start), ...before.slice(start + 1)];
 
   // A flag's value: `--flag=VALUE` in the current word, or `--flag VALUE` after it.
   const inline = /^(--[^=]+)=/.exec(current);
   const flag = inline ? inline[1] : before[before.length - 1];
-  if (flag.startsWith('-') && !flag.includes('=')) {
-    const argsBeforeFlag = inline ? before.slice(1) : before.slice(1, -1);
-    const values = flagValues(flag, PATH_COMMANDS.has(command) ? pathContext(command, argsBeforeFlag) : undefined);
+  if (flag?.startsWith('-') && !flag.includes('=')) {
+    const argsBeforeFlag = inline ? args : args.slice(0, -1);
+    const path = command !== undefined && PATH_COMMANDS.has(command);
+    const values = flagValues(flag, path ? pathContext(command, argsBeforeFlag) : undefined);
     if (inline) return filter((values ?? []).map((v) => `${flag}=${v}`), current);
     if (values) return filter(values, current);
   }
 
-  if (SUBCOMMANDS[command]) return completeTopic(command, before.slice(1), current);
+  if (command === undefined) return filter(current.startsWith('-') ? globalFlagNames() : COMMANDS, current);
+  if (SUBCOMMANDS[command]) return completeTopic(command, args, current);
   if (!PATH_COMMANDS.has(command)) return [];
-  const ctx = pathContext(command, before.slice(1));
+  const ctx = pathContext(command, args);
   if (!ctx) return [];
   if (ctx.positionals.length === 0 && !current.startsWith('-')) return completePath(ctx.schema, current, ctx.globals);
   if (!ctx.positionals[0]) return filter(globalFlagNames(), current);

@@ -141,7 +141,19 @@ export function splitGlobals(argv: string[], apiParams: ReadonlySet<string> = ne
  * move behind it (before any `--`), so every command parser sees them where it expects its own flags.
  */
 export function hoistLeadingGlobals(argv: readonly string[]): string[] {
-  const leading: string[] = [];
+  const end = leadingGlobalsEnd(argv);
+  if (end === 0 || end >= argv.length) return [...argv];
+  const leading = argv.slice(0, end);
+  const after = argv.slice(end);
+  const dashdash = after.indexOf('--');
+  return dashdash < 0 ? [...after, ...leading] : [...after.slice(0, dashdash), ...leading, ...after.slice(dashdash)];
+}
+
+/**
+ * Where the command starts: the index of the first word after the global options (and their values) that argv
+ * begins with; argv.length when there is no word after them (an option at the end may still wait for its value).
+ */
+export function leadingGlobalsEnd(argv: readonly string[]): number {
   let i = 0;
   while (i < argv.length) {
     const arg = argv[i];
@@ -155,14 +167,9 @@ export function hoistLeadingGlobals(argv: readonly string[]): string[] {
         : undefined;
     if (!spec) break;
     const inline = arg.startsWith('--') ? arg.includes('=') : arg.length > 2;
-    const width = spec.value && !inline ? 2 : 1;
-    leading.push(...argv.slice(i, i + width));
-    i += width;
+    i += spec.value && !inline ? 2 : 1;
   }
-  if (leading.length === 0 || i >= argv.length) return [...argv];
-  const after = argv.slice(i);
-  const dashdash = after.indexOf('--');
-  return dashdash < 0 ? [...after, ...leading] : [...after.slice(0, dashdash), ...leading, ...after.slice(dashdash)];
+  return Math.min(i, argv.length);
 }
 
 /** A bare `--flag` in the operation's flags may take the next word as its value (`--memory 2048`). */

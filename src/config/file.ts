@@ -1,7 +1,8 @@
 /*
  * The pvecli config file (DESIGN.md §5): PROXMOX_CONFIG_FILE, else $XDG_CONFIG_HOME/pvecli/config.yaml.
  * YAML; JSON is accepted (and kept as JSON when the file is JSON). Mode 0600 in a 0700 directory,
- * written atomically under a lock; comments and key order survive edits (yaml's Document API).
+ * written atomically under a lock; comments and key order survive edits (yaml's Document API). The comment at
+ * the top stays at the top; a removed profile takes its own comment (the lines directly above it) along.
  *
  *   # comments anywhere are kept
  *   current: prod                  # the profile used when neither --profile nor PVECLI_PROFILE says otherwise
@@ -212,9 +213,35 @@ export class ConfigFile {
     return map ? map.delete(key) : false;
   }
 
+  /** Remove a profile with its own comment; `current` goes too when it named the profile. */
   removeProfile(name: string): void {
-    this.profilesMap(false)?.delete(name);
+    const profiles = this.profilesMap(false);
+    const index = profiles ? profiles.items.findIndex((pair) => keyOf(pair) === name) : -1;
+    if (profiles && index >= 0) removeWithOwnComment(profiles, index);
     if (this.current === name) this.doc.delete('current');
+  }
+
+  /**
+   * Run `edit` keeping the file's leading comment at the top. yaml holds a comment that is not set off by a blank
+   * line on the first key, so removing that key (`current`) would take the comment along, and inserting a key
+   * before it (`current` again) would push the comment down.
+   */
+  keepingLeadingComment<T>(edit: () => T): T {
+    const { isMap, isNode } = yaml();
+    const firstKey = (): YamlNode | undefined => {
+      const key = isMap(this.doc.contents) ? this.doc.contents.items[0]?.key : undefined;
+      return isNode(key) ? key : undefined;
+    };
+    const before = firstKey();
+    const leading = before?.commentBefore;
+    const result = edit();
+    const after = firstKey();
+    if (leading && after !== before) {
+      if (before) before.commentBefore = undefined;
+      if (after) after.commentBefore = joinComments(leading, after.commentBefore);
+      else this.doc.commentBefore = joinComments(this.doc.commentBefore, leading) ?? null;
+    }
+    return result;
   }
 
   /** Rename in place, so the profile keeps its position and comments; `current` follows. */
@@ -275,7 +302,7 @@ export async function updateConfigFile<T>(path: string, edit: (config: ConfigFil
   try {
     return await withFileLock(path, () => {
       const config = ConfigFile.read(path);
-      const result = edit(config);
+      const result = config.keepingLeadingComment(() => edit(config));
       writeFileAtomic(path, config.toString(), 0o600);
       removeAbandonedTempFiles(path);
       return result;
@@ -294,6 +321,44 @@ function realTarget(path: string): string {
   } catch {
     return path; // not there yet
   }
+}
+
+/**
+ * Remove item `index` of `map` with its own comment: the lines directly above it (yaml holds the first item's on
+ * the map). Lines set off from it by a blank line are not about it alone and stay, above the next item.
+ */
+function removeWithOwnComment(map: YAMLMap, index: number): void {
+  const { isNode } = yaml();
+  const [pair] = map.items.splice(index, 1);
+  const key = isNode(pair.key) ? pair.key : undefined;
+  if (!key?.commentBefore) {
+    if (index === 0) map.commentBefore = commentsSetOff(map.commentBefore);
+    return;
+  }
+  const kept = commentsSetOff(key.commentBefore);
+  if (!kept) return;
+  const next = map.items[index]?.key;
+  if (isNode(next)) next.commentBefore = joinComments(kept, next.commentBefore);
+  // after the last item: the map's trailing comment, which needs no blank line below it
+  else map.comment = joinComments(kept, map.comment)!.replace(/\n$/, '');
+}
+
+/**
+ * The part of a comment block above a node that a blank line sets off from it. yaml writes blank lines inside a
+ * block as empty lines, so one ending in '\n' had a blank line between it and the node.
+ */
+function commentsSetOff(comment: string | null | undefined): string | undefined {
+  if (!comment) return undefined;
+  if (comment.endsWith('\n')) return comment;
+  const cut = comment.lastIndexOf('\n\n');
+  return cut < 0 ? undefined : comment.slice(0, cut + 1);
+}
+
+/** Two comment blocks, one above the other, a blank line between them. */
+function joinComments(first: string | null | undefined, second: string | null | undefined): string | undefined {
+  if (!first) return second ?? undefined;
+  if (!second) return first;
+  return `${first.replace(/\n$/, '')}\n\n${second}`;
 }
 
 function keyOf(pair: Pair): unknown {

@@ -51,6 +51,8 @@ export class Schema {
       for (const [template] of this.index.entries) {
         // Templates are stored normalised ('/a/{b}'), never encoded: a plain split will do.
         const segs = template.split('/').filter(Boolean);
+        // The root is nobody's child: PBS and PDM data give '/' itself a node (its GET is the directory index).
+        if (segs.length === 0) continue;
         const parent = segs.length > 1 ? '/' + segs.slice(0, -1).join('/') : '';
         const siblings = this.childrenMap.get(parent);
         if (siblings) siblings.push(template);

@@ -130,6 +130,22 @@ describe('shell completion in a real bash', () => {
     expect(await replies('pvecli cr', env)).toEqual(['create']);
     expect(await replies('pvecli task ', env)).toEqual(['list', 'status', 'log', 'wait', 'stop']);
   });
+  it('skips global options typed before the command, and applies them', async () => {
+    expect(await replies('pvecli -o json get /no', env)).toEqual(['/nodes/']);
+    expect(await replies('pvecli -p mock get /no', env)).toEqual(['/nodes/']);
+    expect(await replies('pvecli --trace get /no', env)).toEqual(['/nodes/']);
+    expect(await replies('pvecli --trace get /nodes/pve/qemu/', env)).toEqual(['/nodes/pve/qemu/100/']);
+    expect(await replies('pvecli --schema pbs-4 get /ad', env)).toEqual(['/admin/']);
+    expect(await replies('pvecli --schema pbs-4 get /cluster', env)).toEqual([]);
+    expect(await replies('pvecli -q create /nodes/pve/qemu --me', env)).toEqual(['--memory']);
+  });
+  it('completes the values of global options before the command, and the command after them', async () => {
+    expect(await replies('pvecli -o ', env)).toEqual(['text', 'table', 'json', 'json-pretty', 'yaml']);
+    expect((await bashComplete('pvecli --output-format=js', env)).lines).toEqual(['pvecli --output-format=json', 'pvecli --output-format=json-pretty']);
+    expect(await replies('pvecli --schema pb', env)).toEqual(['pbs-4']);
+    expect(await replies('pvecli -o json cr', env)).toEqual(['create']);
+    expect(await replies('pvecli --no-human-readable task s', env)).toEqual(['status', 'stop']);
+  });
   it('falls back to static completion when the server is unreachable', async () => {
     const dead = isolatedEnv({ PROXMOX_API_URL: 'https://127.0.0.1:9', PROXMOX_API_TOKEN_ID: 'a@pam!b', PROXMOX_API_TOKEN_SECRET: 'x' });
     const r = await runCli(['__complete', 'get', '/nodes/'], { env: dead });
@@ -160,6 +176,20 @@ describe('live values from another server', () => {
     expect(created.code).toBe(0);
     expect(await replies('pvecli get /nodes/pve/qemu/', local)).toEqual(['/nodes/pve/qemu/100/']);
     expect(await replies('pvecli get /nodes/pve/qemu/', remote)).toEqual(['/nodes/pve/qemu/100/', '/nodes/pve/qemu/200/']);
+  });
+
+  it('come from the profile named by -p before the command', async () => {
+    const env = isolatedEnv({ REMOTE_SECRET: mock.env().PROXMOX_API_TOKEN_SECRET });
+    const added = await runCli(
+      ['profile', 'add', 'remote', '--url', mock.url, '--token-id', mock.env().PROXMOX_API_TOKEN_ID!, '--token-secret', 'env:REMOTE_SECRET', '--fingerprint', mock.fingerprint, '--use'],
+      { env },
+    );
+    expect(added.code).toBe(0);
+    const created = await runCli(['create', '/nodes/pve/qemu', '--vmid', '202', '--name', 'remote-only'], { env });
+    expect(created.code).toBe(0);
+    expect(await replies('pvecli -p remote get /nodes/pve/qemu/2', env)).toContain('/nodes/pve/qemu/202/');
+    expect(await replies('pvecli -p mock get /nodes/pve/qemu/', env)).toEqual(['/nodes/pve/qemu/100/']);
+    expect(await replies('pvecli -p ', env)).toEqual(['remote', 'mock']);
   });
 
   it('completes snapshot names, without the pseudo-snapshot "current"', async () => {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   cacheDir, ConfigFile, configFilePath, resolveConnection, saveProfileFingerprint, stateDir, updateConfigFile, writeFileAtomic,
 } from '../../src/config/index';
+import { addProfile, removeProfile, renameProfile, setProfileValue, useProfile } from '../../src/config/profiles';
 import { describeSecret, parseSecretRef } from '../../src/config/secrets';
 
 const dir = mkdtempSync(join(tmpdir(), 'pvecli-config-'));
@@ -144,6 +145,92 @@ describe('editing keeps comments and key order', () => {
     writeFileAtomic(path, Buffer.from('two'), 0o640);
     expect(readFileSync(path, 'utf8')).toBe('two');
     expect(statSync(path).mode & 0o777).toBe(0o640);
+  });
+});
+
+describe("the file's leading comment and each profile's own comment", () => {
+  const env = (path: string) => ({ HOME: dir, XDG_CACHE_HOME: join(dir, 'cache'), PROXMOX_CONFIG_FILE: path });
+  const lines = (...l: string[]) => [...l, ''].join('\n');
+  const original = lines(
+    '# my comment at top',
+    'current: a',
+    'profiles:',
+    '  # profile a is important',
+    '  a:',
+    '    url: https://a:8006',
+    '  # lab machines',
+    '',
+    '  # about b',
+    '  b:',
+    '    url: https://b:8006',
+    '  # about c',
+    '  c:',
+    '    url: https://c:8006',
+  );
+  const edited = async (edit: (e: NodeJS.ProcessEnv) => Promise<unknown>, text = original) => {
+    const path = file(text);
+    await edit(env(path));
+    return readFileSync(path, 'utf8');
+  };
+
+  it('remove: the top comment stays on top when `current` goes; the first profile takes its comment along', async () => {
+    const removedA = await edited((e) => removeProfile('a', e));
+    expect(removedA).toBe(original.replace('current: a\n', '').replace('  # profile a is important\n  a:\n    url: https://a:8006\n', ''));
+    expect(removedA).toMatch(/^# my comment at top\nprofiles:\n {2}# lab machines\n\n/);
+    const only = lines('# my comment at top', 'current: a', 'profiles:', '  # profile a is important', '  a:', '    url: https://a:8006');
+    expect(await edited((e) => removeProfile('a', e), only)).toBe(lines('# my comment at top', 'profiles: {}'));
+  });
+
+  it('remove: a later profile takes the lines directly above it; lines set off by a blank line stay', async () => {
+    expect(await edited((e) => removeProfile('b', e))).toBe(original.replace('  # about b\n  b:\n    url: https://b:8006\n', ''));
+    expect(await edited((e) => removeProfile('c', e))).toBe(original.replace('  # about c\n  c:\n    url: https://c:8006\n', ''));
+    const last = lines('profiles:', '  a:', '    url: https://a:8006', '  # old ones', '', '  # about b', '  b:', '    url: https://b:8006');
+    expect(await edited((e) => removeProfile('b', e), last)).toBe(lines('profiles:', '  a:', '    url: https://a:8006', '  # old ones'));
+    const first = lines('profiles:', '  # all of them', '', '  a:', '    url: https://a:8006', '  b:', '    url: https://b:8006');
+    expect(await edited((e) => removeProfile('a', e), first)).toBe(lines('profiles:', '  # all of them', '', '  b:', '    url: https://b:8006'));
+  });
+
+  it('remove: the top comment goes above the next key, apart from that key’s own comment', async () => {
+    const text = lines('# top', 'current: a', '# about profiles', 'profiles:', '  a:', '    url: https://a:8006', '  b:', '    url: https://b:8006');
+    expect(await edited((e) => removeProfile('a', e), text)).toBe(lines('# top', '', '# about profiles', 'profiles:', '  b:', '    url: https://b:8006'));
+  });
+
+  it('rename, set, and use of another profile change nothing but the value', async () => {
+    expect(await edited((e) => renameProfile('a', 'z', e))).toBe(original.replace('current: a', 'current: z').replace('  a:', '  z:'));
+    expect(await edited((e) => setProfileValue('a', 'timeout', '5', e))).toBe(original.replace('a:8006\n', 'a:8006\n    timeout: 5\n'));
+    expect(await edited((e) => setProfileValue('a', 'url', 'https://a2:8006', e))).toBe(original.replace('https://a:8006', 'https://a2:8006'));
+    const withTimeout = original.replace('a:8006\n', 'a:8006\n    timeout: 5\n');
+    expect(await edited((e) => setProfileValue('a', 'timeout', '', e), withTimeout)).toBe(original);
+    expect(await edited((e) => useProfile('b', e))).toBe(original.replace('current: a', 'current: b'));
+  });
+
+  it('use and add: a new `current` goes first, below the top comment', async () => {
+    const noCurrent = lines('# top', 'profiles:', '  # about a', '  a:', '    url: https://a:8006');
+    expect(await edited((e) => useProfile('a', e), noCurrent)).toBe(lines('# top', 'current: a', 'profiles:', '  # about a', '  a:', '    url: https://a:8006'));
+    expect(await edited((e) => addProfile('b', { url: 'https://b:8006', token_id: 'x@pve!t', token_secret: 'env:X' }, {}, e), noCurrent)).toBe(lines(
+      '# top',
+      'current: b',
+      'profiles:',
+      '  # about a',
+      '  a:',
+      '    url: https://a:8006',
+      '  b:',
+      '    url: https://b:8006',
+      '    token_id: x@pve!t',
+      '    token_secret: env:X',
+    ));
+  });
+
+  it('add --force of the current profile: the top comment stays, the replaced profile’s own comment goes', async () => {
+    const text = await edited((e) => addProfile('a', { url: 'https://a2:8006', token_id: 'x@pve!t', token_secret: 'env:X' }, { force: true }, e));
+    expect(text.startsWith('# my comment at top\ncurrent: a\nprofiles:\n  # lab machines\n')).toBe(true);
+    expect(text).not.toContain('profile a is important');
+    expect(ConfigFile.parse('x.yaml', text).profile('a')?.url).toBe('https://a2:8006');
+  });
+
+  it('a file that is only a comment keeps it above what an edit adds', async () => {
+    const text = await edited((e) => addProfile('a', { url: 'https://a:8006', token_id: 'x@pve!t', token_secret: 'env:X' }, {}, e), '# only a comment\n');
+    expect(text).toMatch(/^# only a comment\n\ncurrent: a\nprofiles:\n {2}a:\n/);
   });
 });
 

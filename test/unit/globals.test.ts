@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { GLOBAL_SPECS, hoistLeadingGlobals, splitGlobals } from '../../src/cli/globals';
+import { GLOBAL_SPECS, hoistLeadingGlobals, leadingGlobalsEnd, splitGlobals } from '../../src/cli/globals';
 import { availableSchemas, loadSchema } from '../../src/schema/load';
 import { ROOT } from '../helpers/cli';
 
@@ -66,6 +66,16 @@ describe('global options before the command', () => {
     expect(hoistLeadingGlobals(['--version'])).toEqual(['--version']);
     expect(hoistLeadingGlobals(['-o', 'json'])).toEqual(['-o', 'json']);
     expect(hoistLeadingGlobals(['--bogus', 'get'])).toEqual(['--bogus', 'get']);
+  });
+  it('end where the command starts, values included', () => {
+    expect(leadingGlobalsEnd(['-p', 'lab', '-ojson', '--fields=a,b', '--no-trace', 'get', '/nodes'])).toBe(5);
+    expect(leadingGlobalsEnd(['get', '-p', 'lab'])).toBe(0);
+    expect(leadingGlobalsEnd(['--bogus', 'get'])).toBe(0);
+    // a value that looks like a command is still the option's value
+    expect(leadingGlobalsEnd(['-p', 'get', 'ls'])).toBe(2);
+    // no command yet, and an option at the end waiting for its value
+    expect(leadingGlobalsEnd(['--trace', '-o'])).toBe(2);
+    expect(leadingGlobalsEnd([])).toBe(0);
   });
   it('-o=json is -ojson', () => {
     expect(splitGlobals(['-o=json']).globals.outputFormat).toBe('json');

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSchema, availableSchemas } from '../../src/schema/load';
+import { loadSchema, availableSchemas, Schema } from '../../src/schema/load';
 import { parseSchemaText, schemaIdFor } from '../../src/schema/source';
-import { familyRange } from '../../src/schema/compile';
+import { compileTree, familyRange } from '../../src/schema/compile';
+import { listChildren } from '../../src/cli/ls';
 import { ROOT } from '../helpers/cli';
 
 process.env.PVECLI_SCHEMA_ROOT = join(ROOT, 'schema');
@@ -111,6 +112,37 @@ describe('path resolution', () => {
     expect(children).toContain('/nodes/{node}/qemu/{vmid}/status');
     expect(children).toContain('/nodes/{node}/qemu/{vmid}/config');
     expect(children).toContain('/nodes/{node}/qemu/{vmid}/snapshot');
+  });
+});
+
+describe('the root path', () => {
+  it("lists the top-level paths, never itself: PBS and PDM data nest them under a '/' node", () => {
+    const { index } = compileTree(
+      [{ path: '/', text: 'Management API', info: { GET: { description: 'Directory index.' } }, children: [{ path: '/a', children: [{ path: '/a/b' }] }, { path: '/c' }] }],
+      'test-1',
+      {},
+    );
+    const schema = new Schema(index, '');
+    expect(schema.children('/')).toEqual(['/a', '/c']);
+    expect(schema.children('/a')).toEqual(['/a/b']);
+    // '/' stays an API path with its operation: `get /` asks the server for its directory index.
+    expect(schema.tryResolve('/')?.methods).toEqual(['GET']);
+    expect([index.operations, index.paths]).toEqual([1, 4]);
+  });
+
+  for (const id of Object.keys(EXPECTED)) {
+    it(`${id}: ls / shows only named top-level paths`, () => {
+      const rows = listChildren(loadSchema(id), '/');
+      expect(rows.length).toBeGreaterThan(4);
+      for (const row of rows) {
+        expect(row.name).toMatch(/^[a-z][\w-]*$/);
+        expect(row.path).toBe(`/${row.name}`);
+      }
+    });
+  }
+
+  it("keeps the root's own GET in PBS and PDM", () => {
+    for (const id of ['pbs-4', 'pdm-1.1']) expect(loadSchema(id).operation('/', 'GET')?.description).toBe('Directory index.');
   });
 });
 
