@@ -1,6 +1,6 @@
 import { UsageError } from '../errors';
 import type { PropSchema } from '../schema/types';
-import { cellLines, drawTable, type Column } from './table';
+import { cellLines, columnWidths, drawTable, type Column } from './table';
 import { humaniserFor } from './units';
 import { toYaml } from './yaml';
 import { applyQuery } from './shape';
@@ -116,14 +116,22 @@ function renderHuman(data: unknown, opts: RenderOptions): string {
 function table(columns: Column[], cells: string[][], opts: RenderOptions): string {
   if (opts.format === 'table') {
     const Table = require('cli-table3') as typeof import('cli-table3');
+    const lines = cells.map((row) => row.map(cellLines));
+    // On a terminal the columns get the text format's fitted widths, and cli-table3 wraps what does not fit
+    // (where the text format cuts it with '…'). The 2 is cli-table3's padding.
+    const fitted = opts.width
+      ? columnWidths(columns, lines, { border: !opts.noborder, header: !opts.noheader, colour: false, width: opts.width })
+      : undefined;
     const t = new Table({
       head: opts.noheader ? [] : columns.map((c) => c.header),
       style: { head: [], border: [] },
       colAligns: columns.map((c) => (c.alignRight ? 'right' : 'left')),
       wordWrap: true,
+      wrapOnWordBoundary: false,
+      ...(fitted ? { colWidths: fitted.map((w) => w + 2) } : {}),
       ...(opts.noborder ? { chars: noBorderChars() } : {}),
     });
-    for (const row of cells) t.push(row.map((c) => cellLines(c).join('\n')));
+    for (const row of lines) t.push(row.map((l) => l.join('\n')));
     return t.toString() + '\n';
   }
   return drawTable(columns, cells, {

@@ -20,10 +20,7 @@ export interface TableOptions {
  */
 export function drawTable(columns: Column[], rows: string[][], opts: TableOptions): string {
   const cells = rows.map((r) => columns.map((_, i) => cellLines(r[i] ?? '')));
-  const widths = columns.map((c, i) =>
-    Math.max(opts.header ? c.header.length : 0, ...cells.map((r) => Math.max(...r[i].map(visibleLength)))),
-  );
-  fitWidths(widths, columns, opts.width, opts.border ? 3 : 1, opts.border ? 1 : 0);
+  const widths = columnWidths(columns, cells, opts);
   const cell = (text: string, i: number) => pad(truncate(text, widths[i]), widths[i], columns[i].alignRight);
   const header = columns.map((c, i) => bold(cell(c.header, i), opts.colour));
   /** The screen lines of one row, each a list of padded cells. */
@@ -47,6 +44,15 @@ export function drawTable(columns: Column[], rows: string[][], opts: TableOption
   });
   lines.push(rule('└', '┴', '┘', '─'));
   return lines.join('\n') + '\n';
+}
+
+/** Each column's width: its widest line (and header), then shrunk to fit the terminal. */
+export function columnWidths(columns: Column[], cells: string[][][], opts: TableOptions): number[] {
+  const widths = columns.map((c, i) =>
+    Math.max(opts.header ? c.header.length : 0, ...cells.map((r) => Math.max(...r[i].map(visibleLength)))),
+  );
+  fitWidths(widths, columns, opts.width, opts.border ? 3 : 1, opts.border ? 1 : 0);
+  return widths;
 }
 
 /**

@@ -157,3 +157,18 @@ describe('--sort', () => {
     expect(() => render(nodes, { format: 'json', query: '[].{n: node}', sort: 'node', returns })).toThrow("--sort: unknown key 'node'");
   });
 });
+
+describe('fitting the terminal', () => {
+  const rows = [{ node: 'pve', status: 'online', description: 'a very long description that goes on and on and on beyond the terminal width' }];
+  it('the table format wraps long cells inside the width; the text format cuts them', () => {
+    const table = render(rows, { format: 'table', width: 50 });
+    for (const line of table.trimEnd().split('\n')) expect(line.length, line).toBeLessThanOrEqual(50);
+    expect(table.replace(/[│\s]+/g, ' ')).toContain('beyond');
+    const text = render(rows, { format: 'text', width: 50 });
+    for (const line of text.trimEnd().split('\n')) expect(line.length, line).toBeLessThanOrEqual(50);
+    expect(text).toContain('…');
+  });
+  it('without a terminal nothing is cut or wrapped', () => {
+    expect(render(rows, { format: 'table' })).toContain('beyond the terminal width');
+  });
+});
