@@ -4,6 +4,7 @@ import type { ApiClient } from '../http';
 import type { ConnectionSettings } from '../config/types';
 import type { GlobalOptions } from './globals';
 import { warn, writeErr } from './io';
+import { isatty } from 'node:tty';
 
 export interface Connection {
   settings: ConnectionSettings;
@@ -18,7 +19,7 @@ const MOCK_DRY_RUN_URL = 'https://embedded-mock.invalid:8006';
 
 /** stderr first: touching process.stdin builds a stream (5–10 ms), worth it only when a prompt could show. */
 export function isInteractive(): boolean {
-  return Boolean(process.stderr.isTTY && process.stdin.isTTY);
+  return isatty(2) && Boolean(process.stdin.isTTY);
 }
 
 /** Resolve the profile (flags › environment › profile › default) and, for the built-in mock, start it in-process. */

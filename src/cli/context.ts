@@ -4,6 +4,7 @@ import { render, type RenderOptions } from '../output/render';
 import { useColour } from '../output/style';
 import type { PropSchema } from '../schema/types';
 import { writeOut } from './io';
+import { isatty } from 'node:tty';
 
 /**
  * The schema a run uses: --schema, else PVECLI_SCHEMA, else the selected profile's `schema`, else the newest
@@ -41,7 +42,7 @@ export function renderOptions(globals: GlobalOptions, returns?: PropSchema): Ren
     query: globals.query,
     expand: globals.expand ? (data) => expand(data, returns) : undefined,
     colour: useColour(),
-    width: process.stdout.isTTY ? process.stdout.columns : undefined,
+    width: isatty(1) ? process.stdout.columns : undefined,
   };
 }
 

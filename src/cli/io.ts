@@ -1,12 +1,63 @@
+import { writeSync } from 'node:fs';
 import { CliError, ExitCode } from '../errors';
+
+/**
+ * Output goes to file descriptors 1 and 2 with writeSync: building process.stdout or process.stderr costs
+ * 5–15 ms of a one-shot run, and a blocking write cannot be cut short by an early exit. A descriptor that is
+ * non-blocking (EAGAIN) falls back to the stream, which queues; main() waits for those streams to drain.
+ */
+const streamedFds = new Set<1 | 2>();
+
+/** The stream of a descriptor; touching process.stdout/stderr is what builds them, so only when needed. */
+function streamOf(fd: 1 | 2): NodeJS.WriteStream {
+  return fd === 1 ? process.stdout : process.stderr;
+}
+
+function writeFd(fd: 1 | 2, text: string): void {
+  const buffer = Buffer.from(text);
+  let offset = 0;
+  if (!streamedFds.has(fd)) {
+    try {
+      while (offset < buffer.length) offset += writeSync(fd, buffer, offset);
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // `pvecli get … | head -1`: a reader that went away is not an error of ours.
+      if (code === 'EPIPE') {
+        if (fd === 1) process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
+        return;
+      }
+      if (code !== 'EAGAIN') throw err;
+      useStreams(fd);
+    }
+  }
+  streamOf(fd).write(buffer.subarray(offset));
+}
+
+/** From now on write through the streams (oclif's commands use them too); main() drains them before exiting. */
+export function useStreams(...fds: Array<1 | 2>): void {
+  for (const fd of fds) {
+    if (streamedFds.has(fd)) continue;
+    streamedFds.add(fd);
+    if (fd === 1) {
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
+      });
+    }
+  }
+}
+
+export function streamsInUse(): NodeJS.WriteStream[] {
+  return [...streamedFds].map(streamOf);
+}
 
 /** stdout holds only the result; everything else goes to stderr (DESIGN.md §1). */
 export function writeOut(text: string): void {
-  if (text) process.stdout.write(text);
+  if (text) writeFd(1, text);
 }
 
 export function writeErr(line: string): void {
-  process.stderr.write(line.endsWith('\n') ? line : line + '\n');
+  writeFd(2, line.endsWith('\n') ? line : line + '\n');
 }
 
 export function warn(message: string): void {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ExitCode, UsageError } from '../errors';
 import { packageRoot, packageVersion } from '../util/package-root';
 import { hoistLeadingGlobals } from './globals';
-import { reportError } from './io';
+import { reportError, streamsInUse, useStreams, writeErr, writeOut } from './io';
 
 /** Commands served without loading oclif: they are what people (and completion) run most, and startup is budgeted. */
 const FAST = new Set(['get', 'set', 'create', 'delete', 'ls', 'usage', '__complete']);
@@ -11,10 +11,6 @@ const FAST = new Set(['get', 'set', 'create', 'delete', 'ls', 'usage', '__comple
 const TOPICS = ['get', 'set', 'create', 'delete', 'ls', 'usage', 'profile', 'task', 'schema', 'mock', 'completion', 'help'];
 
 export async function main(argv: string[]): Promise<void> {
-  // `pvecli get … | head -1`: a reader that went away is not an error of ours.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
-  });
   process.on('SIGINT', onInterrupt);
   let code: number;
   try {
@@ -23,9 +19,9 @@ export async function main(argv: string[]): Promise<void> {
     code = reportError(err);
   }
   process.exitCode = code;
-  // Open handles (a keep-alive socket, the in-process mock) must not keep a finished command alive; but a pipe
-  // that was full still holds queued output, so exit only once stdout and stderr have drained.
-  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  // Open handles (a keep-alive socket, the in-process mock) must not keep a finished command alive; but a stream
+  // whose pipe was full still holds queued output, so exit only once those have drained.
+  await Promise.all(streamsInUse().map(drained));
   process.exit(code);
 }
 
@@ -35,7 +31,7 @@ export async function main(argv: string[]): Promise<void> {
  */
 function onInterrupt(): void {
   if (process.listenerCount('SIGINT') > 1) return;
-  process.stderr.write('pvecli: interrupted\n');
+  writeErr('pvecli: interrupted');
   process.exit(ExitCode.interrupted);
 }
 
@@ -50,7 +46,7 @@ async function dispatch(rawArgv: string[]): Promise<number> {
   const argv = hoistLeadingGlobals(rawArgv);
   const [first, ...rest] = argv;
   if (first === '--version' || first === '-V' || first === 'version') {
-    process.stdout.write(`pvecli/${packageVersion()} ${process.platform}-${process.arch} node-${process.version}\n`);
+    writeOut(`pvecli/${packageVersion()} ${process.platform}-${process.arch} node-${process.version}\n`);
     return ExitCode.ok;
   }
   if (first === 'help') return dispatch(rest.length ? [...rest, '--help'] : ['--help']);
@@ -93,6 +89,8 @@ function checkSubcommand(argv: string[]): void {
 
 /** Everything else (topics, help) goes through oclif. */
 async function runOclif(argv: string[]): Promise<number> {
+  // oclif writes through process.stdout/stderr: keep ours on the same streams, in order.
+  useStreams(1, 2);
   const oclif = require('@oclif/core') as typeof import('@oclif/core');
   try {
     await oclif.run(argv, join(packageRoot(), 'package.json'));

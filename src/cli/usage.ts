@@ -7,6 +7,7 @@ import { VERB_METHODS, VERBS, isVerb, verbOf, type Verb } from '../schema/verbs'
 import { schemaFor } from './context';
 import { splitGlobals } from './globals';
 import { writeOut } from './io';
+import { isatty } from 'node:tty';
 
 /** Property-string keys: the params module knows the hand-written overlays; fall back to inline formats. */
 export function formatLookup(): FormatLookup {
@@ -36,7 +37,7 @@ export function operationsOf(schema: Schema, path: string, verb?: Verb): Operati
 /** Text for `usage` and `<verb> <path> --help`. */
 export function usageText(ops: Operation[], opts: { verbose?: boolean; returns?: boolean }): string {
   const lookup = formatLookup();
-  const width = Math.min(process.stdout.columns || 100, 120);
+  const width = Math.min((isatty(1) && process.stdout.columns) || 100, 120);
   return ops
     .map((op) => {
       const verb = verbOf(op.method);

@@ -1,8 +1,10 @@
+import { isatty } from 'node:tty';
 /** Colour only on a TTY and never with NO_COLOR (https://no-color.org); util.styleText avoids loading chalk. */
-export function useColour(stream: NodeJS.WriteStream = process.stdout): boolean {
+export function useColour(fd: 1 | 2 = 1): boolean {
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
   if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
-  return Boolean(stream.isTTY);
+  // isatty, not process.stdout.isTTY: that getter builds the stream (see cli/io).
+  return isatty(fd);
 }
 
 export function bold(text: string, colour: boolean): string {

@@ -5,6 +5,7 @@ import { ExitCode } from '../errors';
 import type { ApiClient } from '../http';
 import { formatDuration } from '../output/units';
 import { followTask, taskExitCode, TaskWaitInterrupted, type TaskStatus } from './wait';
+import { isatty } from 'node:tty';
 
 export { isUpid, parseUpid, taskPath, type Upid } from './upid';
 export { followTask, readStatus, taskExitCode, TaskWaitInterrupted, TaskWaitTimeout, type TaskStatus } from './wait';
@@ -74,7 +75,7 @@ async function waitWithInterrupt(client: ApiClient, upid: string, globals: Globa
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
   const quiet = Boolean(globals.quiet);
-  const tty = Boolean(process.stderr.isTTY) && !quiet;
+  const tty = isatty(2) && !quiet;
   let progressShown = false;
   const clearProgress = () => {
     if (progressShown) process.stderr.write('\r\x1b[K');

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, isolatedEnv } from '../helpers/cli';
 process.env.PVECLI_SCHEMA_ROOT = join(ROOT, 'schema');
+import { useStreams } from '../../src/cli/io';
 import { runVerb } from '../../src/cli/verb';
 import { pathParamNames } from '../../src/params/argv';
 import { sampleArg } from '../../src/params/samples';
@@ -42,6 +43,7 @@ afterAll(async () => {
 
 /** Run a verb in-process with stdout captured; returns the exit code and what was printed or thrown. */
 async function run(verb: ReturnType<typeof verbOf>, argv: string[]): Promise<{ code: number; out: string; error?: string }> {
+  useStreams(1); // through process.stdout, which this function captures (not straight to the descriptor)
   const write = process.stdout.write.bind(process.stdout);
   let out = '';
   process.stdout.write = ((chunk: string | Uint8Array) => {

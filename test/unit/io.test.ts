@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { errorText, reportError } from '../../src/cli/io';
+import { errorText, reportError, useStreams } from '../../src/cli/io';
 import { UsageError } from '../../src/errors';
 
 /** reportError's stderr, captured. */
 function stderrOf(fn: () => number): { code: number; text: string } {
+  useStreams(2); // through process.stderr, spied on here
   let text = '';
   const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
     text += String(chunk);
