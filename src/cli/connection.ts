@@ -39,7 +39,7 @@ export async function openConnection(
       otp: globals.otp,
       schema: globals.schema,
     },
-    { interactive: isInteractive(), warn, requireCredentials: opts.needServer },
+    { interactive: isInteractive(), warn },
   );
   const settings = resolved.settings;
   let closeMock: (() => Promise<void>) | undefined;

@@ -77,6 +77,7 @@ export function selectConnection(flags: GlobalConnectionFlags, env: NodeJS.Proce
   } else if (urlGiven) {
     profileName = { value: ENVIRONMENT_PROFILE, source: 'default' };
   } else if (names.length === 0) {
+    refuseMockFallback(env, config !== undefined, configFile);
     kind = 'mock';
     profileName = { value: MOCK_PROFILE, source: 'default' };
   } else {
@@ -163,6 +164,25 @@ export function checkTokenId(id: string, where: string): void {
   throw new UsageError(
     `${where} is not an API token ID (USER@REALM!NAME)`,
     id.includes('=') ? "it looks like ID=SECRET: the part after '=' is the token secret and goes in its own setting" : 'e.g. automation@pve!ci',
+  );
+}
+
+/** Connection variables whose presence (even empty) means the user meant a real server. */
+const CONNECTION_VARIABLES = [ENV.url, ENV.tokenId, ENV.tokenSecret, ENV.username, ENV.password];
+
+/**
+ * The built-in mock is for a machine with no configuration at all (DESIGN.md §5). A CI job whose URL secret came
+ * out empty, credentials without a URL, or a config file named but missing must fail, not succeed against fake state.
+ */
+function refuseMockFallback(env: NodeJS.ProcessEnv, configExists: boolean, configFile: string): void {
+  if (env.PROXMOX_CONFIG_FILE && !configExists) {
+    throw new UsageError(`config file ${configFile} (PROXMOX_CONFIG_FILE) does not exist`, "create it with 'pvecli profile add', or unset PROXMOX_CONFIG_FILE");
+  }
+  const given = CONNECTION_VARIABLES.filter((name) => env[name] !== undefined);
+  if (given.length === 0) return;
+  throw new UsageError(
+    env[ENV.url] !== undefined ? `${ENV.url} is empty` : `${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} set but ${ENV.url} is not`,
+    `set ${ENV.url}=https://HOST:8006 or add a profile; for the built-in mock, unset the PROXMOX_API_* variables or use --profile mock`,
   );
 }
 

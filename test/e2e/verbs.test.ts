@@ -154,6 +154,13 @@ describe('nothing is sent for invalid input or --dry-run', () => {
     expect(hits).toBe(before);
   });
 
+  it('a dry run is refused like the real run when the credentials are incomplete', async () => {
+    const r = await cli(['get', '/version', '--dry-run'], isolatedEnv({ PROXMOX_API_URL: 'https://x.example:8006', PROXMOX_API_TOKEN_ID: 'u@pve!t', PROXMOX_API_TOKEN_SECRET: '' }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^pvecli: API token u@pve!t has no secret/);
+    expect(r.stdout).toBe('');
+  });
+
   it('--dry-run shows credential parameters as <redacted>', async () => {
     const gotify = await cli(['create', '/cluster/notifications/endpoints/gotify', '--name', 'g1', '--server', 'https://g.example.com', '--token', 'GotifyTok123', '--dry-run'], env);
     expect(gotify.code, gotify.stderr).toBe(0);

@@ -121,8 +121,23 @@ describe('profile selection: --profile › PVECLI_PROFILE › current', () => {
   });
 
   it('no file and no URL → the built-in mock', async () => {
-    const resolved = await resolveConnection({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: join(dir, 'missing.yaml') } });
+    const resolved = await resolveConnection({}, { env: { HOME: dir, XDG_CONFIG_HOME: join(dir, 'no-config-here') } });
     expect(resolved).toMatchObject({ kind: 'mock', settings: { profile: 'mock', url: '' } });
+  });
+
+  it('but never when the environment meant a real server, or a named config file is missing', async () => {
+    const fresh = { HOME: dir, XDG_CONFIG_HOME: join(dir, 'no-config-here') };
+    await expect(resolveConnection({}, { env: { ...fresh, PROXMOX_API_URL: '' } })).rejects.toMatchObject({ exitCode: 2, message: 'PROXMOX_API_URL is empty' });
+    await expect(resolveConnection({}, { env: { ...fresh, PROXMOX_API_TOKEN_ID: 'ci@pve!ci', PROXMOX_API_TOKEN_SECRET: 's' } })).rejects.toMatchObject({
+      exitCode: 2,
+      message: 'PROXMOX_API_TOKEN_ID, PROXMOX_API_TOKEN_SECRET are set but PROXMOX_API_URL is not',
+    });
+    await expect(resolveConnection({}, { env: { ...fresh, PROXMOX_CONFIG_FILE: join(dir, 'missing.yaml') } })).rejects.toMatchObject({
+      exitCode: 2,
+      message: `config file ${join(dir, 'missing.yaml')} (PROXMOX_CONFIG_FILE) does not exist`,
+    });
+    // Asked for by name, the mock is still there.
+    expect(await resolveConnection({ profile: 'mock' }, { env: { ...fresh, PROXMOX_API_URL: '' } })).toMatchObject({ kind: 'mock' });
   });
 
   it('no file but PROXMOX_API_URL → remote from the environment alone', async () => {
