@@ -16,14 +16,23 @@ export function schemaFor(globals: GlobalOptions): Schema {
 
 /** Read from the profile selection alone (no secrets, no server); offline commands must not fail on it. */
 function profileSchemaId(globals: GlobalOptions): string | undefined {
-  try {
-    const { selectConnection } = require('../config') as typeof import('../config');
-    const { picked } = selectConnection({ profile: globals.profile }, process.env, () => undefined);
+  const { selectConnection } = require('../config') as typeof import('../config');
+  const select = (profile: string | undefined) => {
+    const { picked } = selectConnection({ profile, schema: globals.schema }, process.env, () => undefined);
     if (picked.schema?.value) return String(picked.schema.value);
     const service = picked.service?.value;
     return service && service !== 'PVE' ? String(service).toLowerCase() : undefined;
+  };
+  try {
+    return select(globals.profile);
   } catch {
-    return undefined;
+    // Before the operation is known, `--profile X` may be a PMG LDAP operation's own parameter (DESIGN.md §3):
+    // then the profile comes from PVECLI_PROFILE or the file, as it will for the request.
+    try {
+      return globals.profile === undefined ? undefined : select(undefined);
+    } catch {
+      return undefined;
+    }
   }
 }
 

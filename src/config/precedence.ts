@@ -132,6 +132,7 @@ export function pickSettings(
   };
   const where = (key: string) => `profile '${profileName.value}': ${key}`;
   const url = pick<string>([['flag', flags.url], ['environment', envString(env, ENV.url)], ['profile', p.url]]);
+  const schema = pick<string>([['flag', flags.schema], ['environment', envString(env, 'PVECLI_SCHEMA')], ['profile', p.schema]]);
   // The API scheme decides which of the two proxy variables applies, like curl does.
   const plainHttp = /^http:/i.test(url.value ?? '');
   const envProxy = plainHttp
@@ -143,7 +144,7 @@ export function pickSettings(
     service: pick<Service>([
       ['environment', map(envString(env, ENV.service), (s) => parseService(s, ENV.service))],
       ['profile', map(p.service, (s) => parseService(s, where('service')))],
-    ], DEFAULTS.service),
+    ], serviceOfSchema(schema.value) ?? DEFAULTS.service),
     pathPrefix: pick<string>([
       ['environment', map(envString(env, ENV.pathPrefix), normalizePathPrefix)],
       ['profile', map(p.path_prefix, normalizePathPrefix)],
@@ -159,8 +160,14 @@ export function pickSettings(
     retries: pick<number>([['environment', envNumber(env, ENV.retries, true)], ['profile', p.retries]], DEFAULTS.retries),
     retryBackoff: pick<number>([['environment', envNumber(env, ENV.retryBackoff)], ['profile', p.retry_backoff]], DEFAULTS.retryBackoff),
     cacheDir: { value: cacheDirectory, source: 'default' },
-    schema: pick<string>([['flag', flags.schema], ['profile', p.schema]]),
+    schema,
   };
+}
+
+/** `--schema pbs-4` speaks to a Backup Server: its token form, cookie and port follow unless the service is set. */
+function serviceOfSchema(schema: string | undefined): Service | undefined {
+  const product = /^(pve|pbs|pmg|pdm)(-|$)/i.exec(schema ?? '')?.[1];
+  return product ? (product.toUpperCase() as Service) : undefined;
 }
 
 const RANK: Record<SettingSource, number> = { flag: 0, environment: 1, profile: 2, default: 3 };

@@ -189,6 +189,9 @@ export function normalizeProfile(values: Profile): Profile {
     throw new UsageError('choose one of fingerprint, ca_file and insecure');
   }
   // A token wins over a user at the same level, so the other credentials would never be used (see precedence).
+  if (out.token_id !== undefined && out.service === 'pmg') {
+    throw new UsageError('Proxmox Mail Gateway has no API tokens', 'give the profile a --username and --password instead');
+  }
   if (out.token_id !== undefined && out.username !== undefined) {
     throw new UsageError('choose one of token_id (API token) and username (password login)', 'a profile holds one identity; add a second profile for the other');
   }

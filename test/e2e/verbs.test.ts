@@ -154,6 +154,14 @@ describe('nothing is sent for invalid input or --dry-run', () => {
     expect(hits).toBe(before);
   });
 
+  it("PMG's own --profile parameter is the API's; the schema still comes from the service", async () => {
+    const env = isolatedEnv({ PROXMOX_API_URL: 'https://pmg.example:8006', PROXMOX_API_SERVICE: 'PMG', PROXMOX_API_USERNAME: 'root@pam', PROXMOX_API_PASSWORD: 'pw-1234' });
+    const r = await cli(['create', '/config/ldap', '--profile', 'ldap1', '--server1', 'ldap.example', '--mode', 'ldap', '--dry-run'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('cookie: PMGAuthCookie=<redacted>');
+    expect(r.stdout).toContain('profile=ldap1&server1=ldap.example&mode=ldap');
+  });
+
   it('a dry run is refused like the real run when the credentials are incomplete', async () => {
     const r = await cli(['get', '/version', '--dry-run'], isolatedEnv({ PROXMOX_API_URL: 'https://x.example:8006', PROXMOX_API_TOKEN_ID: 'u@pve!t', PROXMOX_API_TOKEN_SECRET: '' }));
     expect(r.code).toBe(2);

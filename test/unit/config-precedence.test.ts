@@ -269,3 +269,15 @@ describe('token IDs', () => {
     for (const bad of ['bad', 'root@pam', 'root!ci', 'root@pam!', 'a b@pve!c']) expect(() => checkTokenId(bad, 'x')).toThrow(/not an API token ID/);
   });
 });
+
+describe('the product follows the schema', () => {
+  const fresh = () => ({ HOME: dir, XDG_CONFIG_HOME: join(dir, 'no-config-here'), PROXMOX_API_URL: 'backup', PROXMOX_API_TOKEN_ID: 'ci@pbs!t', PROXMOX_API_TOKEN_SECRET: 's' });
+  it('--schema pbs-4 or PVECLI_SCHEMA means a Backup Server unless the service is set', async () => {
+    expect((await resolveStrictly({ schema: 'pbs-4' }, { env: fresh() })).settings).toMatchObject({ service: 'PBS', url: 'https://backup:8007' });
+    expect((await resolveStrictly({}, { env: { ...fresh(), PVECLI_SCHEMA: 'pdm-1.1' } })).settings).toMatchObject({ service: 'PDM', url: 'https://backup:8443' });
+    expect((await resolveStrictly({ schema: 'pbs-4' }, { env: { ...fresh(), PROXMOX_API_SERVICE: 'PVE' } })).settings.service).toBe('PVE');
+  });
+  it('Proxmox Mail Gateway has no API tokens: refused before sending', async () => {
+    await expect(resolveStrictly({ schema: 'pmg-6.3' }, { env: fresh() })).rejects.toMatchObject({ exitCode: 2, message: 'Proxmox Mail Gateway has no API tokens' });
+  });
+});
