@@ -5,6 +5,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { TaskEffects } from './effects';
 import { createFileExclusive, writeFileAtomic } from './persist';
 import { MockStateFileError, parseState, readStateText } from './state-file';
 
@@ -101,9 +102,13 @@ export interface TaskRecord {
   endsAt: number;
   /** 'OK', 'WARNINGS: n' or an error message */
   exitstatus: string;
-  /** Log lines; `logLines` longer logs are generated on demand. */
+  /** The log before its final `TASK ...` line, which follows from `exitstatus`; `logLines` longer logs are generated on demand. */
   log: string[];
   logLines?: number;
+  /** Set when the task was stopped: how many log lines it had written by then. */
+  cut?: number;
+  /** What the task still has to change in the state, until it ends or is stopped. */
+  effects?: TaskEffects;
 }
 
 export interface Group {
@@ -250,6 +255,11 @@ export function seedState(password = DEMO_PASSWORD): MockStateData {
   return data;
 }
 
+/** The volumes of a storage on a node: local storages keep a list per node, shared ones one list. */
+export function volumesOf(s: Storage, node: string): Volume[] {
+  return (s.volumes[s.shared ? '*' : node] ??= []);
+}
+
 function user(userid: string, extra: Partial<User>): User {
   return { userid, enable: 1, expire: 0, groups: [], tokens: {}, ...extra };
 }
@@ -280,7 +290,13 @@ export function dict<T>(entries: Record<string, T> = {}): Record<string, T> {
   return Object.assign(Object.create(null) as Record<string, T>, entries);
 }
 
-/** Make every id-keyed map of loaded or seeded state a prototype-less dictionary. */
+/** A final task log line, which states written before it followed from the exit status still keep in the log. */
+const FINAL_LINE = /^TASK (OK|WARNINGS: \d+|ERROR: .*)$/;
+
+/**
+ * Make every id-keyed map of loaded or seeded state a prototype-less dictionary, and bring states of older
+ * versions of the mock up to date (final lines in task logs).
+ */
 function normalise(data: MockStateData): MockStateData {
   data.guests = dict(data.guests);
   data.storages = dict(data.storages);
@@ -288,6 +304,7 @@ function normalise(data: MockStateData): MockStateData {
   data.groups = dict(data.groups);
   data.users = dict(data.users);
   for (const u of Object.values(data.users)) u.tokens = dict(u.tokens);
+  for (const t of data.tasks) if (t.log.some((l) => FINAL_LINE.test(l))) t.log = t.log.filter((l) => !FINAL_LINE.test(l));
   return data;
 }
 
@@ -350,7 +367,11 @@ export class MockState {
   }
 
   save(): void {
-    if (this.data.tasks.length > MAX_TASKS) this.data.tasks.splice(0, this.data.tasks.length - MAX_TASKS);
+    let excess = this.data.tasks.length - MAX_TASKS;
+    if (excess > 0) {
+      // The oldest go first, but never a task whose effects are still to come.
+      this.data.tasks = this.data.tasks.filter((t) => t.effects !== undefined || excess-- <= 0);
+    }
     if (!this.file) return;
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
     writeFileAtomic(this.file, JSON.stringify(this.data));
