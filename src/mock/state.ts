@@ -1,5 +1,5 @@
 /**
- * The mock cluster's state: nodes, guests, storages, pools, users, tokens, ACLs and tasks.
+ * The mock cluster's state: nodes, guests, storages, pools, users, tokens, realms, ACLs and tasks.
  * Plain JSON so it persists as one file; loaded from and written atomically to `stateFile` when one is given.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -111,6 +111,9 @@ export interface TaskRecord {
   effects?: TaskEffects;
 }
 
+/** An authentication realm as domains.cfg keeps it: its type and the options its plugin allows. */
+export type Realm = { type: string } & Record<string, ConfigValue>;
+
 export interface Group {
   groupid: string;
   comment?: string;
@@ -127,6 +130,7 @@ export interface MockStateData {
   pools: Record<string, Pool>;
   users: Record<string, User>;
   groups: Record<string, Group>;
+  realms: Record<string, Realm>;
   acl: AclEntry[];
   tasks: TaskRecord[];
   nextPid: number;
@@ -229,6 +233,7 @@ export function seedState(password = DEMO_PASSWORD): MockStateData {
       [TFA_USER]: user(TFA_USER, { password, totp: DEMO_TOTP_SECRET, comment: 'TOTP second factor (demo secret)' }),
     },
     groups: { admins: { groupid: 'admins', comment: 'Administrators' }, auditors: { groupid: 'auditors', comment: 'Auditors' } },
+    realms: { pam: { type: 'pam', comment: 'Linux PAM standard authentication' }, pve: { type: 'pve', comment: 'Proxmox VE authentication server' } },
     acl: [
       { path: '/', ugid: 'admins', type: 'group', roleid: 'Administrator', propagate: 1 },
       { path: '/', ugid: 'auditors', type: 'group', roleid: 'PVEAuditor', propagate: 1 },
@@ -295,7 +300,7 @@ const FINAL_LINE = /^TASK (OK|WARNINGS: \d+|ERROR: .*)$/;
 
 /**
  * Make every id-keyed map of loaded or seeded state a prototype-less dictionary, and bring states of older
- * versions of the mock up to date (final lines in task logs).
+ * versions of the mock up to date (no realms yet, final lines in task logs).
  */
 function normalise(data: MockStateData): MockStateData {
   data.guests = dict(data.guests);
@@ -303,6 +308,7 @@ function normalise(data: MockStateData): MockStateData {
   data.pools = dict(data.pools);
   data.groups = dict(data.groups);
   data.users = dict(data.users);
+  data.realms = dict(data.realms ?? {});
   for (const u of Object.values(data.users)) u.tokens = dict(u.tokens);
   for (const t of data.tasks) if (t.log.some((l) => FINAL_LINE.test(l))) t.log = t.log.filter((l) => !FINAL_LINE.test(l));
   return data;

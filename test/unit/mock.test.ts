@@ -12,7 +12,8 @@ import { parseBody, parseForm } from '../../src/mock/body';
 import { generateSelfSigned, loadOrCreateCert } from '../../src/mock/cert';
 import { generateValue } from '../../src/mock/generate';
 import { rngFor } from '../../src/mock/random';
-import { type AclEntry, MockState, type TaskRecord, dict, seedState } from '../../src/mock/state';
+import { realmsOf } from '../../src/mock/handlers/realms';
+import { type AclEntry, MockState, type MockStateData, type TaskRecord, dict, seedState } from '../../src/mock/state';
 import { MockStateFileError, parseState } from '../../src/mock/state-file';
 import { Tasks } from '../../src/mock/tasks';
 import { base32Decode, totp, verifyTotp } from '../../src/mock/totp';
@@ -179,6 +180,14 @@ describe('state file', () => {
     expect(parseState('/x', JSON.stringify(seeded)).nodes).toEqual(['pve', 'pve2', 'pve3']);
     delete seeded.acl;
     expect(bad(JSON.stringify(seeded))).toMatch(/'acl' should be a list/);
+  });
+
+  it('reads a state saved before realms were kept: pam and pve are there', () => {
+    const file = join(tempDir(), 'state.json');
+    const old = seedState() as Partial<MockStateData>;
+    delete old.realms;
+    writeFileSync(file, JSON.stringify(old));
+    expect(Object.keys(realmsOf(new MockState(file)))).toEqual(['pam', 'pve']);
   });
 });
 
