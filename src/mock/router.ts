@@ -96,6 +96,9 @@ function dispatch(
 ): Record<string, unknown> {
   const { schema, state, tasks } = deps;
   state.refresh();
+  // Tasks that ended since the last request take effect first. A GET keeps that in memory only (it holds no lock
+  // on a shared state file); every process derives the same from the file, and the next write saves it.
+  const settled = tasks.settle();
   if (path === '/mock/task' && method === 'POST') {
     return { data: mockTask(deps, requireIdentity(identify(state, method, headers)), args) };
   }
@@ -165,6 +168,6 @@ function dispatch(
     const index = method === 'GET' ? directoryIndex(schema, resolved.template, op.returns) : undefined;
     data = index ? conform(op.returns, index, gen) : generateReply(op.returns, gen, method);
   }
-  if (changed) state.save();
+  if (changed || (settled && method !== 'GET')) state.save();
   return extra ? { data, ...extra } : { data };
 }

@@ -1,10 +1,11 @@
 /**
- * The mock cluster's state: nodes, guests, storages, pools, users, tokens, ACLs and tasks.
+ * The mock cluster's state: nodes, guests, storages, pools, users, tokens, realms, ACLs and tasks.
  * Plain JSON so it persists as one file; loaded from and written atomically to `stateFile` when one is given.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { TaskEffects } from './effects';
 import { createFileExclusive, writeFileAtomic } from './persist';
 import { MockStateFileError, parseState, readStateText } from './state-file';
 
@@ -101,10 +102,17 @@ export interface TaskRecord {
   endsAt: number;
   /** 'OK', 'WARNINGS: n' or an error message */
   exitstatus: string;
-  /** Log lines; `logLines` longer logs are generated on demand. */
+  /** The log before its final `TASK ...` line, which follows from `exitstatus`; `logLines` longer logs are generated on demand. */
   log: string[];
   logLines?: number;
+  /** Set when the task was stopped: how many log lines it had written by then. */
+  cut?: number;
+  /** What the task still has to change in the state, until it ends or is stopped. */
+  effects?: TaskEffects;
 }
+
+/** An authentication realm as domains.cfg keeps it: its type and the options its plugin allows. */
+export type Realm = { type: string } & Record<string, ConfigValue>;
 
 export interface Group {
   groupid: string;
@@ -122,6 +130,7 @@ export interface MockStateData {
   pools: Record<string, Pool>;
   users: Record<string, User>;
   groups: Record<string, Group>;
+  realms: Record<string, Realm>;
   acl: AclEntry[];
   tasks: TaskRecord[];
   nextPid: number;
@@ -224,6 +233,7 @@ export function seedState(password = DEMO_PASSWORD): MockStateData {
       [TFA_USER]: user(TFA_USER, { password, totp: DEMO_TOTP_SECRET, comment: 'TOTP second factor (demo secret)' }),
     },
     groups: { admins: { groupid: 'admins', comment: 'Administrators' }, auditors: { groupid: 'auditors', comment: 'Auditors' } },
+    realms: { pam: { type: 'pam', comment: 'Linux PAM standard authentication' }, pve: { type: 'pve', comment: 'Proxmox VE authentication server' } },
     acl: [
       { path: '/', ugid: 'admins', type: 'group', roleid: 'Administrator', propagate: 1 },
       { path: '/', ugid: 'auditors', type: 'group', roleid: 'PVEAuditor', propagate: 1 },
@@ -248,6 +258,11 @@ export function seedState(password = DEMO_PASSWORD): MockStateData {
   }
   for (const g of guests) data.storages['local-lvm'].volumes[g.node].push(diskVolume('local-lvm', g.vmid, 0, g.type === 'qemu' ? 32 : 8));
   return data;
+}
+
+/** The volumes of a storage on a node: local storages keep a list per node, shared ones one list. */
+export function volumesOf(s: Storage, node: string): Volume[] {
+  return (s.volumes[s.shared ? '*' : node] ??= []);
 }
 
 function user(userid: string, extra: Partial<User>): User {
@@ -280,14 +295,22 @@ export function dict<T>(entries: Record<string, T> = {}): Record<string, T> {
   return Object.assign(Object.create(null) as Record<string, T>, entries);
 }
 
-/** Make every id-keyed map of loaded or seeded state a prototype-less dictionary. */
+/** A final task log line, which states written before it followed from the exit status still keep in the log. */
+const FINAL_LINE = /^TASK (OK|WARNINGS: \d+|ERROR: .*)$/;
+
+/**
+ * Make every id-keyed map of loaded or seeded state a prototype-less dictionary, and bring states of older
+ * versions of the mock up to date (no realms yet, final lines in task logs).
+ */
 function normalise(data: MockStateData): MockStateData {
   data.guests = dict(data.guests);
   data.storages = dict(data.storages);
   data.pools = dict(data.pools);
   data.groups = dict(data.groups);
   data.users = dict(data.users);
+  data.realms = dict(data.realms ?? {});
   for (const u of Object.values(data.users)) u.tokens = dict(u.tokens);
+  for (const t of data.tasks) if (t.log.some((l) => FINAL_LINE.test(l))) t.log = t.log.filter((l) => !FINAL_LINE.test(l));
   return data;
 }
 
@@ -350,7 +373,11 @@ export class MockState {
   }
 
   save(): void {
-    if (this.data.tasks.length > MAX_TASKS) this.data.tasks.splice(0, this.data.tasks.length - MAX_TASKS);
+    let excess = this.data.tasks.length - MAX_TASKS;
+    if (excess > 0) {
+      // The oldest go first, but never a task whose effects are still to come.
+      this.data.tasks = this.data.tasks.filter((t) => t.effects !== undefined || excess-- <= 0);
+    }
     if (!this.file) return;
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
     writeFileAtomic(this.file, JSON.stringify(this.data));

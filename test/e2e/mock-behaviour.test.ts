@@ -4,22 +4,11 @@ import https from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MockServer, resetMockState, startEmbeddedMock, startMockServer } from '../../src/mock';
-import { type Reply, request, tempDir, tokenHeader } from './mock-helpers';
+import { type Reply, request, tempDir, tokenHeader, waitTask as waitForTask } from './mock-helpers';
 
 const TOKEN = 'root@pam!t=secret';
 const h = tokenHeader(TOKEN);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitTask(base: string, upid: string): Promise<Record<string, unknown>> {
-  const node = upid.split(':')[1];
-  for (let i = 0; i < 500; i++) {
-    const r = await request(base, 'GET', `/nodes/${node}/tasks/${encodeURIComponent(upid)}/status`, { headers: h });
-    const d = r.body.data as Record<string, unknown>;
-    if (d.status === 'stopped') return d;
-    await sleep(10);
-  }
-  throw new Error('task did not stop');
-}
+const waitTask = (base: string, upid: string) => waitForTask(base, upid, h);
 
 describe('mock: bad input', () => {
   let server: MockServer;
@@ -142,6 +131,7 @@ describe('mock: guests, tasks and state', () => {
   it('resizes disks (never shrinking) and serves RRD series', async () => {
     const grow = await call('PUT', '/nodes/pve/qemu/100/resize', { disk: 'scsi0', size: '+8G' });
     expect(grow.status).toBe(200);
+    await waitTask(server.url, String(grow.body.data));
     expect((await call('GET', '/nodes/pve/qemu/100/config')).body.data).toMatchObject({ scsi0: expect.stringMatching(/size=40G/) });
     const shrink = await call('PUT', '/nodes/pve/qemu/100/resize', { disk: 'scsi0', size: '10G' });
     expect(shrink.status).toBe(500);
@@ -161,6 +151,7 @@ describe('mock: guests, tasks and state', () => {
     expect(copy.net0).not.toBe(orig.net0);
     const ct = await call('POST', '/nodes/pve3/lxc', { vmid: 130, ostemplate: 'local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst', hostname: 'ct130', start: 1 });
     expect(ct.status).toBe(200);
+    await waitTask(server.url, String(ct.body.data));
     expect((await call('GET', '/nodes/pve3/lxc/130/status/current')).body.data).toMatchObject({ status: 'running', name: 'ct130' });
     const res = (await call('GET', '/cluster/resources', { type: 'storage' })).body.data as Array<{ type: string }>;
     expect(res.length).toBeGreaterThan(0);

@@ -2,7 +2,7 @@
 // task, snapshot parents after a rollback, the shape and order of /cluster/resources, pool listings.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MockServer, startMockServer } from '../../src/mock';
-import { request, tempDir, tokenHeader } from './mock-helpers';
+import { request, tempDir, tokenHeader, waitTask } from './mock-helpers';
 
 const ROOT_TOKEN = 'root@pam!full=full-secret';
 type Row = Record<string, unknown>;
@@ -18,6 +18,9 @@ describe('mock: behaves like Proxmox VE where users look first', () => {
     expect(r.status, `${method} ${path}: ${r.statusText}`).toBe(200);
     return r.body.data;
   };
+  /** Start a task and wait for it: what it changes shows once it has ended. */
+  const task = async (method: string, path: string, params: Record<string, unknown> = {}) =>
+    waitTask(server.url, String(await data(method, path, params)), root);
 
   beforeAll(async () => {
     server = await startMockServer({ port: 0, certDir: tempDir(), tokens: [ROOT_TOKEN], taskDuration: 10 });
@@ -60,21 +63,21 @@ describe('mock: behaves like Proxmox VE where users look first', () => {
 
   it('keeps the snapshot the VM descends from as its parent, through rollback and deletion', async () => {
     const base = '/nodes/pve/qemu/100';
-    for (const snapname of ['first', 'second']) await data('POST', `${base}/snapshot`, { snapname });
+    for (const snapname of ['first', 'second']) await task('POST', `${base}/snapshot`, { snapname });
     const current = async () => ((await data('GET', `${base}/snapshot`)) as Row[]).find((s) => s.name === 'current');
     expect(await current()).toMatchObject({ parent: 'second', running: 1 });
-    await data('POST', `${base}/snapshot/first/rollback`);
+    await task('POST', `${base}/snapshot/first/rollback`);
     expect(await current()).toMatchObject({ parent: 'first', running: 0 });
     expect(await data('GET', `${base}/config`)).toMatchObject({ parent: 'first' });
     expect(await data('GET', `${base}/snapshot/second/config`)).toMatchObject({ parent: 'first' });
-    await data('DELETE', `${base}/snapshot/first`);
+    await task('DELETE', `${base}/snapshot/first`);
     expect(await current()).not.toHaveProperty('parent');
     const second = ((await data('GET', `${base}/snapshot`)) as Row[]).find((s) => s.name === 'second');
     expect(second).not.toHaveProperty('parent');
   });
 
   it('orders /cluster/resources pools, guests, nodes, storages, SDN, with pools summing their running guests', async () => {
-    await data('POST', '/nodes/pve/qemu/100/status/start');
+    await task('POST', '/nodes/pve/qemu/100/status/start');
     const rows = (await data('GET', '/cluster/resources')) as Row[];
     const order = [...new Set(rows.map((r) => (r.type === 'qemu' || r.type === 'lxc' ? 'guest' : r.type)))];
     expect(order).toEqual(['pool', 'guest', 'node', 'storage', 'sdn']);

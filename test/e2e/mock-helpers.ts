@@ -69,3 +69,15 @@ export function request(
 export function tokenHeader(spec: string): Record<string, string> {
   return { Authorization: `PVEAPIToken=${spec}` };
 }
+
+/** Poll a task's status until it has stopped; its status then. */
+export async function waitTask(base: string, upid: string, headers: Record<string, string>): Promise<Record<string, unknown>> {
+  const node = upid.split(':')[1];
+  for (let i = 0; i < 500; i++) {
+    const r = await request(base, 'GET', `/nodes/${node}/tasks/${encodeURIComponent(upid)}/status`, { headers });
+    const d = r.body.data as Record<string, unknown>;
+    if (d.status === 'stopped') return d;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`task ${upid} did not stop`);
+}

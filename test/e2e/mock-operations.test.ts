@@ -60,6 +60,7 @@ function pathValue(c: Case, name: string, prop: PropSchema | undefined): string 
     poolid: 'prod',
     userid: 'alice@pve',
     tokenid: 'acc2',
+    realm: 'corp',
     upid: state.upid,
   };
   if (t.endsWith('/{vmid}/template')) Object.assign(special, { node: 'pve2', vmid: lxc ? '111' : '101' });
@@ -73,7 +74,7 @@ function pathValue(c: Case, name: string, prop: PropSchema | undefined): string 
   return Array.isArray(sample) ? sample[0] : (sample ?? 'demo');
 }
 
-/** Values for required parameters that must name something new (or valid credentials). */
+/** Values for required parameters that must name something new (or valid credentials), and options an operation needs. */
 function overrides(c: Case): Record<string, string> {
   const key = `${c.method} ${c.template}`;
   const table: Record<string, Record<string, string>> = {
@@ -93,6 +94,9 @@ function overrides(c: Case): Record<string, string> {
     'DELETE /pools': { poolid: 'pool1' },
     'POST /access/ticket': { username: 'root@pam', password: 'pvecli-demo' },
     'POST /nodes/{node}/storage/{storage}/content': { filename: 'vm-100-disk-9', vmid: '100' },
+    'POST /access/domains': { realm: 'newrealm', type: 'openid', 'issuer-url': 'https://id.example.com', 'client-id': 'pve' },
+    'PUT /access/domains/{realm}': { comment: 'changed' },
+    'POST /access/domains/{realm}/sync': { scope: 'both' },
   };
   return table[key] ?? {};
 }
@@ -130,6 +134,7 @@ describe('mock: all 675 PVE 9.2 operations', () => {
     await must(call('POST', '/nodes/pve/lxc', { vmid: 161, ostemplate: 'local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst' }));
     await must(call('POST', '/pools', { poolid: 'empty' }));
     await must(call('POST', '/access/users/alice@pve/token/acc2', {}));
+    await must(call('POST', '/access/domains', { realm: 'corp', type: 'ad', server1: 'dc.example.com', domain: 'example.com' }));
   });
   afterAll(async () => server?.close());
 
@@ -149,9 +154,10 @@ describe('mock: all 675 PVE 9.2 operations', () => {
       const extra = overrides(c);
       for (const [name, prop] of Object.entries(props)) {
         if (pathNames.has(name) || prop.optional || name.endsWith('[n]')) continue;
-        const v = extra[name] ?? sampleArg(prop);
+        const v = sampleArg(prop);
         if (v !== undefined) params[name] = v;
       }
+      Object.assign(params, extra);
       const reply = await call(c.method, path, params);
       const label = `${c.method} ${c.template} (${path})`;
       if (reply.status !== 200) {

@@ -1,7 +1,7 @@
 // Unit tests of the mock's building blocks: certificate, TOTP, seeded generator, request bodies, permissions,
-// state file checks, --token parsing.
+// state file checks, task logs, --token parsing.
 import { X509Certificate } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { UsageError } from '../../src/errors';
@@ -12,8 +12,10 @@ import { parseBody, parseForm } from '../../src/mock/body';
 import { generateSelfSigned, loadOrCreateCert } from '../../src/mock/cert';
 import { generateValue } from '../../src/mock/generate';
 import { rngFor } from '../../src/mock/random';
-import { type AclEntry, MockState, dict, seedState } from '../../src/mock/state';
+import { realmsOf } from '../../src/mock/handlers/realms';
+import { type AclEntry, MockState, type MockStateData, type TaskRecord, dict, seedState } from '../../src/mock/state';
 import { MockStateFileError, parseState } from '../../src/mock/state-file';
+import { Tasks } from '../../src/mock/tasks';
 import { base32Decode, totp, verifyTotp } from '../../src/mock/totp';
 import { tempDir } from '../e2e/mock-helpers';
 
@@ -178,6 +180,52 @@ describe('state file', () => {
     expect(parseState('/x', JSON.stringify(seeded)).nodes).toEqual(['pve', 'pve2', 'pve3']);
     delete seeded.acl;
     expect(bad(JSON.stringify(seeded))).toMatch(/'acl' should be a list/);
+  });
+
+  it('reads a state saved before realms were kept: pam and pve are there', () => {
+    const file = join(tempDir(), 'state.json');
+    const old = seedState() as Partial<MockStateData>;
+    delete old.realms;
+    writeFileSync(file, JSON.stringify(old));
+    expect(Object.keys(realmsOf(new MockState(file)))).toEqual(['pam', 'pve']);
+  });
+});
+
+describe('task logs', () => {
+  const task = (log: string[], extra: Partial<TaskRecord> = {}): TaskRecord => ({
+    upid: 'UPID:pve:00001000:00100000:00000001:mocktask::root@pam:',
+    node: 'pve',
+    type: 'mocktask',
+    id: '',
+    user: 'root@pam',
+    pid: 0x1000,
+    pstart: 0x100000,
+    starttime: 1,
+    endsAt: 1000,
+    exitstatus: 'OK',
+    log,
+    ...extra,
+  });
+  const lines = (tasks: Tasks, t: TaskRecord) => tasks.log(t, 0, 100_000).lines.map((l) => l.t);
+
+  it('end with the one final line their exit status gives', () => {
+    const tasks = new Tasks(new MockState(undefined), 10);
+    expect(lines(tasks, task(['starting']))).toEqual(['starting', 'TASK OK']);
+    expect(lines(tasks, task(['starting', 'WARN: w'], { exitstatus: 'WARNINGS: 1' }))).toEqual(['starting', 'WARN: w', 'TASK WARNINGS: 1']);
+    expect(lines(tasks, task(['starting'], { exitstatus: 'boom' }))).toEqual(['starting', 'TASK ERROR: boom']);
+    const generated = lines(tasks, task(['starting', 'WARN: w'], { exitstatus: 'WARNINGS: 1', logLines: 6 }));
+    expect(generated).toEqual(['starting', 'progress line 1 of 3', 'progress line 2 of 3', 'progress line 3 of 3', 'WARN: w', 'TASK WARNINGS: 1']);
+  });
+
+  it('saved by older mocks with their final line are read without a second one', () => {
+    const file = join(tempDir(), 'state.json');
+    const old = seedState();
+    old.tasks = [task(['starting', 'TASK OK']), task(['starting', 'TASK OK', 'received interrupt', 'TASK ERROR: interrupted by signal'], { exitstatus: 'unexpected status' })];
+    writeFileSync(file, JSON.stringify(old));
+    const state = new MockState(file);
+    const tasks = new Tasks(state, 10);
+    expect(lines(tasks, state.data.tasks[0])).toEqual(['starting', 'TASK OK']);
+    expect(lines(tasks, state.data.tasks[1]).filter((l) => l.startsWith('TASK '))).toHaveLength(1);
   });
 });
 

@@ -6,6 +6,7 @@ import { type Identity, login } from '../auth';
 import { ALL_PRIVILEGES, BUILTIN_ROLES } from '../privileges';
 import { type AclEntry, type MockState, type User, dict } from '../state';
 import { type HandlerContext, type HandlerTable, bool, int, str } from './context';
+import { realmsOf } from './realms';
 
 function userAt(state: MockState, userid: string): User {
   const u = state.data.users[userid];
@@ -63,7 +64,10 @@ export const accessHandlers: HandlerTable = {
     Object.values(ctx.state.data.users)
       .filter((u) => u.userid === (ctx.id.tokenid ?? ctx.id.userid) || mayManageUser(ctx.state, ctx.id, u.userid, ['User.Modify', 'Sys.Audit']))
       .filter((u) => ctx.args.enabled === undefined || Boolean(u.enable) === bool(ctx.args.enabled))
-      .map((u) => ({ ...userView(u, bool(ctx.args.full)), 'realm-type': u.userid.split('@')[1] === 'pam' ? 'pam' : 'pve' })),
+      .map((u) => {
+        const realm = realmsOf(ctx.state)[u.userid.split('@')[1]];
+        return { ...userView(u, bool(ctx.args.full)), ...(realm ? { 'realm-type': realm.type } : {}) };
+      }),
 
   'POST /access/users': (ctx) => {
     const userid = String(ctx.args.userid);

@@ -1,13 +1,16 @@
 /**
  * QEMU VMs and LXC containers: create, config (with `delete=` and `digest`), delete, power state, clone and
- * snapshots. Long operations return UPIDs. Magic guest names steer the task outcome for tests:
- * `fail-task` → the task fails, `warn-task` → it ends `WARNINGS: 2`, `long-log` → a 10,000-line log.
+ * snapshots. Long operations return UPIDs, and what they change takes effect only when their task ends well, as
+ * on Proxmox: what a task makes at once (a new guest's config and disks, a snapshot) is cleaned up when it fails
+ * or is stopped. Magic guest names steer the task outcome for tests: `fail-task` → the task fails, `warn-task` →
+ * it ends `WARNINGS: 2`, `long-log` → a 10,000-line log.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hasPrivs, requirePrivs } from '../acl';
 import { ApiError, badParams, fail } from '../api-error';
-import { type ConfigValue, type Guest, type GuestType, type MockState, diskVolume } from '../state';
-import type { TaskPlan } from '../tasks';
+import { type Effect, applyEffects } from '../effects';
+import { type ConfigValue, type Guest, type GuestType, type MockState, diskVolume, volumesOf } from '../state';
+import { type TaskPlan, isError } from '../tasks';
 import { type HandlerContext, type HandlerTable, bool, int, now, str } from './context';
 
 /** Parameters of create/config calls that are instructions, not configuration. */
@@ -28,7 +31,8 @@ export function guestAt(state: MockState, type: GuestType, node: string, vmid: s
   return g;
 }
 
-export function configDigest(config: Record<string, ConfigValue>): string {
+/** A SHA-1 over a config, for `digest` checks against concurrent changes. */
+export function configDigest(config: Record<string, unknown>): string {
   return createHash('sha1').update(JSON.stringify(Object.entries(config).sort())).digest('hex');
 }
 
@@ -36,10 +40,16 @@ export function guestName(g: Guest): string {
   return String(g.config.name ?? g.config.hostname ?? `${g.type === 'qemu' ? 'VM' : 'CT'} ${g.vmid}`);
 }
 
+/** The error a guest's tasks end with when its name asks for it. */
+export function magicFailure(g: Guest): string | undefined {
+  return guestName(g) === 'fail-task' ? `mock failure requested by the name 'fail-task'` : undefined;
+}
+
 /** Task outcome for the magic names. */
-function magic(g: Guest | undefined, name?: string): Partial<TaskPlan> {
-  const n = name ?? (g ? guestName(g) : '');
-  if (n === 'fail-task') return { exitstatus: `mock failure requested by the name 'fail-task'` };
+function magic(g: Guest): Partial<TaskPlan> {
+  const failure = magicFailure(g);
+  if (failure) return { exitstatus: failure };
+  const n = guestName(g);
   if (n === 'warn-task') return { exitstatus: 'WARNINGS: 2' };
   if (n === 'long-log') return { logLines: 10_000 };
   return {};
@@ -73,8 +83,12 @@ function assignMacs(type: GuestType, config: Record<string, ConfigValue>): void 
   }
 }
 
-/** `local-lvm:32` (allocate 32 GiB) → `local-lvm:vm-200-disk-0,size=32G`, adding the volume to the storage. */
-function allocateDisks(state: MockState, g: Guest, config: Record<string, ConfigValue>): void {
+/**
+ * `local-lvm:32` (allocate 32 GiB) → `local-lvm:vm-200-disk-0,size=32G`, adding the volume to the storage.
+ * Returns the new volumes' ids.
+ */
+function allocateDisks(state: MockState, g: Guest, config: Record<string, ConfigValue>): string[] {
+  const made: string[] = [];
   let index = Object.values(state.data.storages).reduce(
     (n, s) => n + Object.values(s.volumes).flat().filter((v) => v.vmid === g.vmid).length,
     0,
@@ -86,18 +100,15 @@ function allocateDisks(state: MockState, g: Guest, config: Record<string, Config
     const storage = state.data.storages[m[1]];
     if (!storage) continue;
     const vol = diskVolume(m[1], g.vmid, index++, Number(m[2]));
-    (storage.volumes[storage.shared ? '*' : g.node] ??= []).push(vol);
+    volumesOf(storage, g.node).push(vol);
+    made.push(vol.volid);
     config[key] = `${vol.volid}${m[3] ?? ''},size=${m[2]}G`;
   }
+  return made;
 }
 
-function removeVolumes(state: MockState, vmid: number): void {
-  for (const s of Object.values(state.data.storages)) {
-    for (const node of Object.keys(s.volumes)) s.volumes[node] = s.volumes[node].filter((v) => v.vmid !== vmid || v.content === 'backup');
-  }
-}
-
-function applyConfig(ctx: HandlerContext, g: Guest): void {
+/** A config change asked for: checked, its new disks allocated at once (they are the cleanup's to free). */
+function configChange(ctx: HandlerContext, g: Guest): { change: Extract<Effect, { op: 'config' }>; volids: string[] } {
   const { args } = ctx;
   if (args.digest !== undefined && String(args.digest) !== configDigest(g.config)) {
     throw fail('detected modified configuration - file changed by other user? Try again.');
@@ -107,55 +118,68 @@ function applyConfig(ctx: HandlerContext, g: Guest): void {
   const deletions = String(args.delete ?? '').split(/[,;\s]+/).filter(Boolean);
   const both = deletions.filter((k) => k in updates);
   if (both.length) throw badParams(Object.fromEntries(both.map((k) => [k, `unable to delete and set '${k}' at the same time`])));
-  allocateDisks(ctx.state, g, updates);
+  const volids = allocateDisks(ctx.state, g, updates);
   assignMacs(g.type, updates);
-  Object.assign(g.config, updates);
-  for (const k of deletions) delete g.config[k];
-  ctx.changed();
+  return { change: { op: 'config', vmid: g.vmid, set: updates, delete: deletions }, volids };
 }
 
-function startTask(ctx: HandlerContext, g: Guest, action: string, error?: string): string {
-  const prefix = g.type === 'qemu' ? 'qm' : 'vz';
-  const m = magic(g);
-  return ctx.task({ node: g.node, type: `${prefix}${action}`, id: String(g.vmid), ...m, ...(error ? { exitstatus: error } : {}) });
+interface GuestTask {
+  /** What the task changes when it ends well. */
+  effects?: Effect[];
+  /** What undoes the changes made when it started, should it fail or be stopped. */
+  cleanup?: Effect[];
+  /** The error the task ends with, whatever the guest's name. */
+  error?: string;
+  /** The task type when it is not qm/vz + the action. */
+  type?: string;
+}
+
+/** Start a task on a guest: its effects apply only when it ends well (a magic name may make it fail). */
+function startTask(ctx: HandlerContext, g: Guest, action: string, task: GuestTask = {}): string {
+  const outcome = { ...magic(g), ...(task.error ? { exitstatus: task.error } : {}) };
+  const cleanup = task.cleanup ?? [];
+  const fails = outcome.exitstatus !== undefined && isError(outcome.exitstatus);
+  return ctx.task({
+    node: g.node,
+    type: task.type ?? `${g.type === 'qemu' ? 'qm' : 'vz'}${action}`,
+    id: String(g.vmid),
+    ...outcome,
+    effects: { end: fails ? cleanup : (task.effects ?? []), stop: cleanup },
+  });
 }
 
 function powerAction(type: GuestType, action: string) {
   return (ctx: HandlerContext): string => {
     const g = guestAt(ctx.state, type, ctx.params.node, ctx.params.vmid);
     const L = label(type);
-    let error: string | undefined;
+    const notRunning = `${L} ${g.vmid} not running`;
+    const power = (status: Guest['status'], restarted?: boolean): GuestTask => ({
+      effects: [{ op: 'power', vmid: g.vmid, status, ...(restarted ? { restarted } : {}) }],
+    });
+    let task: GuestTask;
     switch (action) {
       case 'start':
-        if (g.status === 'running') error = `${L} ${g.vmid} already running`;
-        else if (g.config.template) error = `you can't start a ${L === 'VM' ? 'vm' : 'container'} if it's a template`;
-        else {
-          g.status = 'running';
-          g.startedAt = now();
-        }
+        if (g.status === 'running') task = { error: `${L} ${g.vmid} already running` };
+        else if (g.config.template) task = { error: `you can't start a ${L === 'VM' ? 'vm' : 'container'} if it's a template` };
+        else task = power('running', true);
         break;
       case 'stop':
+        task = power('stopped');
+        break;
       case 'shutdown':
-        if (g.status === 'stopped' && action === 'shutdown') error = `${L} ${g.vmid} not running`;
-        g.status = 'stopped';
-        g.startedAt = undefined;
+        task = g.status === 'stopped' ? { error: notRunning } : power('stopped');
         break;
       case 'reboot':
       case 'reset':
-        if (g.status !== 'running') error = `${L} ${g.vmid} not running`;
-        else g.startedAt = now();
+        task = g.status !== 'running' ? { error: notRunning } : power('running', true);
         break;
       case 'suspend':
-        if (g.status !== 'running') error = `${L} ${g.vmid} not running`;
-        else g.status = 'paused';
+        task = g.status !== 'running' ? { error: notRunning } : power('paused');
         break;
-      case 'resume':
-        if (g.status === 'stopped') error = `${L} ${g.vmid} not running`;
-        else g.status = 'running';
-        break;
+      default: // resume
+        task = g.status === 'stopped' ? { error: notRunning } : power('running');
     }
-    ctx.changed();
-    return startTask(ctx, g, action, error);
+    return startTask(ctx, g, action, task);
   };
 }
 
@@ -204,10 +228,6 @@ function requireAllocate(ctx: HandlerContext, vmid: number, pool: string | undef
   if (pool && !ctx.state.data.pools[pool]) throw new ApiError(403, `Permission check failed (pool '${pool}' does not exist)`);
   if (pool && hasPrivs(ctx.state, ctx.id, `/pool/${pool}`, ['VM.Allocate'])) return;
   requirePrivs(ctx.state, ctx.id, `/vms/${vmid}`, ['VM.Allocate']);
-}
-
-function removeFromPools(state: MockState, vmid: number): void {
-  for (const p of Object.values(state.data.pools)) p.members = p.members.filter((m) => !/^(qemu|lxc)\//.test(m) || m.split('/')[1] !== String(vmid));
 }
 
 function snapshotOf(g: Guest, name: string) {
@@ -262,29 +282,22 @@ export function guestHandlers(type: GuestType): HandlerTable {
         config.memory ??= 512;
         config.rootfs ??= 'local-lvm:8';
       }
-      allocateDisks(ctx.state, g, config);
+      // The config and disks exist from the start, as Proxmox writes the config first; a failed task removes them.
+      const volids = allocateDisks(ctx.state, g, config);
       assignMacs(type, config);
       g.config = config;
       ctx.state.data.guests[String(vmid)] = g;
       if (pool) ctx.state.data.pools[pool].members.push(`${type}/${vmid}`);
-      if (bool(ctx.args.start)) {
-        g.status = 'running';
-        g.startedAt = now();
-      }
-      ctx.changed();
-      return startTask(ctx, g, 'create');
+      return startTask(ctx, g, 'create', {
+        effects: bool(ctx.args.start) ? [{ op: 'power', vmid, status: 'running', restarted: true }] : [],
+        cleanup: [{ op: 'discard', vmid, node: g.node, volids }],
+      });
     },
 
     [`DELETE ${one}`]: (ctx) => {
       const g = get(ctx);
-      if (g.status !== 'stopped') return startTask(ctx, g, 'destroy', `${L} ${g.vmid} is running - destroy failed`);
-      const upid = startTask(ctx, g, 'destroy');
-      delete ctx.state.data.guests[String(g.vmid)];
-      removeVolumes(ctx.state, g.vmid);
-      removeFromPools(ctx.state, g.vmid);
-      ctx.state.data.acl = ctx.state.data.acl.filter((e) => e.path !== `/vms/${g.vmid}`);
-      ctx.changed();
-      return upid;
+      if (g.status !== 'stopped') return startTask(ctx, g, 'destroy', { error: `${L} ${g.vmid} is running - destroy failed` });
+      return startTask(ctx, g, 'destroy', { effects: [{ op: 'destroy', vmid: g.vmid }] });
     },
 
     [`GET ${one}/config`]: (ctx) => {
@@ -295,7 +308,8 @@ export function guestHandlers(type: GuestType): HandlerTable {
     },
 
     [`PUT ${one}/config`]: (ctx) => {
-      applyConfig(ctx, get(ctx));
+      applyEffects(ctx.state, [configChange(ctx, get(ctx)).change], now());
+      ctx.changed();
       return null;
     },
 
@@ -328,27 +342,31 @@ export function guestHandlers(type: GuestType): HandlerTable {
       const nameKey = type === 'qemu' ? 'name' : 'hostname';
       config[nameKey] = str(ctx.args[nameKey]) ?? str(ctx.args.name) ?? `Copy-of-${L}-${guestName(g)}`;
       if (ctx.args.description !== undefined) config.description = String(ctx.args.description);
+      // The copy exists from the start (Proxmox writes its config first, locked), and goes if the clone fails.
       const copy: Guest = { vmid: newid, type, node: target, status: 'stopped', config, snapshots: {} };
       ctx.state.data.guests[String(newid)] = copy;
+      const volids: string[] = [];
       for (const s of Object.values(ctx.state.data.storages)) {
         for (const [node, vols] of Object.entries(s.volumes)) {
           for (const v of vols.filter((x) => x.vmid === g.vmid && x.content === 'images')) {
-            (s.volumes[s.shared ? node : target] ??= []).push({ ...v, vmid: newid, volid: v.volid.replace(`vm-${g.vmid}-`, `vm-${newid}-`) });
+            const volid = v.volid.replace(`vm-${g.vmid}-`, `vm-${newid}-`);
+            (s.volumes[s.shared ? node : target] ??= []).push({ ...v, vmid: newid, volid });
+            volids.push(volid);
           }
         }
       }
       const pool = str(ctx.args.pool);
       if (pool && ctx.state.data.pools[pool]) ctx.state.data.pools[pool].members.push(`${type}/${newid}`);
-      ctx.changed();
-      return startTask(ctx, g, 'clone');
+      return startTask(ctx, g, 'clone', { cleanup: [{ op: 'discard', vmid: newid, node: target, volids }] });
     },
 
     [`POST ${one}/template`]: (ctx) => {
       const g = get(ctx);
       if (g.status !== 'stopped') throw fail(`${L} ${g.vmid} is running`);
-      g.config.template = 1;
+      if (type === 'qemu') return startTask(ctx, g, 'template', { effects: [{ op: 'template', vmid: g.vmid }] });
+      g.config.template = 1; // a container becomes a template at once, without a task
       ctx.changed();
-      return type === 'qemu' ? startTask(ctx, g, 'template') : null;
+      return null;
     },
 
     [`GET ${one}/snapshot`]: (ctx) => {
@@ -376,6 +394,7 @@ export function guestHandlers(type: GuestType): HandlerTable {
       const name = String(ctx.args.snapname);
       if (name === 'current') throw badParams({ snapname: "invalid snapshot name 'current'" });
       if (g.snapshots[name]) throw fail(`snapshot name '${name}' already used`);
+      // Taken at once (Proxmox's snapshot_prepare); it becomes the current state's parent when the task commits it.
       g.snapshots[name] = {
         name,
         description: str(ctx.args.description),
@@ -384,22 +403,16 @@ export function guestHandlers(type: GuestType): HandlerTable {
         vmstate: bool(ctx.args.vmstate) ? 1 : 0,
         config: snapshotConfig(g.config),
       };
-      g.config.parent = name;
-      ctx.changed();
-      return startTask(ctx, g, 'snapshot');
+      return startTask(ctx, g, 'snapshot', {
+        effects: [{ op: 'snapshot-commit', vmid: g.vmid, name }],
+        cleanup: [{ op: 'snapshot-delete', vmid: g.vmid, name }],
+      });
     },
 
     [`DELETE ${one}/snapshot/{snapname}`]: (ctx) => {
       const g = get(ctx);
       const s = snapshotOf(g, ctx.params.snapname);
-      for (const other of Object.values(g.snapshots)) if (other.parent === s.name) other.parent = s.parent;
-      if (g.config.parent === s.name) {
-        if (s.parent) g.config.parent = s.parent;
-        else delete g.config.parent;
-      }
-      delete g.snapshots[s.name];
-      ctx.changed();
-      return startTask(ctx, g, 'delsnapshot');
+      return startTask(ctx, g, 'delsnapshot', { effects: [{ op: 'snapshot-delete', vmid: g.vmid, name: s.name }] });
     },
 
     [`GET ${one}/snapshot/{snapname}`]: (ctx) => {
@@ -422,19 +435,7 @@ export function guestHandlers(type: GuestType): HandlerTable {
     [`POST ${one}/snapshot/{snapname}/rollback`]: (ctx) => {
       const g = get(ctx);
       const s = snapshotOf(g, ctx.params.snapname);
-      // The current description and unused disks stay; the rest comes from the snapshot, which becomes the parent.
-      const kept = Object.fromEntries(Object.entries(g.config).filter(([k]) => k === 'description' || /^unused\d+$/.test(k)));
-      g.config = { ...s.config, ...kept, parent: s.name };
-      if (!s.vmstate) {
-        g.status = 'stopped';
-        g.startedAt = undefined;
-      }
-      if (bool(ctx.args.start) && g.status === 'stopped') {
-        g.status = 'running';
-        g.startedAt = now();
-      }
-      ctx.changed();
-      return startTask(ctx, g, 'rollback');
+      return startTask(ctx, g, 'rollback', { effects: [{ op: 'rollback', vmid: g.vmid, name: s.name, start: bool(ctx.args.start) }] });
     },
   };
 
@@ -446,16 +447,7 @@ export function guestHandlers(type: GuestType): HandlerTable {
     if (g.status === 'running' && !bool(ctx.args.online) && !bool(ctx.args.restart)) {
       throw fail(type === 'qemu' ? `can't migrate running VM without --online` : `lxc live migration is currently not implemented - use 'restart' migration`);
     }
-    const from = g.node;
-    for (const s of Object.values(ctx.state.data.storages)) {
-      if (s.shared) continue;
-      const moving = (s.volumes[from] ?? []).filter((v) => v.vmid === g.vmid && v.content !== 'backup');
-      s.volumes[from] = (s.volumes[from] ?? []).filter((v) => !moving.includes(v));
-      (s.volumes[target] ??= []).push(...moving);
-    }
-    g.node = target;
-    ctx.changed();
-    return ctx.task({ node: from, type: type === 'qemu' ? 'qmigrate' : 'vzmigrate', id: String(g.vmid), ...magic(g) });
+    return startTask(ctx, g, 'migrate', { type: type === 'qemu' ? 'qmigrate' : 'vzmigrate', effects: [{ op: 'migrate', vmid: g.vmid, target }] });
   };
 
   table[`PUT ${one}/resize`] = (ctx) => {
@@ -476,11 +468,8 @@ export function guestHandlers(type: GuestType): HandlerTable {
     if (Number.isNaN(bytes)) throw badParams({ size: `unable to parse size '${spec}'` });
     if (bytes < oldBytes) throw fail('shrinking disks is not supported');
     const gib = Math.round((bytes / 1024 ** 3) * 100) / 100;
-    g.config[disk] = /(?:^|,)size=/.test(current) ? current.replace(/size=[^,]+/, `size=${gib}G`) : `${current},size=${gib}G`;
-    const volid = current.split(',')[0];
-    for (const s of Object.values(ctx.state.data.storages)) for (const list of Object.values(s.volumes)) for (const v of list) if (v.volid === volid) v.size = bytes;
-    ctx.changed();
-    return startTask(ctx, g, 'resize');
+    const value = /(?:^|,)size=/.test(current) ? current.replace(/size=[^,]+/, `size=${gib}G`) : `${current},size=${gib}G`;
+    return startTask(ctx, g, 'resize', { effects: [{ op: 'resize', vmid: g.vmid, disk, value, volid: current.split(',')[0], bytes }] });
   };
 
   const actions = type === 'qemu' ? ['start', 'stop', 'shutdown', 'reboot', 'reset', 'suspend', 'resume'] : ['start', 'stop', 'shutdown', 'reboot', 'suspend', 'resume'];
@@ -488,8 +477,8 @@ export function guestHandlers(type: GuestType): HandlerTable {
   if (type === 'qemu') {
     table[`POST ${one}/config`] = (ctx) => {
       const g = get(ctx);
-      applyConfig(ctx, g);
-      return startTask(ctx, g, 'config');
+      const { change, volids } = configChange(ctx, g);
+      return startTask(ctx, g, 'config', { effects: [change], cleanup: [{ op: 'free', node: g.node, volids }] });
     };
   }
   return table;

@@ -4,6 +4,7 @@ import type { HandlerTable } from './context';
 import { guestHandlers } from './guests';
 import { metricsHandlers } from './metrics';
 import { poolHandlers } from './pools';
+import { realmHandlers } from './realms';
 import { storageHandlers } from './storage';
 import { taskHandlers } from './tasks';
 
@@ -16,5 +17,6 @@ export const HANDLERS: HandlerTable = {
   ...storageHandlers,
   ...poolHandlers,
   ...accessHandlers,
+  ...realmHandlers,
   ...metricsHandlers,
 };

@@ -1,18 +1,16 @@
-/** Storages: configuration under /storage, status and content per node. */
+/** Storages: configuration under /storage, status and content per node; backups and volume removal as tasks. */
 import { hasPrivs } from '../acl';
 import { badParams, fail } from '../api-error';
-import type { MockState, Storage, Volume } from '../state';
+import type { Effect } from '../effects';
+import { type MockState, type Storage, type Volume, volumesOf } from '../state';
 import { storageStatus } from './cluster';
 import { type HandlerContext, type HandlerTable, bool, int, now, str } from './context';
+import { magicFailure } from './guests';
 
 export function storageAt(state: MockState, id: string): Storage {
   const s = state.data.storages[id];
   if (!s) throw fail(`storage '${id}' does not exist`);
   return s;
-}
-
-function volumesOf(s: Storage, node: string): Volume[] {
-  return (s.volumes[s.shared ? '*' : node] ??= []);
 }
 
 function storageConfig(s: Storage): Record<string, unknown> {
@@ -24,14 +22,14 @@ function visibleStorages(ctx: HandlerContext): Storage[] {
   return Object.values(ctx.state.data.storages).filter((s) => hasPrivs(ctx.state, ctx.id, `/storage/${s.storage}`, ['Datastore.Audit', 'Datastore.AllocateSpace']));
 }
 
-function findVolume(ctx: HandlerContext): { s: Storage; list: Volume[]; vol: Volume } {
+function findVolume(ctx: HandlerContext): Volume {
   const s = storageAt(ctx.state, ctx.params.storage);
   const list = volumesOf(s, ctx.params.node);
   const name = ctx.params.volume;
   const volid = name.includes(':') ? name : `${s.storage}:${name}`;
   const vol = list.find((v) => v.volid === volid);
   if (!vol) throw fail(`volume '${volid}' does not exist`);
-  return { s, list, vol };
+  return vol;
 }
 
 export const storageHandlers: HandlerTable = {
@@ -112,7 +110,7 @@ export const storageHandlers: HandlerTable = {
   },
 
   'GET /nodes/{node}/storage/{storage}/content/{volume}': (ctx) => {
-    const { vol } = findVolume(ctx);
+    const vol = findVolume(ctx);
     return { path: `/dev/mock/${vol.volid.replace(':', '/')}`, size: vol.size, used: Math.floor(vol.size / 4), format: vol.format };
   },
 
@@ -122,10 +120,8 @@ export const storageHandlers: HandlerTable = {
   },
 
   'DELETE /nodes/{node}/storage/{storage}/content/{volume}': (ctx) => {
-    const { list, vol } = findVolume(ctx);
-    list.splice(list.indexOf(vol), 1);
-    ctx.changed();
-    return ctx.task({ node: ctx.params.node, type: 'imgdel', id: vol.volid });
+    const vol = findVolume(ctx);
+    return ctx.task({ node: ctx.params.node, type: 'imgdel', id: vol.volid, effects: { end: [{ op: 'free', node: ctx.params.node, volids: [vol.volid] }] } });
   },
 
   'POST /nodes/{node}/vzdump': (ctx) => {
@@ -137,14 +133,31 @@ export const storageHandlers: HandlerTable = {
       : String(ctx.args.vmid ?? '').split(/[,;\s]+/).filter(Boolean).map(Number);
     const stamp = new Date().toISOString().replace(/T/, '-').replace(/:/g, '_').slice(0, 19);
     const log: string[] = [];
+    // Each archive appears when the job ends; a guest whose backup fails has none, and the job ends 'job errors'.
+    const archives: Effect[] = [];
+    let errors = false;
     for (const vmid of wanted) {
       const g = ctx.state.guest(vmid);
       if (!g) throw fail(`guest ${vmid} does not exist`);
+      log.push(`INFO: Starting Backup of VM ${vmid} (${g.type})`);
+      const failure = magicFailure(g);
+      if (failure) {
+        errors = true;
+        log.push(`ERROR: Backup of VM ${vmid} failed - ${failure}`);
+        continue;
+      }
       const volid = `${storageId}:backup/vzdump-${g.type}-${vmid}-${stamp}.${g.type === 'qemu' ? 'vma' : 'tar'}.zst`;
-      volumesOf(s, ctx.params.node).push({ volid, content: 'backup', format: g.type === 'qemu' ? 'vma.zst' : 'tar.zst', size: 1024 ** 3, vmid, ctime: now() });
-      log.push(`INFO: Starting Backup of VM ${vmid} (${g.type})`, `INFO: creating vzdump archive '${volid}'`, `INFO: Finished Backup of VM ${vmid}`);
+      const volume: Volume = { volid, content: 'backup', format: g.type === 'qemu' ? 'vma.zst' : 'tar.zst', size: 1024 ** 3, vmid, ctime: now() };
+      archives.push({ op: 'add-volume', storage: storageId, node: ctx.params.node, volume });
+      log.push(`INFO: creating vzdump archive '${volid}'`, `INFO: Finished Backup of VM ${vmid}`);
     }
-    ctx.changed();
-    return ctx.task({ node: ctx.params.node, type: 'vzdump', id: wanted.length === 1 ? String(wanted[0]) : '', log: ['INFO: starting new backup job: vzdump', ...log] });
+    return ctx.task({
+      node: ctx.params.node,
+      type: 'vzdump',
+      id: wanted.length === 1 ? String(wanted[0]) : '',
+      log: ['INFO: starting new backup job: vzdump', ...log],
+      ...(errors ? { exitstatus: 'job errors' } : {}),
+      effects: { end: archives },
+    });
   },
 };

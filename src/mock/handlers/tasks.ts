@@ -6,7 +6,7 @@
 import { badParams } from '../api-error';
 import { hasPrivs, requirePrivs } from '../acl';
 import type { TaskRecord } from '../state';
-import { Tasks, splitTaskUser } from '../tasks';
+import { Tasks, isError, splitTaskUser } from '../tasks';
 import { type HandlerContext, type HandlerTable, bool, int } from './context';
 
 /** The caller as Proxmox names them in a permission check: the full token id for a token. */
@@ -23,7 +23,7 @@ function owns(ctx: HandlerContext, t: TaskRecord): boolean {
 function statusClass(t: TaskRecord): string {
   if (Tasks.running(t)) return 'unknown';
   if (t.exitstatus === 'OK') return 'ok';
-  return /^WARNINGS: \d+$/.test(t.exitstatus) ? 'warning' : 'error';
+  return isError(t.exitstatus) ? 'error' : 'warning';
 }
 
 function listed(ctx: HandlerContext, t: TaskRecord, auditor: boolean): boolean {
@@ -85,13 +85,7 @@ export const taskHandlers: HandlerTable = {
   },
 
   'DELETE /nodes/{node}/tasks/{upid}': (ctx) => {
-    const t = task(ctx, 'Sys.Modify');
-    if (Tasks.running(t)) {
-      t.endsAt = Date.now();
-      t.exitstatus = 'unexpected status';
-      t.log.push('received interrupt', 'TASK ERROR: interrupted by signal');
-      ctx.changed();
-    }
+    if (ctx.tasks.stop(task(ctx, 'Sys.Modify'))) ctx.changed();
     return null;
   },
 };
