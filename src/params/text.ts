@@ -10,3 +10,16 @@ export function show(v: unknown): string {
 export function printable(text: string): string {
   return text.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
+
+/** How a message names a value: `'abc'`, a number bare, or `value 'abc'`. */
+export const QUOTED = (shown: string): string => `'${shown}'`;
+export const BARE = (shown: string): string => shown;
+export const VALUE = (shown: string): string => `value '${shown}'`;
+
+/**
+ * `'abc' is shorter than 8 characters`; for a credential (`secret`) only `shorter than 8 characters`, so that its
+ * value never reaches stderr, a CI log or a mock's reply. `predicate` starts with `is ` or another verb.
+ */
+export function claim(value: unknown, predicate: string, secret: boolean, subject = QUOTED): string {
+  return secret ? predicate.replace(/^is /, '') : `${subject(show(value))} ${predicate}`;
+}
