@@ -9,7 +9,8 @@ import { coerceValue, itemsOf, printable, show, typeOf } from './coerce';
 import { parseBooleanWord, propertyFormatOf } from './property-string';
 import { hidesValue, lookupParam } from './validate';
 
-export type ParamValue = string | number | boolean | Array<string | number> | Record<string, unknown>;
+/** bigint: an integer beyond ±2^53, kept exact (see coerceValue). */
+export type ParamValue = string | number | bigint | boolean | Array<string | number | bigint> | Record<string, unknown>;
 
 /** Parameter names that are filled from `{name}` segments of the operation's path. */
 export function pathParamNames(op: Operation): Set<string> {

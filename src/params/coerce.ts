@@ -26,19 +26,27 @@ export function itemsOf(prop: PropSchema): PropSchema | undefined {
   return alt?.items;
 }
 
-/** Type one value; `secret` (a credential's value) keeps it out of the message. */
+/**
+ * Type one value; `secret` (a credential's value) keeps it out of the message. Integers beyond ±2^53 stay exact
+ * as bigints: a number would round them, and pvecli sends what was typed or nothing.
+ */
 export function coerceValue(prop: PropSchema, raw: unknown, secret = false): Coerced {
   const not = (what: string): Coerced => ({ error: claim(raw, `is not ${what}`, secret, VALUE) });
   switch (typeOf(prop)) {
     case 'integer':
-      if (typeof raw === 'number') return Number.isInteger(raw) ? { value: raw } : not('an integer');
-      if (typeof raw === 'string' && INTEGER.test(raw.trim())) return { value: Number(raw.trim()) };
+      if (typeof raw === 'bigint') return { value: raw };
+      if (typeof raw === 'number') return Number.isInteger(raw) ? exactNumber(raw) : not('an integer');
+      if (typeof raw === 'string' && INTEGER.test(raw.trim())) return { value: exactInteger(raw.trim()) };
       if (typeof raw === 'boolean') return { value: raw ? 1 : 0 };
       return not('an integer');
-    case 'number':
-      if (typeof raw === 'number' && Number.isFinite(raw)) return { value: raw };
-      if (typeof raw === 'string' && NUMBER.test(raw.trim())) return { value: Number(raw.trim()) };
+    case 'number': {
+      if (typeof raw === 'bigint') return { value: raw };
+      if (typeof raw === 'number' && Number.isFinite(raw)) return exactNumber(raw);
+      const text = typeof raw === 'string' ? raw.trim() : '';
+      if (INTEGER.test(text)) return { value: exactInteger(text) };
+      if (NUMBER.test(text) && Number.isFinite(Number(text))) return { value: Number(text) };
       return not('a number');
+    }
     case 'boolean': {
       if (typeof raw === 'boolean') return { value: raw };
       if (raw === 1 || raw === 0) return { value: raw === 1 };
@@ -89,3 +97,26 @@ export function coerceValue(prop: PropSchema, raw: unknown, secret = false): Coe
   }
 }
 
+/** A digit string as a number when that is exact, else as a bigint. */
+function exactInteger(text: string): number | bigint {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : BigInt(text);
+}
+
+/**
+ * A JSON or YAML number (`--input`): an integer beyond ±2^53 was already rounded when the file was read, so what
+ * the user wrote is unknown; refused rather than sent changed.
+ */
+function exactNumber(n: number): Coerced {
+  if (!Number.isInteger(n) || Number.isSafeInteger(n)) return { value: n };
+  return { error: `an integer beyond ±${Number.MAX_SAFE_INTEGER} cannot be read exactly from a JSON or YAML number; quote it as a string` };
+}
+
+/**
+ * The value the ajv validators check: an exact bigint as its nearest number. Rounding keeps the order against any
+ * limit within ±2^53, and the schemas' limits are JSON numbers within it; the bigint itself is what gets sent.
+ */
+export function checkable(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  return Array.isArray(value) && value.some((v) => typeof v === 'bigint') ? value.map(checkable) : value;
+}

@@ -1,10 +1,13 @@
 /** Values inside one-line messages. */
 
-/** A value for a one-line message: control characters escaped, long values shortened. */
+/** A value for a one-line message: control characters escaped, long values shortened; bigints as their digits. */
 export function show(v: unknown): string {
-  const text = printable(typeof v === 'string' ? v : JSON.stringify(v) ?? String(v));
+  const text = printable(typeof v === 'string' ? v : typeof v === 'bigint' ? String(v) : JSON.stringify(v, digits) ?? String(v));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
+
+/** JSON.stringify cannot write a bigint: its digits as a string (an exact integer inside an array). */
+const digits = (_key: string, x: unknown): unknown => (typeof x === 'bigint' ? String(x) : x);
 
 /** Escape control characters so a message stays on one line. */
 export function printable(text: string): string {

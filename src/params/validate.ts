@@ -5,7 +5,7 @@
 import type { Schema } from '../schema/load';
 import { isOptional, type Operation, type PropSchema } from '../schema/types';
 import { isSecretParam } from '../util/secret-param';
-import { coerceValue, itemsOf } from './coerce';
+import { checkable, coerceValue, itemsOf } from './coerce';
 import { claim, VALUE } from './text';
 import {
   parsePropertyStringRaw,
@@ -75,7 +75,7 @@ function checkParam(validators: OperationValidators, name: string, prop: PropSch
   if (c.error !== undefined) return c.error;
   const schemaName = prop['x-family'] ? `${prop['x-family'].prefix}[n]` : name;
   const validate = validators.param(schemaName);
-  if (validate && !validate(c.value)) return valueMessage(validate.errors ?? [], prop, c.value, secret);
+  if (validate && !validate(checkable(c.value))) return valueMessage(validate.errors ?? [], prop, c.value, secret);
   const format = propertyFormatOf(prop) ?? propertyFormatOf(itemsOf(prop) ?? {});
   if (format) {
     for (const item of Array.isArray(c.value) ? c.value : [c.value]) {
@@ -128,7 +128,7 @@ export function checkPropertyString(
     const c = coerceValue(sub, v, secret);
     if (c.error !== undefined) return keyMessage(format, text, key, c.error);
     const validate = keyValidator(key);
-    if (validate && !validate(c.value)) return keyMessage(format, text, key, valueMessage(validate.errors ?? [], sub, c.value, secret));
+    if (validate && !validate(checkable(c.value))) return keyMessage(format, text, key, valueMessage(validate.errors ?? [], sub, c.value, secret));
   }
   return undefined;
 }
