@@ -23,15 +23,13 @@ function envValue(env: Env, name: string): string | undefined {
 
 /**
  * The proxy for a target URL: the explicit one from settings (PROXMOX_API_*_PROXY or the profile), else
- * HTTPS_PROXY/HTTP_PROXY (either case; an https target falls back to HTTP_PROXY) unless NO_PROXY matches.
+ * HTTPS_PROXY/HTTP_PROXY (either case; an https target falls back to HTTP_PROXY); none when NO_PROXY matches the
+ * target, whichever proxy was chosen (DESIGN.md §5).
  */
 export function resolveProxy(target: URL, explicit: string | undefined, env: Env = process.env): URL | undefined {
-  let raw = explicit;
-  if (raw === undefined) {
-    raw = target.protocol === 'https:' ? (envValue(env, 'https_proxy') ?? envValue(env, 'http_proxy')) : envValue(env, 'http_proxy');
-    if (raw && bypassedByNoProxy(target, envValue(env, 'no_proxy'))) return undefined;
-  }
-  if (!raw) return undefined;
+  const raw =
+    explicit ?? (target.protocol === 'https:' ? (envValue(env, 'https_proxy') ?? envValue(env, 'http_proxy')) : envValue(env, 'http_proxy'));
+  if (!raw || bypassedByNoProxy(target, envValue(env, 'no_proxy'))) return undefined;
   let url: URL;
   try {
     url = new URL(raw.includes('://') ? raw : `http://${raw}`);

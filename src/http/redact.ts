@@ -1,24 +1,10 @@
 import { maskUrlPasswords } from '../util/mask';
+import { isSecretParam } from '../util/secret-param';
 
 /** Replaces every known secret (token secret, password, ticket, CSRF token) in text meant for humans. */
 export const REDACTED = '<redacted>';
 
-/**
- * Parameter names whose values are credentials, redacted in traces and dry runs: passwords and passphrases,
- * secrets, tickets, one-time codes, a gotify `token`, ceph `keyring`, PBS `encryption-key`, ACME `eab-hmac-key`,
- * a custom certificate's private `key`, the `totp` URI that carries a TFA secret. Not `tokenid` nor public keys.
- */
-const SECRET_PARAM = /(?<!generate-)password|passphrase|secret|ticket|csrf|(^|[-_])otp$|tfa-challenge|hmac|keyring|encryption-key|private|(^|[-_])token$|^key$|^totp$/i;
-
-/** Parameters secret only on some paths: an ACME DNS plugin's `data` holds its API credentials; a TFA entry's `value`. */
-const SECRET_ON_PATH: Array<[path: RegExp, names: ReadonlySet<string>]> = [
-  [/\/cluster\/acme\/plugins(\/|$)/, new Set(['data'])],
-  [/\/access\/tfa(\/|$)/, new Set(['value'])],
-];
-
-export function isSecretParam(name: string, path = ''): boolean {
-  return SECRET_PARAM.test(name) || SECRET_ON_PATH.some(([p, names]) => names.has(name) && p.test(path));
-}
+export { isSecretParam };
 
 export class Redactor {
   private readonly secrets = new Set<string>();

@@ -4,6 +4,7 @@
  */
 import type { Operation, PropSchema } from '../schema/types';
 import type { Schema } from '../schema/load';
+import { isSecretParam } from '../util/secret-param';
 
 type ValidateWire = (schema: Schema, op: Operation, wire: Record<string, unknown>) => Record<string, string>;
 
@@ -37,7 +38,8 @@ export function validatorName(): string {
   return validator() === minimalValidate ? 'minimal' : 'src/params';
 }
 
-function minimalValidate(_schema: Schema, op: Operation, wire: Record<string, unknown>): Record<string, string> {
+/** The stand-in check, exported for its tests. */
+export function minimalValidate(_schema: Schema, op: Operation, wire: Record<string, unknown>): Record<string, string> {
   const errors: Record<string, string> = {};
   const props = op.parameters.properties;
   const family = (name: string): PropSchema | undefined => {
@@ -52,12 +54,15 @@ function minimalValidate(_schema: Schema, op: Operation, wire: Record<string, un
       continue;
     }
     const text = String(value);
-    if (prop.type === 'integer' && !/^-?\d+$/.test(text)) errors[name] = `type check ('integer') failed - got '${text}'`;
-    else if (prop.type === 'number' && Number.isNaN(Number(text))) errors[name] = `type check ('number') failed - got '${text}'`;
+    // A reply never repeats a credential's value.
+    const secret = isSecretParam(name, op.path);
+    const got = secret ? '' : ` - got '${text}'`;
+    if (prop.type === 'integer' && !/^-?\d+$/.test(text)) errors[name] = `type check ('integer') failed${got}`;
+    else if (prop.type === 'number' && Number.isNaN(Number(text))) errors[name] = `type check ('number') failed${got}`;
     else if (prop.type === 'boolean' && !/^(0|1|true|false|yes|no|on|off)$/i.test(text))
-      errors[name] = `type check ('boolean') failed - got '${text}'`;
+      errors[name] = `type check ('boolean') failed${got}`;
     else if (Array.isArray(prop.enum) && !prop.enum.map(String).includes(text))
-      errors[name] = `value '${text}' does not have a value in the enumeration '${prop.enum.join(', ')}'`;
+      errors[name] = `value${secret ? '' : ` '${text}'`} does not have a value in the enumeration '${prop.enum.join(', ')}'`;
     else if (prop.type === 'integer' || prop.type === 'number') {
       const n = Number(text);
       if (prop.minimum !== undefined && n < prop.minimum) errors[name] = `value must have a minimum value of ${prop.minimum}`;

@@ -7,9 +7,10 @@ import { UsageError } from '../errors';
 import type { Operation, PropSchema } from '../schema/types';
 import { coerceValue, itemsOf, printable, show, typeOf } from './coerce';
 import { parseBooleanWord, propertyFormatOf } from './property-string';
-import { lookupParam } from './validate';
+import { hidesValue, lookupParam } from './validate';
 
-export type ParamValue = string | number | boolean | Array<string | number> | Record<string, unknown>;
+/** bigint: an integer beyond ±2^53, kept exact (see coerceValue). */
+export type ParamValue = string | number | bigint | boolean | Array<string | number | bigint> | Record<string, unknown>;
 
 /** Parameter names that are filled from `{name}` segments of the operation's path. */
 export function pathParamNames(op: Operation): Set<string> {
@@ -84,10 +85,10 @@ export function parseArgs(
         throw unknownFlag(op, name, pathParams, '--input: ');
       }
       if (pathParams.has(name)) throw new UsageError(`--input: ${name} is part of the path (${op.path}), not a parameter`);
-      out[name] = typed(name, prop, raw);
+      out[name] = typed(op, name, prop, raw);
     }
   }
-  for (const [name, { prop, values }] of given) out[name] = typed(name, prop, combine(name, prop, values));
+  for (const [name, { prop, values }] of given) out[name] = typed(op, name, prop, combine(name, prop, values));
   return out;
 }
 
@@ -110,8 +111,8 @@ function splitsOnComma(items: PropSchema): boolean {
   return typeof items.format === 'string' && !propertyFormatOf(items);
 }
 
-function typed(name: string, prop: PropSchema, raw: unknown): ParamValue {
-  const c = coerceValue(prop, raw);
+function typed(op: Operation, name: string, prop: PropSchema, raw: unknown): ParamValue {
+  const c = coerceValue(prop, raw, hidesValue(op, name, prop));
   if (c.error !== undefined) throw new UsageError(`--${name}: ${c.error}`);
   return c.value as ParamValue;
 }

@@ -4,7 +4,7 @@
  */
 import type { PropSchema } from '../schema/types';
 import { parseBooleanWord, propertyFormatOf, formatPropertyString } from './property-string';
-import { show } from './text';
+import { claim, VALUE } from './text';
 
 export { printable, show } from './text';
 
@@ -26,22 +26,32 @@ export function itemsOf(prop: PropSchema): PropSchema | undefined {
   return alt?.items;
 }
 
-export function coerceValue(prop: PropSchema, raw: unknown): Coerced {
+/**
+ * Type one value; `secret` (a credential's value) keeps it out of the message. Integers beyond ±2^53 stay exact
+ * as bigints: a number would round them, and pvecli sends what was typed or nothing.
+ */
+export function coerceValue(prop: PropSchema, raw: unknown, secret = false): Coerced {
+  const not = (what: string): Coerced => ({ error: claim(raw, `is not ${what}`, secret, VALUE) });
   switch (typeOf(prop)) {
     case 'integer':
-      if (typeof raw === 'number') return Number.isInteger(raw) ? { value: raw } : { error: `value '${show(raw)}' is not an integer` };
-      if (typeof raw === 'string' && INTEGER.test(raw.trim())) return { value: Number(raw.trim()) };
+      if (typeof raw === 'bigint') return { value: raw };
+      if (typeof raw === 'number') return Number.isInteger(raw) ? exactNumber(raw) : not('an integer');
+      if (typeof raw === 'string' && INTEGER.test(raw.trim())) return { value: exactInteger(raw.trim()) };
       if (typeof raw === 'boolean') return { value: raw ? 1 : 0 };
-      return { error: `value '${show(raw)}' is not an integer` };
-    case 'number':
-      if (typeof raw === 'number' && Number.isFinite(raw)) return { value: raw };
-      if (typeof raw === 'string' && NUMBER.test(raw.trim())) return { value: Number(raw.trim()) };
-      return { error: `value '${show(raw)}' is not a number` };
+      return not('an integer');
+    case 'number': {
+      if (typeof raw === 'bigint') return { value: raw };
+      if (typeof raw === 'number' && Number.isFinite(raw)) return exactNumber(raw);
+      const text = typeof raw === 'string' ? raw.trim() : '';
+      if (INTEGER.test(text)) return { value: exactInteger(text) };
+      if (NUMBER.test(text) && Number.isFinite(Number(text))) return { value: Number(text) };
+      return not('a number');
+    }
     case 'boolean': {
       if (typeof raw === 'boolean') return { value: raw };
       if (raw === 1 || raw === 0) return { value: raw === 1 };
       const b = typeof raw === 'string' ? parseBooleanWord(raw.trim()) : undefined;
-      return b === undefined ? { error: `value '${show(raw)}' is not a boolean (1|0|true|false|yes|no)` } : { value: b };
+      return b === undefined ? not('a boolean (1|0|true|false|yes|no)') : { value: b };
     }
     case 'object': {
       // A JSON object typed on the command line.
@@ -52,14 +62,14 @@ export function coerceValue(prop: PropSchema, raw: unknown): Coerced {
       } catch {
         // fall through
       }
-      return { error: `value '${show(raw)}' is not a JSON object` };
+      return not('a JSON object');
     }
     case 'array': {
       const items = itemsOf(prop) ?? {};
       const list = Array.isArray(raw) ? raw : [raw];
       const out: unknown[] = [];
       for (const item of list) {
-        const c = coerceValue(items, item);
+        const c = coerceValue(items, item, secret);
         if (c.error !== undefined) return c;
         out.push(c.value);
       }
@@ -80,9 +90,33 @@ export function coerceValue(prop: PropSchema, raw: unknown): Coerced {
         if (format) return { value: formatPropertyString(format, raw as Record<string, unknown>) };
       }
       if (typeOf(prop) === undefined) return { value: raw };
-      return { error: `value '${show(raw)}' is not a string` };
+      return not('a string');
     }
     default:
       return { value: raw };
   }
+}
+
+/** A digit string as a number when that is exact, else as a bigint. */
+function exactInteger(text: string): number | bigint {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : BigInt(text);
+}
+
+/**
+ * A JSON or YAML number (`--input`): an integer beyond ±2^53 was already rounded when the file was read, so what
+ * the user wrote is unknown; refused rather than sent changed.
+ */
+function exactNumber(n: number): Coerced {
+  if (!Number.isInteger(n) || Number.isSafeInteger(n)) return { value: n };
+  return { error: `an integer beyond ±${Number.MAX_SAFE_INTEGER} cannot be read exactly from a JSON or YAML number; quote it as a string` };
+}
+
+/**
+ * The value the ajv validators check: an exact bigint as its nearest number. Rounding keeps the order against any
+ * limit within ±2^53, and the schemas' limits are JSON numbers within it; the bigint itself is what gets sent.
+ */
+export function checkable(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  return Array.isArray(value) && value.some((v) => typeof v === 'bigint') ? value.map(checkable) : value;
 }

@@ -116,9 +116,11 @@ export function defaultKeyOf(format: PropertyFormat): string | undefined {
 /**
  * Parse a property string: `key=value` parts separated by commas, one part without a key for the default key,
  * `alias=value` keys resolved (with `keyAlias`, e.g. net's `virtio=MAC` sets model=virtio and macaddr=MAC).
- * Values stay strings; boolean/integer coercion and sub-schema checks happen in validation.
+ * Values stay strings; boolean/integer coercion and sub-schema checks happen in validation. `secret`: the text
+ * is a credential, so messages name only the format's own keys, never a piece of the text.
  */
-export function parsePropertyStringRaw(format: PropertyFormat, text: string): Record<string, string> {
+export function parsePropertyStringRaw(format: PropertyFormat, text: string, secret = false): Record<string, string> {
+  const quoted = (piece: string): string => (secret ? '' : ` '${show(piece)}'`);
   const res: Record<string, string> = {};
   let defaultKeyUsed = false;
   for (const part of text.split(',')) {
@@ -137,18 +139,18 @@ export function parsePropertyStringRaw(format: PropertyFormat, text: string): Re
         key = schema.alias;
         if (res[key] !== undefined) throw new PropertyStringError(`duplicate key '${show(key)}'`, key);
       }
-      if (!format[key]) throw new PropertyStringError(unknownKeyMessage(key, format), key);
+      if (!format[key]) throw new PropertyStringError(secret ? 'unknown key' : unknownKeyMessage(key, format), key);
       res[key] = value;
     } else if (eq === -1) {
       const defaultKey = defaultKeyOf(format);
-      if (!defaultKey) throw new PropertyStringError(`value '${show(part)}' has no key, and this format has no default key`);
+      if (!defaultKey) throw new PropertyStringError(`value${quoted(part)} has no key, and this format has no default key`);
       if (defaultKeyUsed || res[defaultKey] !== undefined) throw new PropertyStringError(`duplicate key '${defaultKey}'`, defaultKey);
       defaultKeyUsed = true;
       res[defaultKey] = part;
     } else if (eq === 0) {
-      throw new PropertyStringError(`missing key in '${show(part)}'`);
+      throw new PropertyStringError(`missing key in${secret ? ' a part' : quoted(part)}`);
     } else {
-      throw new PropertyStringError(`missing value for key '${show(part.slice(0, eq))}'`, part.slice(0, eq));
+      throw new PropertyStringError(`missing value for ${secret ? 'a key' : `key${quoted(part.slice(0, eq))}`}`, part.slice(0, eq));
     }
   }
   return res;

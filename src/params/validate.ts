@@ -4,7 +4,9 @@
  */
 import type { Schema } from '../schema/load';
 import { isOptional, type Operation, type PropSchema } from '../schema/types';
-import { coerceValue, itemsOf, show } from './coerce';
+import { isSecretParam } from '../util/secret-param';
+import { checkable, coerceValue, itemsOf } from './coerce';
+import { claim, VALUE } from './text';
 import {
   parsePropertyStringRaw,
   PropertyStringError,
@@ -37,6 +39,16 @@ export function lookupParam(op: Operation, name: string): { prop?: PropSchema; e
   return {};
 }
 
+/**
+ * Whether messages about a parameter must leave its value out: a credential (isSecretParam, the rule the dry run
+ * redacts by), or a property string with a credential among its keys (a TFA realm's `key`).
+ */
+export function hidesValue(op: Operation, name: string, prop: PropSchema): boolean {
+  if (isSecretParam(name, op.path)) return true;
+  const format = propertyFormatOf(prop) ?? propertyFormatOf(itemsOf(prop) ?? {});
+  return !!format && Object.keys(format).some((key) => isSecretParam(key));
+}
+
 /** Validate and return errors ([] when valid). Values may be typed or strings; path parameters included. */
 export function validateValues(schema: Schema | undefined, op: Operation, values: Record<string, unknown>): ParamError[] {
   const errors: ParamError[] = [];
@@ -48,7 +60,7 @@ export function validateValues(schema: Schema | undefined, op: Operation, values
       if (!op.parameters.additionalProperties) errors.push({ param: name, message: error ?? 'unknown parameter' });
       continue;
     }
-    const message = checkParam(validators, name, prop, raw);
+    const message = checkParam(validators, name, prop, raw, hidesValue(op, name, prop));
     if (message) errors.push({ param: name, message });
   }
   for (const [name, prop] of Object.entries(op.parameters.properties ?? {})) {
@@ -57,18 +69,18 @@ export function validateValues(schema: Schema | undefined, op: Operation, values
   return errors;
 }
 
-/** One parameter: type it, check the value, then each property string in it; a message or undefined. */
-function checkParam(validators: OperationValidators, name: string, prop: PropSchema, raw: unknown): string | undefined {
-  const c = coerceValue(prop, raw);
+/** One parameter: type it, check the value, then each property string in it; a message or undefined (`secret`: without the value). */
+function checkParam(validators: OperationValidators, name: string, prop: PropSchema, raw: unknown, secret: boolean): string | undefined {
+  const c = coerceValue(prop, raw, secret);
   if (c.error !== undefined) return c.error;
   const schemaName = prop['x-family'] ? `${prop['x-family'].prefix}[n]` : name;
   const validate = validators.param(schemaName);
-  if (validate && !validate(c.value)) return valueMessage(validate.errors ?? [], prop, c.value);
+  if (validate && !validate(checkable(c.value))) return valueMessage(validate.errors ?? [], prop, c.value, secret);
   const format = propertyFormatOf(prop) ?? propertyFormatOf(itemsOf(prop) ?? {});
   if (format) {
     for (const item of Array.isArray(c.value) ? c.value : [c.value]) {
       if (typeof item !== 'string') continue;
-      const message = checkPropertyString(format, item, (key) => validators.propertyKey(schemaName, key));
+      const message = checkPropertyString(format, item, (key) => validators.propertyKey(schemaName, key), secret);
       if (message) return message;
     }
   }
@@ -76,16 +88,16 @@ function checkParam(validators: OperationValidators, name: string, prop: PropSch
 }
 
 /** The message for a failed value check: the deepest error (anyOf alternatives report before their summary). */
-function valueMessage(errs: AjvError[], prop: PropSchema, value: unknown): string {
+function valueMessage(errs: AjvError[], prop: PropSchema, value: unknown, secret: boolean): string {
   const err = errs.find((e) => e.keyword === 'anyOf') ?? errs[0];
-  if (!err) return `value '${show(value)}' is invalid`;
+  if (!err) return claim(value, 'is invalid', secret, VALUE);
   let at: PropSchema | undefined = prop;
   let v: unknown = value;
   for (const seg of err.instancePath.split('/').slice(1)) {
     v = (v as Record<string, unknown> | undefined)?.[seg];
     at = at ? itemsOf(at) ?? at : undefined;
   }
-  return messages().ajvMessage(err, at, v);
+  return messages().ajvMessage(err, at, v, secret);
 }
 
 /** Messages are only needed on the error path: load them then. */
@@ -93,15 +105,16 @@ function messages(): typeof import('./messages') {
   return require('./messages') as typeof import('./messages');
 }
 
-/** Parse one property string, check required keys, type and check each value; a message or undefined. */
+/** Parse one property string, check required keys, type and check each value; a message or undefined (`secret`: without values). */
 export function checkPropertyString(
   format: PropertyFormat,
   text: string,
   keyValidator: (key: string) => ValidateFn | undefined,
+  secret = false,
 ): string | undefined {
   let raw: Record<string, string>;
   try {
-    raw = parsePropertyStringRaw(format, text);
+    raw = parsePropertyStringRaw(format, text, secret);
   } catch (err) {
     if (err instanceof PropertyStringError) return err.message;
     throw err;
@@ -112,10 +125,10 @@ export function checkPropertyString(
   for (const [key, v] of Object.entries(raw)) {
     const sub = format[key];
     if (!sub) continue;
-    const c = coerceValue(sub, v);
+    const c = coerceValue(sub, v, secret);
     if (c.error !== undefined) return keyMessage(format, text, key, c.error);
     const validate = keyValidator(key);
-    if (validate && !validate(c.value)) return keyMessage(format, text, key, valueMessage(validate.errors ?? [], sub, c.value));
+    if (validate && !validate(checkable(c.value))) return keyMessage(format, text, key, valueMessage(validate.errors ?? [], sub, c.value, secret));
   }
   return undefined;
 }

@@ -460,6 +460,16 @@ describe('proxy (tinyproxy)', () => {
     });
   });
 
+  it('NO_PROXY bypasses the explicit proxy too (PROXMOX_API_HTTPS_PROXY, a profile\'s proxy)', async () => {
+    await withEnv({ NO_PROXY: '127.0.0.1' }, async () => {
+      const before = tunnels();
+      const c = capture();
+      expect(await once(settings({ ...token, proxy: proxy.url }), '/nodes/pve/status', 'GET', c)).toMatchObject({ method: 'GET' });
+      expect(tunnels()).toBe(before);
+      expect(c.lines.join('\n')).not.toContain('using proxy');
+    });
+  });
+
   it('a proxy that never answers CONNECT is a connect timeout naming the proxy (exit 3)', async () => {
     const silent = createNetServer((socket) => socket.on('data', () => {}));
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));

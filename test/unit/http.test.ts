@@ -41,6 +41,14 @@ describe('proxy selection', () => {
     expect(resolveProxy(t, undefined, { HTTPS_PROXY: 'http://a:1', NO_PROXY: '.example.com' })).toBeUndefined();
     expect(resolveProxy(t, undefined, { HTTPS_PROXY: 'http://a:1', no_proxy: 'other.com' })?.host).toBe('a:1');
   });
+  it('honours NO_PROXY for the explicit proxy too (PROXMOX_API_*_PROXY, a profile\'s proxy)', () => {
+    expect(resolveProxy(t, 'http://p:3128', { NO_PROXY: 'pve.example.com' })).toBeUndefined();
+    expect(resolveProxy(t, 'http://p:3128', { no_proxy: '*.example.com:8006' })).toBeUndefined();
+    expect(resolveProxy(new URL('https://127.0.0.1:8006'), 'http://127.0.0.1:18888', { NO_PROXY: '127.0.0.1' })).toBeUndefined();
+    expect(resolveProxy(t, 'http://p:3128', { NO_PROXY: 'other.com,pve.example.com:9999' })?.host).toBe('p:3128');
+    // A bypassed proxy is not used, so a malformed one does not stop the request either.
+    expect(resolveProxy(t, 'socks5://p:1080', { NO_PROXY: '*' })).toBeUndefined();
+  });
   it('matches NO_PROXY entries', () => {
     const m = (url: string, list: string) => bypassedByNoProxy(new URL(url), list);
     expect(m('https://pve.example.com:8006', 'example.com')).toBe(true);
