@@ -3,6 +3,7 @@ import type { ParamValue } from '../params';
 import type { ApiRequest } from '../http';
 import type { Verb } from '../schema/verbs';
 import { fillTemplate } from '../schema/load';
+import { isSecretParam } from '../util/secret-param';
 import { printResult, schemaFor } from './context';
 import { splitGlobals, type GlobalOptions } from './globals';
 import { readInput } from './input';
@@ -36,7 +37,7 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
   const resolved = schema.resolve(path);
   const [op] = operationsOf(schema, path, verb);
   const { globals, positionals, rest } = splitGlobals(argv, new Set(Object.keys(op.parameters.properties ?? {})));
-  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`, 'parameters are given as --name value');
+  if (positionals.length > 1) throw strayWord(argv, positionals[1], op.path);
   if (globals.help) {
     writeOut(usageText([op], { verbose: true }));
     return 0;
@@ -92,3 +93,16 @@ function dryRunText(d: { method: string; url: string; headers: Record<string, st
 }
 
 export type { GlobalOptions };
+
+/**
+ * `--password my secret`: the second word of an unquoted value lands here. After a secret parameter it is part of
+ * a credential, so it is not repeated (DESIGN.md: secrets never reach stderr).
+ */
+function strayWord(argv: string[], word: string, path: string): UsageError {
+  const at = argv.lastIndexOf(word);
+  const flag = argv.slice(0, Math.max(0, at)).reverse().find((a) => a.startsWith('--'))?.slice(2).split('=')[0];
+  if (flag && isSecretParam(flag, path)) {
+    return new UsageError(`unexpected argument after --${flag}`, 'a value with spaces must be quoted');
+  }
+  return new UsageError(`unexpected argument '${word}'`, 'parameters are given as --name value');
+}

@@ -24,7 +24,7 @@ export interface ConnectionSettings {
   /** SHA-256 fingerprint, colon-separated hex (case-insensitive) */
   fingerprint?: string;
   caFile?: string;
-  /** Explicit proxy for this tool (profile `proxy`, PROXMOX_API_HTTPS_PROXY/HTTP_PROXY); undefined → HTTPS_PROXY/HTTP_PROXY/NO_PROXY */
+  /** Explicit proxy for this tool (profile `proxy`, PROXMOX_API_HTTPS_PROXY/HTTP_PROXY); undefined → HTTPS_PROXY/HTTP_PROXY. NO_PROXY applies to both. */
   proxy?: string;
   /** seconds */
   timeout: number;

@@ -22,6 +22,14 @@ describe('secret values in validation errors', () => {
     }
   });
 
+  it('the second word of an unquoted password is not repeated either', async () => {
+    const r = await runCli(['create', '/access/users', '--userid', 'bob@pve', '--password', 'correct', 'Horse7battery', '--dry-run']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('pvecli: unexpected argument after --password\nhint: a value with spaces must be quoted\n');
+    const plain = await runCli(['get', '/nodes', 'extra']);
+    expect(plain.stderr).toMatch(/^pvecli: unexpected argument 'extra'/);
+  });
+
   it('a too-long password from --input, and a confirmation password in the hint', async () => {
     const env = isolatedEnv();
     const input = join(env.HOME!, 'user.json');
