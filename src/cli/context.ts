@@ -1,6 +1,6 @@
 import { loadSchema, type Schema } from '../schema/load';
 import type { GlobalOptions } from './globals';
-import { render, type RenderOptions } from '../output/render';
+import { renderTo, type RenderOptions } from '../output/render';
 import { useColour } from '../output/style';
 import type { PropSchema } from '../schema/types';
 import { writeOut } from './io';
@@ -63,5 +63,5 @@ function expand(data: unknown, returns: PropSchema | undefined): unknown {
 
 export function printResult(data: unknown, globals: GlobalOptions, returns?: PropSchema): void {
   if (globals.quiet) return;
-  writeOut(render(data, renderOptions(globals, returns)));
+  renderTo(data, renderOptions(globals, returns), writeOut);
 }

@@ -1,8 +1,11 @@
 import { UsageError } from '../errors';
 import type { PropSchema } from '../schema/types';
-import { cellLines, columnWidths, drawTable, type Column } from './table';
+import { writeBoxed } from './boxed';
+import { ChunkedWriter, type Write } from './chunks';
+import { writeJson } from './json';
+import { writeTable, type Column, type Rows } from './table';
 import { humaniserFor } from './units';
-import { toYaml } from './yaml';
+import { writeYaml } from './yaml';
 import { applyQuery } from './shape';
 import { isPlainObject, parseSort, sortRows } from './sort';
 
@@ -34,26 +37,43 @@ export interface RenderOptions {
 /** Keys shown first in tables when present: the identifiers people scan for. */
 const LEADING_KEYS = ['vmid', 'node', 'id', 'name', 'storage', 'userid', 'upid', 'volid', 'iface', 'type', 'key'];
 
-/** Render a result for stdout; '' for no result (null/undefined). */
+/** Render a result as one string; '' for no result (null/undefined). */
 export function render(data: unknown, opts: RenderOptions): string {
-  const shaped = shape(data, opts);
+  const parts: string[] = [];
+  renderTo(data, opts, (text) => parts.push(text));
+  return parts.join('');
+}
+
+/**
+ * Render a result for stdout through `write`, in pieces: a long list is written a few rows at a time, so peak memory
+ * grows with the result itself, not with a model or text of all of it (DESIGN.md §7).
+ */
+export function renderTo(data: unknown, opts: RenderOptions, write: Write): void {
+  const { data: shaped, item } = shape(data, opts);
   switch (opts.format) {
     case 'json':
-      return JSON.stringify(shaped ?? null) + '\n';
+      return writeJson(shaped ?? null, 0, write, item);
     case 'json-pretty':
-      return JSON.stringify(shaped ?? null, null, 2) + '\n';
+      return writeJson(shaped ?? null, 2, write, item);
     case 'yaml':
-      return toYaml(shaped ?? null);
+      return writeYaml(shaped ?? null, write, item);
     case 'table':
     case 'text':
-      return renderHuman(shaped, opts);
+      // The --fields are the columns: rows need no reshaping.
+      return renderHuman(shaped, opts, write);
     default:
       throw new UsageError(`unknown output format '${String(opts.format)}'`, `use one of ${OUTPUT_FORMATS.join(', ')}`);
   }
 }
 
+interface Shaped {
+  data: unknown;
+  /** --fields of a list, applied to each item as it is written rather than to a copy of the list. */
+  item?: (row: unknown) => unknown;
+}
+
 /** --query, --sort and --fields, applied to every format in that order. */
-function shape(data: unknown, opts: RenderOptions): unknown {
+function shape(data: unknown, opts: RenderOptions): Shaped {
   let out = opts.expand ? opts.expand(data) : data;
   if (opts.query) out = applyQuery(out, opts.query);
   // After a query the return schema no longer describes the data: only the data's own keys are known.
@@ -63,12 +83,17 @@ function shape(data: unknown, opts: RenderOptions): unknown {
     checkKnown('--sort', 'key', out, [key], returns);
     out = sortRows(out, key, descending);
   }
-  if (opts.fields?.length) {
-    if (!opts.defaultFields) checkKnown('--fields', 'field', out, opts.fields, returns);
-    const pick = (o: unknown) => (isPlainObject(o) ? Object.fromEntries(opts.fields!.filter((f) => f in o).map((f) => [f, o[f]])) : o);
-    out = Array.isArray(out) ? out.map(pick) : pick(out);
-  }
-  return out;
+  if (!opts.fields?.length) return { data: out };
+  if (!opts.defaultFields) checkKnown('--fields', 'field', out, opts.fields, returns);
+  const fields = opts.fields;
+  const pick = (o: unknown) => {
+    if (!isPlainObject(o)) return o;
+    // No prototype: a field named __proto__ (JSON.parse makes it an own key) stays a key, not a prototype.
+    const picked: Record<string, unknown> = Object.create(null);
+    for (const f of fields) if (f in o) picked[f] = o[f];
+    return picked;
+  };
+  return Array.isArray(out) ? { data: out, item: pick } : { data: pick(out) };
 }
 
 /** An unknown --fields or --sort name is a usage error listing the valid ones (from the return schema and the data). */
@@ -83,13 +108,13 @@ function checkKnown(flag: string, noun: string, data: unknown, names: string[], 
   }
 }
 
-function renderHuman(data: unknown, opts: RenderOptions): string {
-  if (data === null || data === undefined) return '';
+function renderHuman(data: unknown, opts: RenderOptions, write: Write): void {
+  if (data === null || data === undefined) return;
   const human = opts.humanReadable ?? true;
   const itemProps = itemProperties(opts.returns);
   if (Array.isArray(data)) {
-    if (data.length === 0) return '';
-    if (data.every((d) => !isPlainObject(d))) return data.map((d) => scalarText(d)).join('\n') + '\n';
+    if (data.length === 0) return;
+    if (data.every((d) => !isPlainObject(d))) return writeLines(data, write);
     const keys = columnKeys(data as Record<string, unknown>[], itemProps, opts.fields);
     const rows = (opts.sort ? data : sortRows(data, keys[0])) as Record<string, unknown>[];
     const columns: Column[] = keys.map((k) => ({
@@ -97,8 +122,11 @@ function renderHuman(data: unknown, opts: RenderOptions): string {
       header: k,
       alignRight: rows.some((r) => typeof r[k] === 'number'),
     }));
-    const cells = rows.map((r) => keys.map((k) => cellText(k, r[k], itemProps?.[k], human)));
-    return table(columns, cells, opts);
+    // Each pass over the table makes the cell texts anew: held for every row at once, they cost more than the rows.
+    const cells = function* () {
+      for (const r of rows) yield keys.map((k) => cellText(k, r[k], itemProps?.[k], human));
+    };
+    return table(columns, cells, opts, write);
   }
   if (isPlainObject(data)) {
     const props = opts.returns?.properties;
@@ -107,44 +135,21 @@ function renderHuman(data: unknown, opts: RenderOptions): string {
       { key: 'key', header: 'key', alignRight: false },
       { key: 'value', header: 'value', alignRight: false },
     ];
-    const cells = keys.map((k) => [k, cellText(k, data[k], props?.[k], human)]);
-    return table(columns, cells, opts);
+    return table(columns, () => keys.map((k) => [k, cellText(k, data[k], props?.[k], human)]), opts, write);
   }
-  return scalarText(data) + '\n';
+  write(scalarText(data) + '\n');
 }
 
-function table(columns: Column[], cells: string[][], opts: RenderOptions): string {
-  if (opts.format === 'table') {
-    const Table = require('cli-table3') as typeof import('cli-table3');
-    const lines = cells.map((row) => row.map(cellLines));
-    // On a terminal the columns get the text format's fitted widths, and cli-table3 wraps what does not fit
-    // (where the text format cuts it with '…'). The 2 is cli-table3's padding.
-    const fitted = opts.width
-      ? columnWidths(columns, lines, { border: !opts.noborder, header: !opts.noheader, colour: false, width: opts.width })
-      : undefined;
-    const t = new Table({
-      head: opts.noheader ? [] : columns.map((c) => c.header),
-      style: { head: [], border: [] },
-      colAligns: columns.map((c) => (c.alignRight ? 'right' : 'left')),
-      wordWrap: true,
-      wrapOnWordBoundary: false,
-      ...(fitted ? { colWidths: fitted.map((w) => w + 2) } : {}),
-      ...(opts.noborder ? { chars: noBorderChars() } : {}),
-    });
-    for (const row of lines) t.push(row.map((l) => l.join('\n')));
-    return t.toString() + '\n';
-  }
-  return drawTable(columns, cells, {
-    border: !opts.noborder,
-    header: !opts.noheader,
-    colour: opts.colour ?? false,
-    width: opts.width,
-  });
+/** A list of scalars: one per line. */
+function writeLines(data: unknown[], write: Write): void {
+  const out = new ChunkedWriter(write);
+  for (const d of data) out.push(scalarText(d) + '\n');
+  out.flush();
 }
 
-function noBorderChars(): Record<string, string> {
-  const keys = ['top', 'top-mid', 'top-left', 'top-right', 'bottom', 'bottom-mid', 'bottom-left', 'bottom-right', 'left', 'left-mid', 'mid', 'mid-mid', 'right', 'right-mid', 'middle'];
-  return Object.fromEntries(keys.map((k) => [k, k === 'middle' ? ' ' : '']));
+function table(columns: Column[], rows: Rows, opts: RenderOptions, write: Write): void {
+  if (opts.format === 'table') return writeBoxed(columns, rows, opts, write);
+  writeTable(columns, rows, { border: !opts.noborder, header: !opts.noheader, colour: opts.colour ?? false, width: opts.width }, write);
 }
 
 function itemProperties(returns?: PropSchema): Record<string, PropSchema> | undefined {

@@ -1,3 +1,4 @@
+import { ChunkedWriter, type Write } from './chunks';
 import { bold, visibleLength } from './style';
 
 export interface Column {
@@ -14,43 +15,55 @@ export interface TableOptions {
   width?: number;
 }
 
+/** A table's rows, cell texts in column order, made afresh for each pass: a long result is never held as text. */
+export type Rows = () => Iterable<string[]>;
+
 /**
  * pvesh-like text table: unicode borders (╞═ under the header, ├─ between rows), or space-aligned without. A cell
- * with several lines keeps them inside its column, and its row is as tall as its tallest cell.
+ * with several lines keeps them inside its column, and its row is as tall as its tallest cell. One pass over the
+ * rows finds the column widths, a second writes the lines, in pieces.
  */
-export function drawTable(columns: Column[], rows: string[][], opts: TableOptions): string {
-  const cells = rows.map((r) => columns.map((_, i) => cellLines(r[i] ?? '')));
-  const widths = columnWidths(columns, cells, opts);
+export function writeTable(columns: Column[], rows: Rows, opts: TableOptions, write: Write): void {
+  const widths = columnWidths(columns, rows, opts);
   const cell = (text: string, i: number) => pad(truncate(text, widths[i]), widths[i], columns[i].alignRight);
   const header = columns.map((c, i) => bold(cell(c.header, i), opts.colour));
+  const out = new ChunkedWriter(write);
+  const line = (text: string) => out.push(text + '\n');
   /** The screen lines of one row, each a list of padded cells. */
-  const rowLines = (row: string[][]) =>
-    Array.from({ length: Math.max(1, ...row.map((l) => l.length)) }, (_, n) => row.map((l, i) => cell(l[n] ?? '', i)));
-  const lines: string[] = [];
+  const rowLines = (row: string[]) => {
+    const lines = columns.map((_, i) => cellLines(row[i] ?? ''));
+    return Array.from({ length: Math.max(1, ...lines.map((l) => l.length)) }, (_, n) => lines.map((l, i) => cell(l[n] ?? '', i)));
+  };
   if (!opts.border) {
-    if (opts.header) lines.push(trimEnd(header.join(' ')));
-    for (const r of cells) for (const line of rowLines(r)) lines.push(trimEnd(line.join(' ')));
-    return lines.join('\n') + (lines.length ? '\n' : '');
+    if (opts.header) line(trimEnd(header.join(' ')));
+    for (const r of rows()) for (const cells of rowLines(r)) line(trimEnd(cells.join(' ')));
+    return out.flush();
   }
   const rule = (l: string, m: string, r: string, f: string) => l + widths.map((w) => f.repeat(w + 2)).join(m) + r;
-  lines.push(rule('┌', '┬', '┐', '─'));
+  const between = rule('├', '┼', '┤', '─');
+  line(rule('┌', '┬', '┐', '─'));
   if (opts.header) {
-    lines.push('│ ' + header.join(' │ ') + ' │');
-    lines.push(rule('╞', '╪', '╡', '═'));
+    line('│ ' + header.join(' │ ') + ' │');
+    line(rule('╞', '╪', '╡', '═'));
   }
-  cells.forEach((r, idx) => {
-    if (idx > 0) lines.push(rule('├', '┼', '┤', '─'));
-    for (const line of rowLines(r)) lines.push('│ ' + line.join(' │ ') + ' │');
-  });
-  lines.push(rule('└', '┴', '┘', '─'));
-  return lines.join('\n') + '\n';
+  let first = true;
+  for (const r of rows()) {
+    if (!first) line(between);
+    first = false;
+    for (const cells of rowLines(r)) line('│ ' + cells.join(' │ ') + ' │');
+  }
+  line(rule('└', '┴', '┘', '─'));
+  out.flush();
 }
 
 /** Each column's width: its widest line (and header), then shrunk to fit the terminal. */
-export function columnWidths(columns: Column[], cells: string[][][], opts: TableOptions): number[] {
-  const widths = columns.map((c, i) =>
-    Math.max(opts.header ? c.header.length : 0, ...cells.map((r) => Math.max(...r[i].map(visibleLength)))),
-  );
+export function columnWidths(columns: Column[], rows: Rows, opts: TableOptions): number[] {
+  const widths = columns.map((c) => (opts.header ? c.header.length : 0));
+  for (const r of rows()) {
+    for (let i = 0; i < columns.length; i++) {
+      for (const l of cellLines(r[i] ?? '')) widths[i] = Math.max(widths[i], visibleLength(l));
+    }
+  }
   fitWidths(widths, columns, opts.width, opts.border ? 3 : 1, opts.border ? 1 : 0);
   return widths;
 }
@@ -60,6 +73,8 @@ export function columnWidths(columns: Column[], cells: string[][][], opts: Table
  * description often ends in a newline), and tabs become spaces, since a raw \r or \t moves the cursor past the border.
  */
 export function cellLines(text: string): string[] {
+  // Most cells are one line: no splitting (it is done for every cell, twice).
+  if (!/[\r\n\t]/.test(text)) return [text];
   const lines = text.split(/\r\n|\r|\n/).map(expandTabs);
   while (lines.length > 1 && lines[lines.length - 1].trim() === '') lines.pop();
   return lines;

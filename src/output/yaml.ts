@@ -1,4 +1,5 @@
 import type { ScalarTag, Tags } from 'yaml';
+import { ChunkedWriter, type Write } from './chunks';
 
 /**
  * PyYAML (and so Ansible) resolves a plain `=` to YAML 1.1's `!!value` type, which its safe loader cannot
@@ -26,7 +27,43 @@ const exponentNumber: ScalarTag = {
  * numbers and booleans stay plain. The yaml package costs ~50 ms to load: only this format pays for it.
  */
 export function toYaml(data: unknown): string {
+  const parts: string[] = [];
+  writeYaml(data, (text) => parts.push(text));
+  return parts.join('');
+}
+
+/**
+ * toYaml in pieces. The yaml package builds a node for every value before it writes a line, so a list is written
+ * item by item, each as the one-item list it would be in the whole: the pieces join into the same text. Only an
+ * object that occurs twice (the whole writes it once, with an anchor, and then an alias) makes the list go in one
+ * piece. `item` reshapes each item as it is written (--fields), so no reshaped copy of the list is made.
+ */
+export function writeYaml(data: unknown, write: Write, item: (value: unknown) => unknown = (v) => v): void {
   const YAML = require('yaml') as typeof import('yaml');
-  const customTags = (tags: Tags): Tags => [exponentNumber, ...tags, pyyamlValue];
-  return YAML.stringify(data, { compat: 'yaml-1.1', customTags });
+  const options = { compat: 'yaml-1.1', customTags: (tags: Tags): Tags => [exponentNumber, ...tags, pyyamlValue] } as const;
+  if (!Array.isArray(data) || data.length === 0) return write(YAML.stringify(data, options));
+  // Checked before reshaping: --fields only leaves values out, so what is distinct stays distinct.
+  if (!allDistinct(data)) return write(YAML.stringify(data.map(item), options));
+  // One document (and so one schema) for all items; its contents are each item in turn. The options are the
+  // schema's: none of them is a toString option.
+  const doc = new YAML.Document(null, options);
+  const out = new ChunkedWriter(write);
+  for (const value of data) {
+    doc.contents = null;
+    doc.contents = doc.createNode([item(value)]);
+    out.push(doc.toString());
+  }
+  out.flush();
+}
+
+/** No object or array reachable from the items occurs twice (nor in a cycle). */
+function allDistinct(items: unknown[]): boolean {
+  const seen = new Set<object>();
+  const walk = (value: unknown): boolean => {
+    if (typeof value !== 'object' || value === null) return true;
+    if (seen.has(value)) return false;
+    seen.add(value);
+    return Object.values(value).every(walk);
+  };
+  return items.every(walk);
 }
