@@ -21,6 +21,9 @@ const exponentNumber: ScalarTag = {
   stringify: ({ value }) => String(value).replace(/^(-?\d+)e/, '$1.0e'),
 };
 
+/** The stringify options of `-o yaml` (exported for the test that holds the pieces to the whole). */
+export const YAML_OPTIONS = { compat: 'yaml-1.1', customTags: (tags: Tags): Tags => [exponentNumber, ...tags, pyyamlValue] } as const;
+
 /**
  * `-o yaml`: YAML that 1.2 loaders and 1.1 loaders (PyYAML, Ansible) read back as the same data. Strings that either
  * schema would take for something else (`no`, `on`, `y`, `~`, `1:20`, `017`, `0o17`, `2024-01-02`, `<<`) are quoted;
@@ -40,13 +43,12 @@ export function toYaml(data: unknown): string {
  */
 export function writeYaml(data: unknown, write: Write, item: (value: unknown) => unknown = (v) => v): void {
   const YAML = require('yaml') as typeof import('yaml');
-  const options = { compat: 'yaml-1.1', customTags: (tags: Tags): Tags => [exponentNumber, ...tags, pyyamlValue] } as const;
-  if (!Array.isArray(data) || data.length === 0) return write(YAML.stringify(data, options));
+  if (!Array.isArray(data) || data.length === 0) return write(YAML.stringify(data, YAML_OPTIONS));
   // Checked before reshaping: --fields only leaves values out, so what is distinct stays distinct.
-  if (!allDistinct(data)) return write(YAML.stringify(data.map(item), options));
+  if (!allDistinct(data)) return write(YAML.stringify(data.map(item), YAML_OPTIONS));
   // One document (and so one schema) for all items; its contents are each item in turn. The options are the
   // schema's: none of them is a toString option.
-  const doc = new YAML.Document(null, options);
+  const doc = new YAML.Document(null, YAML_OPTIONS);
   const out = new ChunkedWriter(write);
   for (const value of data) {
     doc.contents = null;
