@@ -78,18 +78,17 @@ export async function taskLog(globals: GlobalOptions, upidText: string, follow: 
       const status = await followTask(conn.client(), upid.upid, { waitTimeout: globals.waitTimeout, onLog: (line) => writeOut(line + '\n') });
       return taskExitCode(status);
     }
-    const lines: string[] = [];
+    // Each page is written as it comes: the log is never held whole.
     for (let start = 0; ; ) {
       const page = await conn.client().request<Array<{ n: number; t: string }>>({
         method: 'GET',
         path: taskPath(upid, 'log'),
         params: { start: String(start), limit: '1000' },
       });
-      for (const e of page ?? []) lines.push(e.t);
+      writeOut((page ?? []).map((e) => e.t + '\n').join(''));
       if (!page || page.length < 1000) break;
       start += page.length;
     }
-    writeOut(lines.map((l) => l + '\n').join(''));
     return 0;
   } finally {
     await conn.close();
