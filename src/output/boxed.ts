@@ -42,9 +42,9 @@ const SPACED: Border = {
 
 /**
  * `-o table`: the table cli-table3 draws (a rule between all rows, one space of padding, numbers right-aligned),
- * drawn here row by row with cli-table3's own text functions. cli-table3's Table would first make an object with
- * its own options and border characters for every cell: ~40 MB more for a 10,000-row task log, where DESIGN.md §7
- * allows 80 MB for the whole command. test/unit/render-boxed.test.ts holds the output to cli-table3's.
+ * drawn here row by row with cli-table3's own text functions. cli-table3's Table first makes an object with its own
+ * options and border characters for every cell: ~50 MB more for a 10,000-row task log, where DESIGN.md §7 allows
+ * 80 MB for the whole command. test/unit/render-pieces.test.ts holds the output to cli-table3's.
  */
 export function writeBoxed(columns: Column[], rows: Rows, opts: BoxedOptions, write: Write): void {
   const text = require('cli-table3/src/utils') as TableText;
