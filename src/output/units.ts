@@ -75,6 +75,7 @@ const KNOWN_KEYS: Record<string, Humaniser> = {
 };
 
 export function humaniserFor(key: string, renderer?: string): Humaniser | undefined {
-  if (renderer && RENDERERS[renderer]) return RENDERERS[renderer];
-  return KNOWN_KEYS[key];
+  // Own keys only: API data may have a column called `constructor` or `toString`.
+  if (renderer && Object.hasOwn(RENDERERS, renderer)) return RENDERERS[renderer];
+  return Object.hasOwn(KNOWN_KEYS, key) ? KNOWN_KEYS[key] : undefined;
 }

@@ -172,3 +172,14 @@ describe('fitting the terminal', () => {
     expect(render(rows, { format: 'table' })).toContain('beyond the terminal width');
   });
 });
+
+describe('keys that are Object.prototype names', () => {
+  it('a column called constructor or toString is data like any other', () => {
+    const rows = [{ constructor: 5, toString: 'x', name: 'a' }];
+    for (const format of ['text', 'table'] as const) {
+      const out = render(rows, { format, humanReadable: true });
+      expect(out).toContain('constructor');
+      expect(out).toMatch(/\b5\b/);
+    }
+  });
+});
