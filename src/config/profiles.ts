@@ -153,7 +153,11 @@ export async function setProfileValue(name: string, key: string, value: string, 
   const normalized = value === '' ? undefined : normalizeProfile({ [fileKey]: value })[fileKey];
   if (fileKey === 'url' && normalized === undefined) throw new UsageError('a profile needs a url; it cannot be removed');
   return updateConfigFile(configFilePath(env), (config) => {
-    requireProfile(config, name);
+    const current = requireProfile(config, name);
+    // The profile as it will be, checked whole: one key at a time must not build what `profile add` refuses.
+    const next: Profile = { ...current, [fileKey]: normalized };
+    if (normalized === undefined) delete next[fileKey];
+    checkCombination(next);
     if (normalized === undefined) config.unsetProfileKey(name, fileKey);
     else config.setProfile(name, { [fileKey]: normalized });
     return { key: fileKey, removed: normalized === undefined };
@@ -185,6 +189,12 @@ export function normalizeProfile(values: Profile): Profile {
     if (key === 'otp_type' && !OTP_TYPES.includes(String(value))) throw new UsageError(`otp_type '${String(value)}' is not one of ${OTP_TYPES.join(', ')}`);
     out[key] = value;
   }
+  checkCombination(out);
+  return out;
+}
+
+/** Settings that exclude each other within one profile. */
+function checkCombination(out: Profile): void {
   if ([out.fingerprint, out.ca_file, out.insecure === true ? true : undefined].filter((v) => v !== undefined).length > 1) {
     throw new UsageError('choose one of fingerprint, ca_file and insecure');
   }
@@ -195,7 +205,6 @@ export function normalizeProfile(values: Profile): Profile {
   if (out.token_id !== undefined && out.username !== undefined) {
     throw new UsageError('choose one of token_id (API token) and username (password login)', 'a profile holds one identity; add a second profile for the other');
   }
-  return out;
 }
 
 /** 'abcd...' or 'ab:cd:...' → 'AB:CD:...' (32 bytes of SHA-256). */

@@ -136,6 +136,21 @@ describe('profile commands (no server)', () => {
     expectNoSecrets(add, show, envRows, dry, list, badProxy);
   });
 
+  it('profile set checks the whole profile: it cannot build what profile add refuses', async () => {
+    const e = isolatedEnv({ E2E_TOKEN: TOKEN_SECRET });
+    await runCli(['profile', 'add', 't', '--url', 'https://t:8006', '--token-id', 'ci@pve!cli', '--token-secret', 'env:E2E_TOKEN', '--fingerprint', FP], { env: e });
+    const before = readFileSync(configOf(e), 'utf8');
+    const user = await runCli(['profile', 'set', 't', 'username', 'root@pam'], { env: e });
+    expect(user.code).toBe(2);
+    expect(user.stderr).toMatch(/choose one of token_id \(API token\) and username/);
+    const insecure = await runCli(['profile', 'set', 't', 'insecure', 'true'], { env: e });
+    expect(insecure.code).toBe(2);
+    expect(readFileSync(configOf(e), 'utf8')).toBe(before);
+    // Clearing the pin first makes room for the other choice.
+    expect((await runCli(['profile', 'set', 't', 'fingerprint', ''], { env: e })).code).toBe(0);
+    expect((await runCli(['profile', 'set', 't', 'insecure', 'true'], { env: e })).code).toBe(0);
+  });
+
   it('--service takes any case, like PROXMOX_API_SERVICE', async () => {
     const e = isolatedEnv({ E2E_TOKEN: TOKEN_SECRET });
     const add = await runCli(['profile', 'add', 'b', '--url', 'backup', '--service', 'PBS', '--token-id', 'ci@pbs!cli', '--token-secret', 'env:E2E_TOKEN'], { env: e });
