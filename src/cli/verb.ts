@@ -85,8 +85,10 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
   }
 }
 
-function dryRunText(d: { method: string; url: string; headers: Record<string, string>; body?: string }): string {
+function dryRunText(d: { method: string; url: string; proxy?: string; headers: Record<string, string>; body?: string }): string {
   const lines = [`${d.method} ${d.url}`];
+  // Not a header: where the request would go first, as curl -v says it.
+  if (d.proxy) lines.push(`# via proxy ${d.proxy}`);
   for (const [k, v] of Object.entries(d.headers)) lines.push(`${k}: ${v}`);
   if (d.body !== undefined) lines.push('', d.body);
   return lines.join('\n') + '\n';

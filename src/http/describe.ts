@@ -1,5 +1,7 @@
 import type { ConnectionSettings } from '../config/types';
 import { cookieName, isWrite, tokenAuthorization } from './auth';
+import { transportError } from './errors';
+import { resolveProxy } from './proxy';
 import { REDACTED, Redactor, isSecretParam, redactForm } from './redact';
 import type { ApiRequest } from './types';
 import { encodeParams, paramsInQuery, targetUrl } from './url';
@@ -7,6 +9,8 @@ import { encodeParams, paramsInQuery, targetUrl } from './url';
 export interface DescribedRequest {
   method: string;
   url: string;
+  /** The proxy the request would go through (its password masked), when one applies. */
+  proxy?: string;
   headers: Record<string, string>;
   body?: string;
 }
@@ -26,6 +30,13 @@ export function describeRequest(settings: ConnectionSettings, req: ApiRequest): 
     if (isWrite(req.method)) headers.csrfpreventiontoken = REDACTED;
   }
   const described: DescribedRequest = { method: req.method, url: redactor.url(url), headers };
+  let proxy: URL | undefined;
+  try {
+    proxy = resolveProxy(url, settings.proxy);
+  } catch (err) {
+    throw transportError(err, { where: url.host, label: `${req.method} ${req.path}`, timeoutS: settings.timeout, timedOut: false });
+  }
+  if (proxy) described.proxy = redactor.url(proxy);
   if (!inQuery) {
     headers['content-type'] = req.json ? 'application/json' : 'application/x-www-form-urlencoded';
     described.body = redactor.redact(req.json ? JSON.stringify(redactJson(req.params ?? {}, req.path)) : redactForm(encodeParams(req.params), req.path));

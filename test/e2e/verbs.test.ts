@@ -162,6 +162,16 @@ describe('nothing is sent for invalid input or --dry-run', () => {
     expect(r.stdout).toContain('profile=ldap1&server1=ldap.example&mode=ldap');
   });
 
+  it('a dry run names the proxy the request would go through, its password masked', async () => {
+    const env = isolatedEnv({ PROXMOX_API_URL: 'https://pve.example:8006', PROXMOX_API_TOKEN_ID: 'a@pve!t', PROXMOX_API_TOKEN_SECRET: 'abcdef' });
+    const via = await cli(['get', '/version', '--dry-run'], { ...env, HTTPS_PROXY: 'http://qa:Pr0xyPass@127.0.0.1:18889' });
+    expect(via.code, via.stderr).toBe(0);
+    expect(via.stdout.split('\n').slice(0, 2)).toEqual(['GET https://pve.example:8006/api2/json/version', '# via proxy http://qa:****@127.0.0.1:18889/']);
+    expect(via.stdout + via.stderr).not.toContain('Pr0xyPass');
+    const bypassed = await cli(['get', '/version', '--dry-run'], { ...env, HTTPS_PROXY: 'http://127.0.0.1:18889', NO_PROXY: '.example' });
+    expect(bypassed.stdout).not.toContain('via proxy');
+  });
+
   it('a dry run is refused like the real run when the credentials are incomplete', async () => {
     const r = await cli(['get', '/version', '--dry-run'], isolatedEnv({ PROXMOX_API_URL: 'https://x.example:8006', PROXMOX_API_TOKEN_ID: 'u@pve!t', PROXMOX_API_TOKEN_SECRET: '' }));
     expect(r.code).toBe(2);
