@@ -94,6 +94,15 @@ describe('mock: authentication realms', () => {
     expect(await refused('DELETE', '/access/domains/sso')).toEqual([500, "delete auth server failed: authentication domain 'sso' does not exist"]);
   });
 
+  it('a user with a password needs an existing realm to store it in', async () => {
+    expect(await refused('POST', '/access/users', { userid: 'eve@nowhere', password: 'long-enough-pw' })).toEqual([
+      500,
+      "create user failed: auth domain 'nowhere' does not exist",
+    ]);
+    await data('POST', '/access/users', { userid: 'eve@nowhere' });
+    await data('POST', '/access/users', { userid: 'eve@pve', password: 'long-enough-pw' });
+  });
+
   it('syncs only LDAP and AD realms, with a scope', async () => {
     expect(await refused('POST', '/access/domains/pve/sync')).toEqual([500, "Cannot sync realm type 'pve'! Only LDAP/AD realms can be synced."]);
     const unknown = await call('POST', '/access/domains/nope/sync');

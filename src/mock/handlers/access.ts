@@ -72,6 +72,9 @@ export const accessHandlers: HandlerTable = {
   'POST /access/users': (ctx) => {
     const userid = String(ctx.args.userid);
     if (ctx.state.data.users[userid]) throw fail(`create user failed: user '${userid}' already exists`);
+    // pve-access-control checks the realm only when it has to store a password there.
+    const realm = userid.split('@')[1];
+    if (ctx.args.password !== undefined && !realmsOf(ctx.state)[realm]) throw fail(`create user failed: auth domain '${realm}' does not exist`);
     const u: User = { userid, enable: 1, expire: 0, groups: [], tokens: dict() };
     setUserFields(ctx, u);
     if (ctx.args.password !== undefined) u.password = String(ctx.args.password);
