@@ -22,9 +22,8 @@ function writeFd(fd: 1 | 2, text: string): void {
       return;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      // `pvecli get … | head -1`: a reader that went away is not an error of ours.
       if (code === 'EPIPE') {
-        if (fd === 1) process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
+        if (fd === 1) exitForClosedReader();
         return;
       }
       if (code !== 'EAGAIN') throw err;
@@ -34,6 +33,11 @@ function writeFd(fd: 1 | 2, text: string): void {
   streamOf(fd).write(buffer.subarray(offset));
 }
 
+/** `pvecli get … | head -1`: the reader went away; end with the exit code the run already has, quietly. */
+function exitForClosedReader(): never {
+  process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
+}
+
 /** From now on write through the streams (oclif's commands use them too); main() drains them before exiting. */
 export function useStreams(...fds: Array<1 | 2>): void {
   for (const fd of fds) {
@@ -41,7 +45,7 @@ export function useStreams(...fds: Array<1 | 2>): void {
     streamedFds.add(fd);
     if (fd === 1) {
       process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-        if (err.code === 'EPIPE') process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
+        if (err.code === 'EPIPE') exitForClosedReader();
       });
     }
   }

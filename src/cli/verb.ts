@@ -1,6 +1,6 @@
 import { UsageError } from '../errors';
 import type { ParamValue } from '../params';
-import type { ApiRequest } from '../http';
+import type { ApiRequest, DescribedRequest } from '../http';
 import type { Verb } from '../schema/verbs';
 import { fillTemplate } from '../schema/load';
 import { isSecretParam } from '../util/secret-param';
@@ -46,7 +46,7 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
   const params = require('../params') as typeof import('../params');
   const input = globals.input ? readInput(globals.input) : undefined;
   // A template path (`/nodes/{node}/qemu`) may have its open parameters given as flags (`--node pve`).
-  const open = new Set([...resolved.template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).filter((name) => !(name in resolved.params)));
+  const open = new Set([...params.pathParamNames(op)].filter((name) => !(name in resolved.params)));
   const values = params.parseArgs(op, rest, { input, open });
   for (const name of open) {
     if (values[name] === undefined) {
@@ -85,7 +85,7 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
   }
 }
 
-function dryRunText(d: { method: string; url: string; proxy?: string; headers: Record<string, string>; body?: string }): string {
+function dryRunText(d: DescribedRequest): string {
   const lines = [`${d.method} ${d.url}`];
   // Not a header: where the request would go first, as curl -v says it.
   if (d.proxy) lines.push(`# via proxy ${d.proxy}`);

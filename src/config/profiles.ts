@@ -9,7 +9,7 @@ import { nearest } from '../util/text';
 import { ConfigFile, PROFILE_KEYS, SECRET_KEYS, checkProfileName, coerceProfileValue, isProfileKey, updateConfigFile, type Profile, type ProfileKey } from './file';
 import { cacheDir, configFilePath } from './paths';
 import { normalizePathPrefix, parseService } from './precedence';
-import { checkTokenId, MOCK_PROFILE, normalizeUrl, warnAboutExposedSecrets } from './resolve';
+import { checkTokenId, MOCK_PROFILE, noPmgTokens, normalizeUrl, warnAboutExposedSecrets } from './resolve';
 import { maskUrlPasswords } from '../util/mask';
 import { describeSecret, isLiteralSecret } from './secrets';
 
@@ -200,7 +200,7 @@ function checkCombination(out: Profile): void {
   }
   // A token wins over a user at the same level, so the other credentials would never be used (see precedence).
   if (out.token_id !== undefined && out.service === 'pmg') {
-    throw new UsageError('Proxmox Mail Gateway has no API tokens', 'give the profile a --username and --password instead');
+    throw noPmgTokens('give the profile a --username and --password instead');
   }
   if (out.token_id !== undefined && out.username !== undefined) {
     throw new UsageError('choose one of token_id (API token) and username (password login)', 'a profile holds one identity; add a second profile for the other');

@@ -186,11 +186,16 @@ function refuseMockFallback(env: NodeJS.ProcessEnv, configExists: boolean, confi
   );
 }
 
+/** PMG's API has no token endpoints at all: a token for it cannot exist. */
+export function noPmgTokens(hint: string): UsageError {
+  return new UsageError('Proxmox Mail Gateway has no API tokens', hint);
+}
+
 /** Refuse locally what the server would only answer with 401: no identity at all, or a token without its secret. */
 function checkCredentials(picked: PickedSettings, profileLabel: string | undefined): void {
   const named = profileLabel !== undefined && profileLabel !== ENVIRONMENT_PROFILE;
   if (picked.tokenId.value !== undefined && picked.service.value === 'PMG') {
-    throw new UsageError('Proxmox Mail Gateway has no API tokens', `log in with a user and password (${ENV.username}, ${ENV.password})`);
+    throw noPmgTokens(`log in with a user and password (${ENV.username}, ${ENV.password})`);
   }
   if (picked.tokenId.value !== undefined) {
     checkTokenId(picked.tokenId.value, picked.tokenId.source === 'profile' && named ? `token_id of profile '${profileLabel}'` : ENV.tokenId);

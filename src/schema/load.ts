@@ -172,7 +172,6 @@ function nearestByDistance(word: string, candidates: string[], limit: number): s
     .map(([c]) => c);
 }
 
-
 /** A template with its parameters filled in, each value percent-encoded as one segment. */
 export function fillTemplate(template: string, params: Record<string, string>): string {
   return template.replace(/\{([^}]+)\}/g, (whole, name: string) => (name in params ? encodePathSegment(params[name]) : whole));

@@ -10,6 +10,7 @@ import { encodeParams, paramErrorLine, parseArgs, validateParams, validateWire }
 import { coerceValue } from '../../src/params/coerce';
 import { loadSchema } from '../../src/schema/load';
 import type { Operation } from '../../src/schema/types';
+import { usageError } from '../helpers/errors';
 
 const pve = loadSchema('pve-9.2');
 const qemuConfig = pve.operation('/nodes/{node}/qemu/{vmid}/config', 'PUT')!;
@@ -30,16 +31,6 @@ function sent(op: Operation, argv: string[], path: Record<string, string> = CONF
   return encodeParams(op, values);
 }
 
-function refusal(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof UsageError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
-
 describe('integers beyond 2^53', () => {
   it('are sent with the digits as typed when the schema allows them', () => {
     expect(sent(qemuConfig, ['--cores', '9007199254740993'])).toEqual({ cores: '9007199254740993' });
@@ -57,23 +48,23 @@ describe('integers beyond 2^53', () => {
   });
 
   it('are checked against the schema exactly, and the message shows them as typed', () => {
-    expect(refusal(() => sent(qemuCreate, ['--vmid', '99999999999999999999'], { node: 'pve' })).message).toContain(
+    expect(usageError(() => sent(qemuCreate, ['--vmid', '99999999999999999999'], { node: 'pve' })).message).toContain(
       '--vmid: 99999999999999999999 is above the maximum 999999999',
     );
-    expect(refusal(() => sent(qemuConfig, ['--cores', '-9007199254740993'])).message).toBe('--cores: -9007199254740993 is below the minimum 1');
-    expect(refusal(() => sent(qemuConfig, ['--net0', 'virtio,bridge=vmbr0,tag=99999999999999999999'])).message).toBe(
+    expect(usageError(() => sent(qemuConfig, ['--cores', '-9007199254740993'])).message).toBe('--cores: -9007199254740993 is below the minimum 1');
+    expect(usageError(() => sent(qemuConfig, ['--net0', 'virtio,bridge=vmbr0,tag=99999999999999999999'])).message).toBe(
       "--net0: key 'tag': 99999999999999999999 is above the maximum 4094",
     );
-    expect(refusal(() => sent(bulkStart, ['--vms', '100,99999999999999999999'], {})).message).toContain('99999999999999999999 is above the maximum 999999999');
+    expect(usageError(() => sent(bulkStart, ['--vms', '100,99999999999999999999'], {})).message).toContain('99999999999999999999 is above the maximum 999999999');
     // The mock checks wire strings with the same code.
     expect(validateWire(pve, qemuCreate, { node: 'pve', vmid: '9007199254740993' })).toEqual({ vmid: '9007199254740993 is above the maximum 999999999' });
   });
 
   it('from a JSON or YAML number are refused (already rounded when read); quoted, they are exact', () => {
-    const err = refusal(() => sent(qemuConfig, [], CONFIG_PATH, { cores: 9007199254740993 }));
+    const err = usageError(() => sent(qemuConfig, [], CONFIG_PATH, { cores: 9007199254740993 }));
     expect(err.exitCode).toBe(ExitCode.usage);
     expect(err.message).toMatch(/^--cores: an integer beyond ±9007199254740991 cannot be read exactly from a JSON or YAML number; quote it as a string$/);
-    expect(refusal(() => sent(qemuConfig, [], CONFIG_PATH, { cores: 1e20 })).message).toMatch(/^--cores: an integer beyond/);
+    expect(usageError(() => sent(qemuConfig, [], CONFIG_PATH, { cores: 1e20 })).message).toMatch(/^--cores: an integer beyond/);
     expect(sent(qemuConfig, [], CONFIG_PATH, { cores: '9007199254740993' })).toEqual({ cores: '9007199254740993' });
     expect(sent(qemuConfig, [], CONFIG_PATH, { cores: 9007199254740991 })).toEqual({ cores: '9007199254740991' });
   });

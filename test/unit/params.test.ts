@@ -10,22 +10,13 @@ import {
 import { formatFromTypetext } from '../../src/params/property-string';
 import { loadSchema } from '../../src/schema/load';
 import type { Operation } from '../../src/schema/types';
+import { usageError } from '../helpers/errors';
 
 const schema = loadSchema('pve-9.2');
 const qemuCreate = schema.operation('/nodes/{node}/qemu', 'POST')!;
 const qemuConfig = schema.operation('/nodes/{node}/qemu/{vmid}/config', 'PUT')!;
 const lxcCreate = schema.operation('/nodes/{node}/lxc', 'POST')!;
 const agentExec = schema.operation('/nodes/{node}/qemu/{vmid}/agent/exec', 'POST')!;
-
-function usageError(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof UsageError) return err;
-    throw err;
-  }
-  throw new Error('expected a UsageError');
-}
 
 /** Errors of parse + validate as the CLI prints them. */
 function lines(op: Operation, argv: string[], path: Record<string, string> = { node: 'pve' }): string[] {
