@@ -120,7 +120,7 @@ function freshEntries(cache: Record<string, CacheEntry>): Record<string, CacheEn
 
 function saveCache(file: string, cache: Record<string, CacheEntry>): void {
   try {
-    const { writeFileAtomic } = require('../config/atomic') as typeof import('../config/atomic');
+    const { writeFileAtomic } = require('../util/atomic-file') as typeof import('../util/atomic-file');
     writeFileAtomic(file, JSON.stringify(cache), 0o600);
   } catch {
     // a cache that cannot be written only costs the next completion a request

@@ -33,8 +33,8 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import type { Document, Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import { CliError, ExitCode, UsageError } from '../errors';
-import { removeAbandonedTempFiles, writeFileAtomic } from './atomic';
-import { withFileLock } from './lock';
+import { removeAbandonedTempFiles, writeFileAtomic } from '../util/atomic-file';
+import { withFileLock } from '../util/file-lock';
 import type { ConfigSnapshot } from './snapshot';
 
 type ValueKind = 'string' | 'secret' | 'boolean' | 'number' | 'integer';

@@ -6,10 +6,10 @@ import { UsageError } from '../errors';
 import { ConfigFile, updateConfigFile } from './file';
 import { configFilePath } from './paths';
 
-export { writeFileAtomic } from './atomic';
+export { writeFileAtomic } from '../util/atomic-file';
 export { ConfigFile, PROFILE_KEYS, SECRET_KEYS, checkProfileName, coerceProfileValue, isProfileKey, updateConfigFile } from './file';
 export type { Profile, ProfileKey, ProfileValue } from './file';
-export { withFileLock } from './lock';
+export { withFileLock } from '../util/file-lock';
 export { cacheDir, configFilePath, stateDir } from './paths';
 export { DEFAULTS, ENV } from './precedence';
 export type { GlobalConnectionFlags } from './precedence';

@@ -6,7 +6,7 @@
  */
 import { readFileSync, statSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic';
+import { writeFileAtomic } from '../util/atomic-file';
 import type { Profile } from './file';
 import { cacheDir } from './paths';
 

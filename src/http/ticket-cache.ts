@@ -1,7 +1,8 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import type { Service } from '../config/types';
+import { writeFileAtomic } from '../util/atomic-file';
 
 /** A login ticket kept between runs, so one login serves many commands. */
 export interface CachedTicket {
@@ -69,14 +70,9 @@ export function readTicket(file: string, match: { url: string; service: Service;
   }
 }
 
-/** Atomic write (temp file + rename), file 0600, directory 0700 when we create it. */
+/** Atomic (temp file + rename), file 0600, directory 0700 when created. */
 export function writeTicket(file: string, t: CachedTicket): void {
-  const dir = join(file, '..');
-  const created = mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (created) chmodSync(dir, 0o700);
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(t)}\n`, { mode: 0o600 });
-  renameSync(temp, file);
+  writeFileAtomic(file, `${JSON.stringify(t)}\n`);
 }
 
 export function removeTicket(file: string): void {

@@ -6,7 +6,7 @@
 import { X509Certificate, createPrivateKey, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from './persist';
+import { writeFileAtomic } from '../util/atomic-file';
 
 export interface CertPair {
   cert: string;

@@ -100,7 +100,7 @@ function answer(deps: RouterDeps, method: string, path: string, args: Record<str
     send(res, route(deps, method, path, args, req.headers));
     return;
   }
-  const { withFileLock } = require('../config/lock') as typeof import('../config/lock');
+  const { withFileLock } = require('../util/file-lock') as typeof import('../util/file-lock');
   withFileLock(deps.stateFile, () => send(res, route(deps, method, path, args, req.headers))).catch((e: unknown) => {
     if (!res.headersSent) send(res, errorReply(new ApiError(500, e instanceof Error ? e.message : String(e))));
   });

@@ -6,7 +6,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TaskEffects } from './effects';
-import { createFileExclusive, writeFileAtomic } from './persist';
+import { createFileExclusive, writeFileAtomic } from '../util/atomic-file';
 import { MockStateFileError, parseState, readStateText } from './state-file';
 
 export type GuestType = 'qemu' | 'lxc';

@@ -1,6 +1,6 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { processAlive } from '../util/process';
+import { processAlive } from './process';
 
 /**
  * Write a file so that readers see either the old or the new content, never a part:
@@ -11,6 +11,33 @@ import { processAlive } from '../util/process';
 let tempCounter = 0;
 
 export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o600): void {
+  const temp = writeTemp(path, data, mode);
+  try {
+    renameSync(temp, path);
+  } catch (error) {
+    unlinkQuietly(temp);
+    throw error;
+  }
+  syncDirectory(dirname(path));
+}
+
+/** Create `path` atomically only if it does not exist yet (link, not rename); false when another process was first. */
+export function createFileExclusive(path: string, data: string | Buffer, mode = 0o600): boolean {
+  const temp = writeTemp(path, data, mode);
+  try {
+    linkSync(temp, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    unlinkQuietly(temp);
+  }
+  syncDirectory(dirname(path));
+  return true;
+}
+
+/** The complete content in a fsynced temp file beside `path` (same file system, so rename and link are atomic). */
+function writeTemp(path: string, data: string | Buffer, mode: number): string {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // Unique enough with pid + counter + random; 'wx' refuses to reuse a name anyway. (node:crypto costs ~3 ms to load.)
@@ -27,13 +54,7 @@ export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o60
     throw error;
   }
   closeSync(fd);
-  try {
-    renameSync(temp, path);
-  } catch (error) {
-    unlinkQuietly(temp);
-    throw error;
-  }
-  syncDirectory(dir);
+  return temp;
 }
 
 /** fsync the directory so the rename itself survives a crash; not possible everywhere (Windows), so best effort. */

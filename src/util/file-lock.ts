@@ -1,7 +1,7 @@
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CliError, ExitCode } from '../errors';
-import { processAlive } from '../util/process';
+import { processAlive } from './process';
 
 /** A lock older than this is taken to be left by a crashed writer even if its pid looks alive (pid reuse). */
 const STALE_AFTER_MS = 30_000;
