@@ -41,12 +41,12 @@ function cases(schemaEnv, label) {
 // A schema twice the size: every PVE 9.2 path again under /dup, compiled into a scratch schema root.
 const doubledRoot = mkdtempSync(join(tmpdir(), 'pvecli-bench-schema-'));
 const { buildSchemas } = require(join(root, 'dist/src/schema/build.js'));
-const { buildSteps } = require(join(root, 'dist/src/schema/steps.js'));
+const { generateValidators } = require(join(root, 'dist/src/params/build-step.js'));
 const { findSources } = require(join(root, 'dist/src/schema/source.js'));
 const source = findSources(root).find((s) => s.id === 'pve-9.2');
 const duplicate = (nodes, prefix) =>
   nodes.map((n) => ({ ...n, path: prefix + n.path, children: n.children ? duplicate(n.children, prefix) : undefined }));
-const [doubled] = await buildSchemas(root, buildSteps(), {
+const [doubled] = await buildSchemas(root, [generateValidators], {
   outRoot: doubledRoot,
   sources: [source],
   transform: (tree) => [...tree, { path: '/dup', text: 'dup', leaf: 0, children: duplicate(tree, '/dup') }],
