@@ -22,6 +22,20 @@ export function isInteractive(): boolean {
   return isatty(2) && Boolean(process.stdin.isTTY);
 }
 
+/** `profile add`'s certificate fetch: through the proxy requests would use (the given one, else the environment's). */
+export function certificateFetcher() {
+  return async (url: string, proxy: string | undefined) => {
+    const { fetchPeerCertificate } = require('../http/peer-certificate') as typeof import('../http/peer-certificate');
+    const explicit = proxy ?? (url.startsWith('http:') ? undefined : process.env.PROXMOX_API_HTTPS_PROXY) ?? process.env.PROXMOX_API_HTTP_PROXY;
+    try {
+      return await fetchPeerCertificate(url, { proxy: explicit?.trim() || undefined });
+    } catch (err) {
+      const { cliErrorOf } = require('./http-errors') as typeof import('./http-errors');
+      throw cliErrorOf(err);
+    }
+  };
+}
+
 /** Resolve the profile (flags › environment › profile › default) and, for the built-in mock, start it in-process. */
 export async function openConnection(
   globals: GlobalOptions,
@@ -61,8 +75,8 @@ export async function openConnection(
     kind: resolved.kind,
     client() {
       if (!client) {
-        const http = require('../http') as typeof import('../http');
-        client = http.createClient(settings, {
+        const { createCliClient } = require('./api-client') as typeof import('./api-client');
+        client = createCliClient(settings, {
           trace: globals.trace ? (line) => writeErr(`trace: ${line}`) : undefined,
           interactive: isInteractive(),
           warn,

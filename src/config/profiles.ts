@@ -3,7 +3,7 @@
  * plain data for the command to render. Secrets are only ever returned as their reference or `****`.
  */
 import { existsSync, rmSync } from 'node:fs';
-import { ticketCachePath } from '../http/ticket-cache';
+import { ticketCachePath } from './ticket-store';
 import { UsageError } from '../errors';
 import { nearest } from '../util/text';
 import { ConfigFile, PROFILE_KEYS, SECRET_KEYS, checkProfileName, coerceProfileValue, isProfileKey, updateConfigFile, type Profile, type ProfileKey } from './file';

@@ -13,8 +13,9 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ConnectionSettings } from '../../src/config/types';
 import { CliError } from '../../src/errors';
-import { createClient, describeRequest, type ClientOptions } from '../../src/http';
-import { ticketCachePath } from '../../src/http/ticket-cache';
+import { createCliClient as createClient, type CliClientOptions as ClientOptions } from '../../src/cli/api-client';
+import { ticketCachePath } from '../../src/config/ticket-store';
+import { describeRequest } from '../../src/http';
 import { makeCaSignedCert, startTestServer, tempDir, type TestServer } from '../helpers/https-server';
 import { freePort, startTinyproxy, type Tinyproxy } from '../helpers/tinyproxy';
 
@@ -652,15 +653,23 @@ describe('timeouts and retries', () => {
   });
 });
 
-/** The core transpiled on its own by esbuild (independent of dist/), under node_modules so @inquirer/prompts resolves. */
+/** The CLI's client bundled on its own by esbuild (independent of dist/), under node_modules so @inquirer/prompts resolves. */
 let childModule: string | undefined;
 const childBuildDir = join(ROOT, 'node_modules/.cache', `pvecli-http-test-${process.pid}`);
 async function builtCore(): Promise<string> {
   if (!childModule) {
-    const out = childBuildDir;
-    const entries = ['src/http', 'src/util'].flatMap((dir) => readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.ts')).map((f) => join(ROOT, dir, f)));
-    await build({ entryPoints: [...entries, join(ROOT, 'src/errors.ts')], outdir: out, outbase: ROOT, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'error' });
-    childModule = join(out, 'src/http/index.js');
+    const out = join(childBuildDir, 'api-client.js');
+    await build({
+      entryPoints: [join(ROOT, 'src/cli/api-client.ts')],
+      outfile: out,
+      bundle: true,
+      external: ['@inquirer/prompts'],
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      logLevel: 'error',
+    });
+    childModule = out;
     expect(existsSync(childModule)).toBe(true);
   }
   return childModule;
@@ -668,8 +677,8 @@ async function builtCore(): Promise<string> {
 
 function childScript(module: string, interactive: boolean): string {
   return `
-    const { createClient } = require(${JSON.stringify(module)});
-    const client = createClient(JSON.parse(process.env.PVECLI_TEST_SETTINGS), {
+    const { createCliClient } = require(${JSON.stringify(module)});
+    const client = createCliClient(JSON.parse(process.env.PVECLI_TEST_SETTINGS), {
       trace: (l) => console.error(l),
       interactive: ${interactive},
       onTrustFingerprint: async (fp) => console.log('SAVED ' + fp),
