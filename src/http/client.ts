@@ -8,7 +8,7 @@ import type { ConnectionSettings } from './settings';
 import { memoryTicketStore } from './ticket';
 import { tlsPolicy } from './tls';
 import { createTransport, type ConnectPlan, type Transport } from './transport';
-import type { ApiClient, ApiRequest, ClientHooks, ExchangeReply, ExchangeRequest } from './types';
+import type { ApiClient, ApiRequest, ClientHooks, ExchangeReply } from './types';
 import { encodeParams, hostAndPort, paramsInQuery, parseTarget, targetUrl } from './url';
 
 const USER_AGENT = 'pvecli';
