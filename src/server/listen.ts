@@ -159,7 +159,13 @@ export function listen(handler: Handler, opts: ServerOptions): Promise<RunningSe
     });
     respond(req, res).catch(() => res.destroy());
   };
-  const serverOptions = { maxHeaderSize: limits.headerBytes, requestTimeout: limits.requestTimeoutMs, keepAliveTimeout: limits.keepAliveMs };
+  const serverOptions = {
+    maxHeaderSize: limits.headerBytes,
+    requestTimeout: limits.requestTimeoutMs,
+    // node checks for late requests on a timer (30 s by default): often enough for the timeout given.
+    connectionsCheckingInterval: Math.min(30_000, Math.max(50, limits.requestTimeoutMs / 10)),
+    keepAliveTimeout: limits.keepAliveMs,
+  };
   const server: http.Server = opts.tls
     ? https.createServer({ ...serverOptions, cert: opts.tls.cert, key: opts.tls.key }, onRequest)
     : http.createServer(serverOptions, onRequest);
