@@ -2,7 +2,7 @@
  * Existence checks every operation under an object's path gets, handled or generated: the node, the guest,
  * the storage, the pool, the user and token must exist, with Proxmox's error wording.
  */
-import { fail } from './api-error';
+import { fail } from './mock-error';
 import { guestAt } from './handlers/guests';
 import type { MockState } from './state';
 

@@ -7,7 +7,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hasPrivs, requirePrivs } from '../acl';
-import { ApiError, badParams, fail } from '../api-error';
+import { MockError, badParams, fail } from '../mock-error';
 import { type Effect, applyEffects } from '../effects';
 import { type ConfigValue, type Guest, type GuestType, type MockState, diskVolume, volumesOf } from '../state';
 import { type TaskPlan, isError } from '../tasks';
@@ -225,7 +225,7 @@ export function guestStatus(state: MockState, g: Guest): Record<string, unknown>
 
 /** VM.Allocate on the target pool will do, else on the new guest's path (RPCEnvironment::check_vm_perm). */
 function requireAllocate(ctx: HandlerContext, vmid: number, pool: string | undefined): void {
-  if (pool && !ctx.state.data.pools[pool]) throw new ApiError(403, `Permission check failed (pool '${pool}' does not exist)`);
+  if (pool && !ctx.state.data.pools[pool]) throw new MockError(403, `Permission check failed (pool '${pool}' does not exist)`);
   if (pool && hasPrivs(ctx.state, ctx.id, `/pool/${pool}`, ['VM.Allocate'])) return;
   requirePrivs(ctx.state, ctx.id, `/vms/${vmid}`, ['VM.Allocate']);
 }
@@ -488,7 +488,7 @@ export function guestHandlers(type: GuestType): HandlerTable {
 export function nextId(state: MockState, wanted?: unknown): number {
   if (wanted !== undefined && wanted !== '') {
     const id = int(wanted, 0);
-    if (state.guest(id)) throw new ApiError(400, 'Parameter verification failed.', { vmid: `VM ${id} already exists` });
+    if (state.guest(id)) throw new MockError(400, 'Parameter verification failed.', { vmid: `VM ${id} already exists` });
     return id;
   }
   let id = 100;

@@ -1,6 +1,6 @@
 /** Storages: configuration under /storage, status and content per node; backups and volume removal as tasks. */
 import { hasPrivs } from '../acl';
-import { badParams, fail } from '../api-error';
+import { badParams, fail } from '../mock-error';
 import type { Effect } from '../effects';
 import { type MockState, type Storage, type Volume, volumesOf } from '../state';
 import { storageStatus } from './cluster';
