@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadSchema } from '../schema/load';
-import { type RunningServer, listen } from '../server';
+import { type Handler, type RunningServer, listen } from '../server';
 import { fingerprintOf } from '../server/cert';
 import { generateSelfSigned, loadOrCreateCert } from './cert';
 import { MOCK_HEADERS, mockHandler } from './handler';
@@ -91,14 +91,23 @@ export async function startMockServer(opts: MockOptions): Promise<MockServer> {
   return (await start(opts)).server;
 }
 
-async function start(opts: MockOptions): Promise<{ server: MockServer; state: MockState }> {
+/** The mock as a handler of src/server, for a server of the caller's (the gateway's mock mode), with its reply headers. */
+export function createMockHandler(opts: MockOptions): { handler: Handler; headers: Record<string, string> } {
+  return { handler: mockHandler(mockDeps(opts)), headers: MOCK_HEADERS };
+}
+
+function mockDeps(opts: MockOptions): RouterDeps {
   const tokens = (opts.tokens ?? []).map(parseTokenSpec);
   const schema = loadSchema(opts.schemaId ?? 'pve-9.2');
   const state = new MockState(opts.stateFile, opts.password);
   addTokens(state, tokens, Boolean(opts.privsep));
   if (opts.tokens?.length) state.save();
   const tasks = new Tasks(state, opts.taskDuration ?? DEFAULT_TASK_MS);
-  const deps: RouterDeps = { schema, state, tasks, seed: opts.seed ?? 0, stateFile: opts.stateFile };
+  return { schema, state, tasks, seed: opts.seed ?? 0, stateFile: opts.stateFile };
+}
+
+async function start(opts: MockOptions): Promise<{ server: MockServer; state: MockState }> {
+  const deps = mockDeps(opts);
   const host = opts.host ?? '127.0.0.1';
   const cert = opts.http ? undefined : certFor(opts);
   const running: RunningServer = await listen(mockHandler(deps), {
@@ -114,7 +123,7 @@ async function start(opts: MockOptions): Promise<{ server: MockServer; state: Mo
     fingerprint: cert?.fingerprint,
     close: () => running.close(),
   };
-  return { server: mock, state };
+  return { server: mock, state: deps.state };
 }
 
 /** The certificate kept in certDir (or beside the state file); with neither, a fresh one that lives in memory. */
