@@ -1,0 +1,206 @@
+// `pvecli serve` as users run it: real processes, in mock mode and in real mode in front of `pvecli mock serve`
+// (HTTPS, pinned fingerprint) or of a recording upstream that proves what was (not) forwarded.
+import { type ChildProcess, spawn } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, isolatedEnv, runCli } from '../helpers/cli';
+
+interface Serve {
+  url: string;
+  proc: ChildProcess;
+  /** stderr so far, one JSON object per line. */
+  logs(): Array<Record<string, unknown>>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+const running: ChildProcess[] = [];
+
+/** Spawn `pvecli serve --port 0 ...` and wait for its start line, which names the URL. */
+function startServe(args: string[], env: NodeJS.ProcessEnv): Promise<Serve> {
+  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.push(proc);
+  let stderr = '';
+  const logs = () =>
+    stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      const start = logs().find((l) => l.msg === 'gateway listening');
+      if (start)
+        resolve({
+          url: String(start.url),
+          proc,
+          logs,
+          stop: (signal = 'SIGTERM') => {
+            proc.kill(signal);
+            return exited;
+          },
+        });
+    });
+    void exited.then((code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+  });
+}
+
+interface Answer {
+  status: number;
+  statusText: string;
+  body: Record<string, unknown> & { data?: unknown; errors?: Record<string, string>; detail?: Array<{ loc: string[]; msg: string; type: string }> };
+}
+
+async function call(
+  base: string,
+  method: string,
+  path: string,
+  opts: { headers?: Record<string, string>; form?: Record<string, string>; json?: unknown; raw?: string; contentType?: string } = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = { ...opts.headers };
+  let body: string | undefined;
+  if (opts.form) [body, headers['content-type']] = [new URLSearchParams(opts.form).toString(), 'application/x-www-form-urlencoded'];
+  if (opts.json !== undefined) [body, headers['content-type']] = [JSON.stringify(opts.json), 'application/json'];
+  if (opts.raw !== undefined) [body, headers['content-type']] = [opts.raw, opts.contentType ?? 'application/json'];
+  const res = await fetch(`${base}${path.startsWith('/api2') || path.startsWith('/health') || path.startsWith('/mode') ? '' : '/api2/json'}${path}`, { method, headers, body });
+  const text = await res.text();
+  let parsed: Answer['body'] = {};
+  try {
+    parsed = JSON.parse(text) as Answer['body'];
+  } catch {
+    parsed = { unparsable: text };
+  }
+  return { status: res.status, statusText: res.statusText, body: parsed };
+}
+
+/** Polls until `find` returns something (a log line is written just after its reply). */
+async function eventually<T>(find: () => T | undefined, ms = 5000): Promise<T | undefined> {
+  for (const until = Date.now() + ms; Date.now() < until; await new Promise((r) => setTimeout(r, 20))) {
+    const found = find();
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** The user in a task's UPID: whose credentials the upstream saw. */
+const upidUser = (upid: unknown): string => String(upid).split(':')[7];
+
+afterAll(() => {
+  for (const p of running) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+});
+
+describe('pvecli serve, mock mode', () => {
+  let env: NodeJS.ProcessEnv;
+  let gw: Serve;
+  beforeAll(async () => {
+    env = isolatedEnv();
+    gw = await startServe([], env);
+  }, 30_000);
+
+  it('starts on loopback with one machine-readable start line and answers /health, /mode and the API', async () => {
+    expect(gw.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const start = gw.logs().find((l) => l.msg === 'gateway listening')!;
+    expect(start).toMatchObject({ mode: 'mock', upstream: 'in-process mock', schema: 'pve-9.2', auth_method: 'token', validation: 'requests' });
+    expect(await call(gw.url, 'GET', '/health')).toMatchObject({ status: 200, body: { status: 'ready' } });
+    const mode = await call(gw.url, 'GET', '/mode');
+    expect(mode.body).toMatchObject({ mode: 'mock', schema_version: 'pve-9.2', proxmox_endpoints: 675, proxmox_paths: 449, proxmox_methods: 675, proxmox_url: null });
+    const version = await call(gw.url, 'GET', '/version');
+    expect(version.status).toBe(200);
+    expect(version.body.data).toMatchObject({ release: '9.2' });
+  });
+
+  it("passes the seed's example (valid under the Proxmox schema) on to the mock, and answers creates", async () => {
+    // The seed's SDK wants `name`; Proxmox does not. The mock's own answer proves it went through: VM 100 exists.
+    const seed = await call(gw.url, 'POST', '/nodes/pve/qemu', { json: { vmid: 100, memory: 2048 } });
+    expect(seed.status).toBe(500);
+    expect(seed.statusText).toMatch(/VM 100 already exists/);
+    const created = await call(gw.url, 'POST', '/nodes/pve/qemu', { json: { vmid: 230, memory: 2048, name: 'gw-json' } });
+    expect(created.status).toBe(200);
+    expect(String(created.body.data)).toMatch(/^UPID:pve:/);
+  });
+
+  it('answers invalid requests with 400, errors and detail; unknown paths with 501; bad JSON with 400', async () => {
+    const bad = await call(gw.url, 'POST', '/nodes/pve/qemu', { json: { vmid: 99, memory: 'lots', bogus: 1 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.data).toBeNull();
+    expect(bad.body.errors).toEqual({ vmid: '99 is below the minimum 100', memory: "value 'lots' is not an integer", bogus: 'unknown parameter' });
+    expect(bad.body.detail).toEqual([
+      { loc: ['body', 'vmid'], msg: '99 is below the minimum 100', type: 'value_error' },
+      { loc: ['body', 'memory'], msg: "value 'lots' is not an integer", type: 'value_error' },
+      { loc: ['body', 'bogus'], msg: 'unknown parameter', type: 'extra_forbidden' },
+    ]);
+    const missing = await call(gw.url, 'POST', '/nodes/pve/qemu', { form: { memory: '512' } });
+    expect(missing.body.detail).toEqual([{ loc: ['body', 'vmid'], msg: 'missing required parameter', type: 'missing' }]);
+    const query = await call(gw.url, 'GET', '/cluster/resources?type=nonsense');
+    expect(query.status).toBe(400);
+    expect(query.body.detail?.[0].loc).toEqual(['query', 'type']);
+    const path = await call(gw.url, 'GET', '/nodes/pve/qemu/abc/config');
+    expect(path.status).toBe(400);
+    expect(path.body.detail?.[0].loc).toEqual(['path', 'vmid']);
+    const unknown = await call(gw.url, 'GET', '/no/such/path');
+    expect(unknown).toMatchObject({ status: 501, statusText: "Method 'GET /no/such/path' not implemented" });
+    expect((await call(gw.url, 'PATCH', '/version')).status).toBe(501);
+    const json = await call(gw.url, 'POST', '/nodes/pve/qemu', { raw: '{"vmid": 240,' });
+    expect(json).toMatchObject({ status: 400, statusText: 'malformed JSON body' });
+    // None of them created anything.
+    const vms = (await call(gw.url, 'GET', '/cluster/resources?type=vm')).body.data as Array<{ vmid: number }>;
+    expect(vms.map((v) => v.vmid)).not.toContain(99);
+    expect(vms.map((v) => v.vmid)).not.toContain(240);
+  });
+
+  it('logs one JSON line per request: method, operation template, status, duration, client; no secrets', async () => {
+    await call(gw.url, 'GET', '/nodes/pve/qemu/100/status/current', { headers: { Cookie: 'PVEAuthCookie=secret-ticket-value' } });
+    const line = await eventually(() => gw.logs().find((l) => l.msg === 'request' && l.operation === '/nodes/{node}/qemu/{vmid}/status/current'));
+    expect(line).toMatchObject({ level: 'info', method: 'GET', status: 401, client: '127.0.0.1' });
+    expect(typeof line!.ms).toBe('number');
+    expect(JSON.stringify(gw.logs())).not.toContain('secret-ticket-value');
+  });
+
+  it('serves pvecli itself: password login, ticket and CSRF token pass through', async () => {
+    const cli = { ...env, PROXMOX_API_URL: gw.url, PROXMOX_API_USERNAME: 'root@pam', PROXMOX_API_PASSWORD: 'pvecli-demo' };
+    const version = await runCli(['get', '/version', '-o', 'json'], { env: cli });
+    expect(version.code, version.stderr).toBe(0);
+    expect(JSON.parse(version.stdout)).toMatchObject({ release: '9.2' });
+    const nodes = await runCli(['get', '/nodes', '-o', 'json'], { env: cli });
+    expect(nodes.code, nodes.stderr).toBe(0);
+    expect((JSON.parse(nodes.stdout) as Array<{ node: string }>).map((n) => n.node).sort()).toEqual(['pve', 'pve2', 'pve3']);
+    const pool = await runCli(['create', '/pools', '--poolid', 'through-gateway'], { env: cli });
+    expect(pool.code, pool.stderr).toBe(0);
+    const pools = await runCli(['get', '/pools', '-o', 'json'], { env: cli });
+    expect(JSON.parse(pools.stdout)).toContainEqual(expect.objectContaining({ poolid: 'through-gateway' }));
+  }, 30_000);
+
+  it('refuses clients outside --trusted-clients without a key (401), accepts a Bearer key', async () => {
+    const keyed = await startServe(['--trusted-clients', '10.255.255.0/24'], { ...env, PVECLI_GATEWAY_KEYS: 'env:GW_KEYS', GW_KEYS: 'first-key\nsecond-key' });
+    try {
+      expect((await call(keyed.url, 'GET', '/version')).status).toBe(401);
+      expect((await call(keyed.url, 'GET', '/version', { headers: { Authorization: 'Bearer wrong-key' } })).status).toBe(401);
+      const ok = await call(keyed.url, 'GET', '/version', { headers: { Authorization: 'Bearer second-key' } });
+      expect(ok.status).toBe(200);
+      // /health is for this host, whatever --trusted-clients says.
+      expect((await call(keyed.url, 'GET', '/health')).status).toBe(200);
+    } finally {
+      expect(await keyed.stop()).toBe(0);
+    }
+  }, 30_000);
+
+  it('refuses bad settings with exit 2 and one line', async () => {
+    const cases: Array<[string[], NodeJS.ProcessEnv, RegExp]> = [
+      [['--mode', 'fake'], {}, /--mode/],
+      [[], { PROXMOX_API_MODE: 'fake' }, /PROXMOX_API_MODE: expected mock or real/],
+      [[], { PORT: 'http' }, /PORT: expected a TCP port/],
+      [['--port', '0', '--tls-cert', '/nonexistent'], {}, /--tls-cert and --tls-key go together/],
+      [['--port', '0', '--tls-cert', '/nonexistent', '--tls-key', '/nonexistent'], {}, /--tls-cert: cannot read \/nonexistent/],
+      [['--port', '0', '--trusted-clients', '10.0.0.0/33'], {}, /--trusted-clients: '10.0.0.0\/33'/],
+      [['--port', '0'], { PVECLI_GATEWAY_KEYS: 'literal-key' }, /PVECLI_GATEWAY_KEYS must be a reference/],
+      [['--port', '0'], { PVECLI_GATEWAY_KEYS: 'env:UNSET_KEYS' }, /PVECLI_GATEWAY_KEYS refers to env:UNSET_KEYS, which is not set/],
+      [['--port', '0', '--mode', 'real'], {}, /--mode real needs an upstream Proxmox/],
+    ];
+    for (const [args, extra, message] of cases) {
+      const r = await runCli(['serve', ...args], { env: { ...env, ...extra } });
+      expect(r.code, `${args.join(' ')} ${JSON.stringify(extra)}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  }, 60_000);
+});
