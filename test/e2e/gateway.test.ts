@@ -83,6 +83,16 @@ async function eventually<T>(find: () => T | undefined, ms = 5000): Promise<T | 
   return undefined;
 }
 
+/** `pvecli get /version` and `get /nodes` through a gateway, as the README shows them. */
+async function expectCliWorks(cli: NodeJS.ProcessEnv): Promise<void> {
+  const version = await runCli(['get', '/version', '-o', 'json'], { env: cli });
+  expect(version.code, version.stderr).toBe(0);
+  expect(JSON.parse(version.stdout)).toMatchObject({ release: '9.2' });
+  const nodes = await runCli(['get', '/nodes', '-o', 'json'], { env: cli });
+  expect(nodes.code, nodes.stderr).toBe(0);
+  expect((JSON.parse(nodes.stdout) as Array<{ node: string }>).map((n) => n.node).sort()).toEqual(['pve', 'pve2', 'pve3']);
+}
+
 /** The user in a task's UPID: whose credentials the upstream saw. */
 const upidUser = (upid: unknown): string => String(upid).split(':')[7];
 
@@ -159,12 +169,7 @@ describe('pvecli serve, mock mode', () => {
 
   it('serves pvecli itself: password login, ticket and CSRF token pass through', async () => {
     const cli = { ...env, PROXMOX_API_URL: gw.url, PROXMOX_API_USERNAME: 'root@pam', PROXMOX_API_PASSWORD: 'pvecli-demo' };
-    const version = await runCli(['get', '/version', '-o', 'json'], { env: cli });
-    expect(version.code, version.stderr).toBe(0);
-    expect(JSON.parse(version.stdout)).toMatchObject({ release: '9.2' });
-    const nodes = await runCli(['get', '/nodes', '-o', 'json'], { env: cli });
-    expect(nodes.code, nodes.stderr).toBe(0);
-    expect((JSON.parse(nodes.stdout) as Array<{ node: string }>).map((n) => n.node).sort()).toEqual(['pve', 'pve2', 'pve3']);
+    await expectCliWorks(cli);
     const pool = await runCli(['create', '/pools', '--poolid', 'through-gateway'], { env: cli });
     expect(pool.code, pool.stderr).toBe(0);
     const pools = await runCli(['get', '/pools', '-o', 'json'], { env: cli });
@@ -203,4 +208,168 @@ describe('pvecli serve, mock mode', () => {
       expect(r.stderr).toMatch(message);
     }
   }, 60_000);
+});
+
+/** `pvecli mock serve` over HTTPS; its URL and certificate fingerprint. */
+async function startMockServe(env: NodeJS.ProcessEnv, tokens: string[]): Promise<{ url: string; fingerprint: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [BIN, 'mock', 'serve', '--port', '0', '-o', 'json', ...tokens.flatMap((t) => ['--token', t])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.push(proc);
+  const line = await new Promise<string>((resolve) => {
+    let out = '';
+    proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (out.includes('\n')) resolve(out.split('\n')[0]);
+    });
+  });
+  return { ...(JSON.parse(line) as { url: string; fingerprint: string }), proc };
+}
+
+describe('pvecli serve, real mode in front of pvecli mock serve (HTTPS, pinned)', () => {
+  const GATEWAY_TOKEN = 'root@pam!gw';
+  const OWN_TOKEN = 'PVEAPIToken=alice@pve!own=own-secret';
+  let env: NodeJS.ProcessEnv;
+  let upstream: { url: string; fingerprint: string; proc: ChildProcess };
+  let realEnv: NodeJS.ProcessEnv;
+  let gw: Serve;
+  beforeAll(async () => {
+    env = isolatedEnv();
+    upstream = await startMockServe(env, [`${GATEWAY_TOKEN}=gw-secret`, 'alice@pve!own=own-secret']);
+    realEnv = { ...env, PROXMOX_API_URL: upstream.url, PROXMOX_API_FINGERPRINT: upstream.fingerprint, PROXMOX_API_TOKEN_ID: GATEWAY_TOKEN, PROXMOX_API_TOKEN_SECRET: 'gw-secret' };
+    gw = await startServe(['--mode', 'real'], realEnv);
+  }, 30_000);
+
+  it('describes its upstream at start and in /mode, never its secret', async () => {
+    const start = gw.logs().find((l) => l.msg === 'gateway listening')!;
+    expect(start).toMatchObject({ mode: 'real', upstream: upstream.url, auth_method: 'token', schema: 'pve-9.2' });
+    const mode = await call(gw.url, 'GET', '/mode');
+    expect(mode.body).toMatchObject({ mode: 'real', proxmox_url: upstream.url, auth_method: 'token', ssl_verify: true, service: 'PVE' });
+    expect(JSON.stringify(gw.logs()) + JSON.stringify(mode.body)).not.toContain('gw-secret');
+  });
+
+  it("uses the gateway's token for a trusted client and passes a client's own token unchanged", async () => {
+    const trusted = await call(gw.url, 'POST', '/nodes/pve/vzdump', { form: { vmid: '100' } });
+    expect(trusted.status).toBe(200);
+    expect(upidUser(trusted.body.data)).toBe(GATEWAY_TOKEN);
+    const own = await call(gw.url, 'POST', '/nodes/pve/vzdump', { form: { vmid: '100' }, headers: { Authorization: OWN_TOKEN } });
+    expect(own.status).toBe(200);
+    expect(upidUser(own.body.data)).toBe('alice@pve!own');
+    const wrong = await call(gw.url, 'GET', '/version', { headers: { Authorization: 'PVEAPIToken=alice@pve!own=not-the-secret' } });
+    expect(wrong).toMatchObject({ status: 401, statusText: 'invalid token value!' });
+  });
+
+  it('refuses an untrusted client without a key, accepts it with a Bearer key or its own token', async () => {
+    const keyed = await startServe(['--mode', 'real', '--trusted-clients', '10.255.255.0/24'], { ...realEnv, PVECLI_GATEWAY_KEYS: 'env:GW_KEYS', GW_KEYS: 'k1,k2' });
+    try {
+      const refused = await call(keyed.url, 'POST', '/nodes/pve/vzdump', { form: { vmid: '100' } });
+      expect(refused.status).toBe(401);
+      expect(refused.body).toMatchObject({ data: null });
+      const withKey = await call(keyed.url, 'POST', '/nodes/pve/vzdump', { form: { vmid: '100' }, headers: { Authorization: 'Bearer k2' } });
+      expect(withKey.status).toBe(200);
+      expect(upidUser(withKey.body.data)).toBe(GATEWAY_TOKEN);
+      const own = await call(keyed.url, 'POST', '/nodes/pve/vzdump', { form: { vmid: '100' }, headers: { Authorization: OWN_TOKEN } });
+      expect(upidUser(own.body.data)).toBe('alice@pve!own');
+    } finally {
+      expect(await keyed.stop()).toBe(0);
+    }
+  }, 30_000);
+
+  it('serves pvecli itself with its own token', async () => {
+    const cli = { ...env, PROXMOX_API_URL: gw.url, PROXMOX_API_TOKEN_ID: 'alice@pve!own', PROXMOX_API_TOKEN_SECRET: 'own-secret' };
+    await expectCliWorks(cli);
+  }, 30_000);
+
+  it('refuses to listen beyond loopback with upstream credentials and no keys, unless --allow-unauthenticated', async () => {
+    const refused = await runCli(['serve', '--mode', 'real', '--host', '0.0.0.0', '--port', '0'], { env: realEnv });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/refusing to listen on 0\.0\.0\.0/);
+    const allowed = await startServe(['--mode', 'real', '--host', '0.0.0.0', '--allow-unauthenticated'], realEnv);
+    try {
+      const warning = await eventually(() => allowed.logs().find((l) => l.level === 'warn' && String(l.msg).includes('--allow-unauthenticated')));
+      expect(warning).toBeDefined();
+    } finally {
+      expect(await allowed.stop()).toBe(0);
+    }
+  }, 30_000);
+
+  it('answers 503 in Proxmox shape when the upstream is down, and /health says so', async () => {
+    const exited = new Promise((resolve) => upstream.proc.on('exit', resolve));
+    upstream.proc.kill('SIGTERM');
+    await exited;
+    const down = await call(gw.url, 'GET', '/version');
+    expect(down.status).toBe(503);
+    expect(down.body).toMatchObject({ data: null, message: expect.stringMatching(/^upstream: cannot connect to 127\.0\.0\.1:\d+/) });
+    expect(await call(gw.url, 'GET', '/health')).toMatchObject({ status: 503, body: { status: 'upstream unreachable' } });
+    expect(await gw.stop()).toBe(0);
+  }, 30_000);
+});
+
+/** A plain-HTTP upstream that records every request and answers `{"data": ...}`; `/nodes/slow/status` takes 1.5 s. */
+async function recordingUpstream(): Promise<{ url: string; seen: string[]; close(): Promise<void> }> {
+  const seen: string[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8').on('data', (d: string) => (body += d));
+    req.on('end', () => {
+      seen.push(`${req.method} ${req.url} ${body}`);
+      const answer = () => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ data: { seen: seen.length } }));
+      };
+      if (req.url?.startsWith('/api2/json/nodes/slow/')) setTimeout(answer, 1500);
+      else answer();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('pvecli serve, real mode: nothing invalid is forwarded; SIGTERM drains', () => {
+  let upstream: Awaited<ReturnType<typeof recordingUpstream>>;
+  let gw: Serve;
+  beforeAll(async () => {
+    upstream = await recordingUpstream();
+    gw = await startServe(['--mode', 'real'], isolatedEnv({ PROXMOX_API_URL: upstream.url, PROXMOX_API_TOKEN_ID: 'root@pam!gw', PROXMOX_API_TOKEN_SECRET: 's' }));
+  }, 30_000);
+  afterAll(() => upstream.close());
+
+  it('answers ten invalid requests with 400 (or 501) and forwards none of them', async () => {
+    const invalid: Array<[string, string, Parameters<typeof call>[3]]> = [
+      ['POST', '/nodes/pve/qemu', { json: { vmid: 99 } }],
+      ['POST', '/nodes/pve/qemu', { json: { vmid: 100, memory: 'lots' } }],
+      ['POST', '/nodes/pve/qemu', { json: { memory: 2048 } }],
+      ['POST', '/nodes/pve/qemu', { form: { vmid: '100', net0: 'virtio,bridge=vmbr0,bogus=1' } }],
+      ['POST', '/nodes/pve/qemu', { json: { vmid: 100, unknown_param: 1 } }],
+      ['PUT', '/nodes/pve/qemu/100/config', { form: { cores: '0' } }],
+      ['GET', '/cluster/resources?type=nonsense', {}],
+      ['GET', '/nodes/pve/qemu/abc/status/current', {}],
+      ['DELETE', '/nodes/pve/qemu/100?purge=maybe', {}],
+      ['POST', '/pools', { form: { poolid: 'a b' } }],
+    ];
+    for (const [method, path, opts] of invalid) {
+      const r = await call(gw.url, method, path, opts);
+      expect(r.status, `${method} ${path}`).toBe(400);
+      expect(Object.keys(r.body.errors ?? {}).length, `${method} ${path}`).toBeGreaterThan(0);
+      expect(r.body.detail?.length, `${method} ${path}`).toBeGreaterThan(0);
+    }
+    expect((await call(gw.url, 'GET', '/nodes/pve/nosuch')).status).toBe(501);
+    expect((await call(gw.url, 'POST', '/nodes/pve/qemu', { raw: '{' })).status).toBe(400);
+    expect(upstream.seen).toEqual([]);
+    // The seed's example is valid: it goes through, as sent, with the gateway's token.
+    const seed = await call(gw.url, 'POST', '/nodes/pve/qemu', { json: { vmid: 100, memory: 2048 } });
+    expect(seed.status).toBe(200);
+    expect(upstream.seen).toEqual(['POST /api2/json/nodes/pve/qemu {"vmid":100,"memory":2048}']);
+  });
+
+  it('lets a request in flight finish on SIGTERM, then exits 0', async () => {
+    const slow = call(gw.url, 'GET', '/nodes/slow/status');
+    await eventually(() => upstream.seen.find((s) => s.includes('/nodes/slow/')));
+    const code = gw.stop('SIGTERM');
+    const answer = await slow;
+    expect(answer.status).toBe(200);
+    expect(await code).toBe(0);
+  }, 30_000);
 });
