@@ -303,26 +303,35 @@ describe('pvecli serve, real mode in front of pvecli mock serve (HTTPS, pinned)'
   }, 30_000);
 });
 
-/** A plain-HTTP upstream that records every request and answers `{"data": ...}`; `/nodes/slow/status` takes 1.5 s. */
-async function recordingUpstream(): Promise<{ url: string; seen: string[]; close(): Promise<void> }> {
+/**
+ * A plain-HTTP upstream that records every request (`seen`, and the credentials each carried in `auth`) and answers
+ * `{"data": ...}`: a ticket for POST /access/ticket, 503 under `/nodes/busy/`, after 1.5 s under `/nodes/slow/`.
+ */
+async function recordingUpstream(): Promise<{ url: string; seen: string[]; auth: string[]; close(): Promise<void> }> {
   const seen: string[] = [];
+  const auth: string[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8').on('data', (d: string) => (body += d));
     req.on('end', () => {
       seen.push(`${req.method} ${req.url} ${body}`);
-      const answer = () => {
+      auth.push(String(req.headers.authorization ?? req.headers.cookie ?? ''));
+      const answer = (status: number, data: unknown) => {
+        res.statusCode = status;
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ data: { seen: seen.length } }));
+        res.end(JSON.stringify({ data }));
       };
-      if (req.url?.startsWith('/api2/json/nodes/slow/')) setTimeout(answer, 1500);
-      else answer();
+      if (req.url === '/api2/json/access/ticket') answer(200, { username: 'root@pam', ticket: 'PVE:root@pam:TICKET', CSRFPreventionToken: 'CSRF' });
+      else if (req.url?.startsWith('/api2/json/nodes/busy/')) answer(503, null);
+      else if (req.url?.startsWith('/api2/json/nodes/slow/')) setTimeout(() => answer(200, { slow: true }), 1500);
+      else answer(200, { seen: seen.length });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
+    auth,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
@@ -372,4 +381,36 @@ describe('pvecli serve, real mode: nothing invalid is forwarded; SIGTERM drains'
     expect(answer.status).toBe(200);
     expect(await code).toBe(0);
   }, 30_000);
+});
+
+describe('pvecli serve, real mode with a password: one login for all, retries of GET only', () => {
+  let upstream: Awaited<ReturnType<typeof recordingUpstream>>;
+  let gw: Serve;
+  beforeAll(async () => {
+    upstream = await recordingUpstream();
+    gw = await startServe(
+      ['--mode', 'real'],
+      isolatedEnv({ PROXMOX_API_URL: upstream.url, PROXMOX_API_USERNAME: 'root@pam', PROXMOX_API_PASSWORD: 'pw', PROXMOX_API_RETRIES: '2', PROXMOX_API_RETRY_BACKOFF: '0.01' }),
+    );
+  }, 30_000);
+  afterAll(async () => {
+    await gw.stop();
+    await upstream.close();
+  });
+
+  it('logs in once for 50 concurrent requests and sends the ticket with each', async () => {
+    const answers = await Promise.all(Array.from({ length: 50 }, () => call(gw.url, 'GET', '/nodes/pve/status')));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(upstream.seen.filter((s) => s.startsWith('POST /api2/json/access/ticket'))).toHaveLength(1);
+    expect(upstream.auth.filter((a) => a === 'PVEAuthCookie=PVE:root@pam:TICKET')).toHaveLength(50);
+    expect(JSON.stringify(gw.logs())).not.toContain('TICKET');
+  });
+
+  it('retries a GET on 503, never a POST', async () => {
+    upstream.seen.length = 0;
+    expect((await call(gw.url, 'GET', '/nodes/busy/status')).status).toBe(503);
+    expect(upstream.seen.filter((s) => s.startsWith('GET /api2/json/nodes/busy/status'))).toHaveLength(3);
+    expect((await call(gw.url, 'POST', '/nodes/busy/vzdump', { form: { vmid: '100' } })).status).toBe(503);
+    expect(upstream.seen.filter((s) => s.startsWith('POST /api2/json/nodes/busy/vzdump'))).toHaveLength(1);
+  });
 });
