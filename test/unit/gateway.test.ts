@@ -1,0 +1,103 @@
+// The gateway's small decisions, in process: settings precedence, trusted addresses, keys, who uses which credentials, CORS.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { accessOf, upstreamHeaders } from '../../src/gateway/access';
+import { createCors } from '../../src/gateway/cors';
+import { keyMatcher, loadGatewayKeys } from '../../src/gateway/keys';
+import { gatewayOptions } from '../../src/gateway/options';
+import { isLoopbackHost, trustedMatcher } from '../../src/gateway/trusted';
+
+describe('gateway options', () => {
+  it('takes flag over environment over default', () => {
+    expect(gatewayOptions({}, {})).toMatchObject({ mode: 'mock', host: '127.0.0.1', port: 8000, logLevel: 'info', trustedClients: ['127.0.0.0/8', '::1/128'], corsOrigins: [] });
+    const env = { PROXMOX_API_MODE: 'REAL', HOST: '0.0.0.0', PORT: '9000', LOG_LEVEL: 'WARNING', CORS_ORIGINS: 'https://a.example, https://b.example' };
+    expect(gatewayOptions({}, env)).toMatchObject({ mode: 'real', host: '0.0.0.0', port: 9000, logLevel: 'warn', corsOrigins: ['https://a.example', 'https://b.example'] });
+    expect(gatewayOptions({ mode: 'mock', host: '::1', port: 0, trustedClients: '10.0.0.0/8' }, env)).toMatchObject({ mode: 'mock', host: '::1', port: 0, trustedClients: ['10.0.0.0/8'] });
+  });
+
+  it('refuses what cannot work, naming the setting', () => {
+    expect(() => gatewayOptions({}, { LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    expect(() => gatewayOptions({}, { PORT: '70000' })).toThrow(/PORT/);
+    expect(() => gatewayOptions({ tlsKey: 'k.pem' }, {})).toThrow(/--tls-cert and --tls-key go together/);
+  });
+});
+
+describe('trusted clients', () => {
+  it('matches IPv4 and IPv6 ranges, IPv4-mapped clients included', () => {
+    const trusted = trustedMatcher(['127.0.0.0/8', '::1/128', '10.1.0.0/16', '192.0.2.7']);
+    for (const a of ['127.0.0.1', '::ffff:127.0.0.1', '::1', '10.1.200.3', '192.0.2.7']) expect(trusted(a), a).toBe(true);
+    for (const a of ['10.2.0.1', '192.0.2.8', '2001:db8::1', '', 'localhost']) expect(trusted(a), a).toBe(false);
+  });
+
+  it('refuses malformed ranges', () => {
+    for (const bad of ['10.0.0.0/33', '::1/129', 'example.com', '10.0.0.0/8/1', '10.0.0.0/x']) expect(() => trustedMatcher([bad]), bad).toThrow(/--trusted-clients/);
+  });
+
+  it('knows loopback listen addresses', () => {
+    for (const h of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost']) expect(isLoopbackHost(h), h).toBe(true);
+    for (const h of ['0.0.0.0', '::', '192.0.2.1']) expect(isLoopbackHost(h), h).toBe(false);
+  });
+});
+
+describe('gateway keys', () => {
+  it('reads env: and file: references, one key per line or comma-separated', async () => {
+    expect(await loadGatewayKeys('env:K', { K: 'a, b\nc' })).toEqual(['a', 'b', 'c']);
+    const file = join(mkdtempSync(join(tmpdir(), 'pvecli-keys-')), 'keys');
+    writeFileSync(file, '# gateway keys\nfirst\nsecond\n');
+    expect(await loadGatewayKeys(`file:${file}`, {})).toEqual(['first', 'second']);
+    expect(await loadGatewayKeys(undefined, {})).toEqual([]);
+  });
+
+  it('refuses literal keys and empty key lists', async () => {
+    await expect(loadGatewayKeys('s3cret', {})).rejects.toThrow(/must be a reference/);
+    await expect(loadGatewayKeys('env:K', { K: ' \n# none\n' })).rejects.toThrow(/holds no key/);
+  });
+
+  it('matches exactly', () => {
+    const matches = keyMatcher(['alpha', 'beta']);
+    expect(matches('beta')).toBe(true);
+    expect(matches('bet')).toBe(false);
+    expect(matches('betaa')).toBe(false);
+    expect(keyMatcher([])('')).toBe(false);
+  });
+});
+
+describe('who uses which credentials', () => {
+  const policy = { trusted: trustedMatcher(['127.0.0.0/8']), keyMatches: keyMatcher(['k']) };
+
+  it("passes a client's own token, ticket or login; gives the gateway's to trusted or keyed clients; else refuses", () => {
+    expect(accessOf(policy, { authorization: 'PVEAPIToken=u@pve!t=s' }, '192.0.2.1', '/version')).toBe('own');
+    expect(accessOf(policy, { cookie: 'lang=en; PVEAuthCookie=PVE:u@pve:X' }, '192.0.2.1', '/version')).toBe('own');
+    expect(accessOf(policy, {}, '192.0.2.1', '/access/ticket')).toBe('own');
+    expect(accessOf(policy, {}, '127.0.0.1', '/version')).toBe('gateway');
+    expect(accessOf(policy, { authorization: 'Bearer k' }, '192.0.2.1', '/version')).toBe('gateway');
+    expect(accessOf(policy, { authorization: 'Bearer wrong' }, '127.0.0.1', '/version')).toBe('refused');
+    expect(accessOf(policy, { cookie: 'lang=en' }, '192.0.2.1', '/version')).toBe('refused');
+  });
+
+  it('forwards the client credentials only with own access, never a Bearer key', () => {
+    const headers = { authorization: 'Bearer k', cookie: 'PVEAuthCookie=x', csrfpreventiontoken: 'c', 'content-type': 'application/json', host: 'gw' };
+    expect(upstreamHeaders(headers, 'gateway')).toEqual({ 'content-type': 'application/json' });
+    expect(upstreamHeaders({ ...headers, authorization: 'PVEAPIToken=a' }, 'own')).toEqual({
+      authorization: 'PVEAPIToken=a',
+      cookie: 'PVEAuthCookie=x',
+      csrfpreventiontoken: 'c',
+      'content-type': 'application/json',
+    });
+  });
+});
+
+describe('CORS', () => {
+  it('answers preflights of allowed origins and decorates their replies', () => {
+    const cors = createCors(['https://ui.example']);
+    const pre = cors.preflight('OPTIONS', { origin: 'https://ui.example', 'access-control-request-method': 'POST' });
+    expect(pre).toMatchObject({ status: 200, headers: { 'Access-Control-Allow-Origin': 'https://ui.example' } });
+    expect(cors.preflight('OPTIONS', { origin: 'https://evil.example', 'access-control-request-method': 'POST' })).toMatchObject({ status: 400 });
+    expect(cors.preflight('GET', { origin: 'https://ui.example' })).toBeUndefined();
+    expect(cors.decorate({ origin: 'https://ui.example' }, { status: 200 }).headers).toMatchObject({ Vary: 'Origin' });
+    expect(cors.decorate({ origin: 'https://evil.example' }, { status: 200 }).headers).toBeUndefined();
+    expect(createCors(['*']).decorate({ origin: 'https://any.example' }, { status: 200 }).headers).toMatchObject({ 'Access-Control-Allow-Origin': 'https://any.example' });
+  });
+});
