@@ -31,7 +31,7 @@ export function mockUpstream(opts: { stateFile?: string; schemaId: string }): Up
         query: api.query,
         headers,
         remoteAddress: req.remoteAddress,
-        body: Readable.from(api.body ? [api.body] : []),
+        body: api.body instanceof Readable ? api.body : Readable.from(api.body ? [api.body] : []),
       };
       const reply = await handler(forwarded);
       return { ...reply, headers: { ...mockHeaders, ...reply.headers } };

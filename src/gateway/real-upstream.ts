@@ -32,6 +32,7 @@ export function realUpstream(settings: ConnectionSettings, warn: (line: string) 
       try {
         const client = access === 'gateway' ? gateway : anonymous;
         const headers = upstreamHeaders(req.headers, access);
+        if (api.length !== undefined) headers['content-length'] = api.length;
         const reply = await client.exchange({ method: req.method, path: resolved.concrete, query: api.query, headers, body: api.body });
         return { status: reply.status, message: reply.reason, raw: reply.body, headers: replyHeaders(reply.headers) };
       } catch (err) {

@@ -1,10 +1,11 @@
 /**
  * A client's API request as the gateway handles it: the path below /api2/json, its parameters for validation, and
  * the body to forward. Form and JSON bodies are small (the server's 1 MiB limit): read whole, validated, then sent
- * upstream as they came. Multipart uploads are not forwarded yet: refused with 415 rather than held in memory.
+ * upstream as they came. Multipart uploads are checked on their fields and streamed (./multipart.ts).
  */
-import { HttpError, type ServerRequest, parseBody, queryParams, readAll } from '../server';
-import { multipartBoundary } from '../server';
+import type { Readable } from 'node:stream';
+import { HttpError, type ServerRequest, multipartBoundary, parseBody, queryParams, readAll } from '../server';
+import { readUpload } from './multipart';
 
 export const API_PREFIX = '/api2/json';
 
@@ -16,8 +17,9 @@ export interface ApiRequest {
   /** Query and body parameters merged, as Proxmox merges them. */
   params: Record<string, unknown>;
   bodyKeys: Set<string>;
-  /** The body to forward (POST/PUT); GET and DELETE send none. */
-  body?: Buffer;
+  /** The body to forward (POST/PUT); GET and DELETE send none. A stream (an upload) comes with its length. */
+  body?: Buffer | Readable;
+  length?: string;
 }
 
 /** `/api2/json/nodes` → `/nodes`; undefined for paths outside the API. */
@@ -30,11 +32,18 @@ export async function readApiRequest(req: ServerRequest, apiPath: string): Promi
   const params = queryParams(req);
   const out: ApiRequest = { method: req.method, apiPath, query: req.query, params, bodyKeys: new Set() };
   if (req.method !== 'POST' && req.method !== 'PUT') return out;
-  if (multipartBoundary(req.headers['content-type']) !== undefined) {
-    throw new HttpError(415, 'multipart uploads are not forwarded by the gateway yet');
+  const boundary = multipartBoundary(req.headers['content-type']);
+  let fromBody: Record<string, unknown>;
+  if (boundary !== undefined) {
+    // Proxmox takes no chunked bodies, so an upload is forwarded with the length the client gave.
+    const length = req.headers['content-length'];
+    if (length === undefined) throw new HttpError(411, 'an upload needs a Content-Length');
+    const upload = await readUpload(req.body, boundary);
+    [fromBody, out.body, out.length] = [upload.params, upload.body, length];
+  } else {
+    out.body = await readAll(req.body);
+    fromBody = parseBody(req.headers['content-type'], out.body.toString('utf8'), {});
   }
-  out.body = await readAll(req.body);
-  const fromBody = parseBody(req.headers['content-type'], out.body.toString('utf8'), {});
   for (const [k, v] of Object.entries(fromBody)) {
     out.bodyKeys.add(k);
     params[k] = k in params ? [params[k], v].flat() : v;

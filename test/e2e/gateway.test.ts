@@ -1,6 +1,7 @@
 // `pvecli serve` as users run it: real processes, in mock mode and in real mode in front of `pvecli mock serve`
 // (HTTPS, pinned fingerprint) or of a recording upstream that proves what was (not) forwarded.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -311,10 +312,17 @@ async function recordingUpstream(): Promise<{ url: string; seen: string[]; auth:
   const seen: string[] = [];
   const auth: string[] = [];
   const server = http.createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (d: string) => (body += d));
+    const hash = createHash('sha256');
+    let size = 0;
+    let text = '';
+    req.on('data', (d: Buffer) => {
+      hash.update(d);
+      size += d.length;
+      if (size <= 1024) text += d.toString('utf8');
+    });
     req.on('end', () => {
-      seen.push(`${req.method} ${req.url} ${body}`);
+      // Small bodies as text; an upload as its size and digest.
+      seen.push(`${req.method} ${req.url} ${size <= 1024 ? text : `${size} bytes sha256:${hash.digest('hex')}`}`);
       auth.push(String(req.headers.authorization ?? req.headers.cookie ?? ''));
       const answer = (status: number, data: unknown) => {
         res.statusCode = status;
@@ -372,6 +380,36 @@ describe('pvecli serve, real mode: nothing invalid is forwarded; SIGTERM drains'
     expect(seed.status).toBe(200);
     expect(upstream.seen).toEqual(['POST /api2/json/nodes/pve/qemu {"vmid":100,"memory":2048}']);
   });
+
+  it('checks an upload on its fields, then streams it upstream whole', async () => {
+    const file = randomBytes(24 * 1024 * 1024);
+    const boundary = 'gateway-test-boundary';
+    const bodyOf = (content: string) =>
+      Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="content"\r\n\r\n${content}\r\n`),
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="filename"; filename="big.iso"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+        file,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+    const upload = (content: string) =>
+      fetch(`${gw.url}/api2/json/nodes/pve/storage/local/upload`, {
+        method: 'POST',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: bodyOf(content),
+      });
+    upstream.seen.length = 0;
+    const invalid = await upload('bogus');
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as Answer['body']).detail).toEqual([
+      { loc: ['body', 'content'], msg: expect.stringContaining("'bogus'") as string, type: 'value_error' },
+    ]);
+    expect(upstream.seen).toEqual([]);
+    const valid = await upload('iso');
+    expect(valid.status).toBe(200);
+    expect(upstream.seen).toHaveLength(1);
+    const sent = bodyOf('iso');
+    expect(upstream.seen).toEqual([`POST /api2/json/nodes/pve/storage/local/upload ${sent.length} bytes sha256:${createHash('sha256').update(sent).digest('hex')}`]);
+  }, 60_000);
 
   it('lets a request in flight finish on SIGTERM, then exits 0', async () => {
     const slow = call(gw.url, 'GET', '/nodes/slow/status');
