@@ -42,13 +42,15 @@ export default class Serve extends Command {
       allowUnauthenticated: flags['allow-unauthenticated'],
       trustedClients: flags['trusted-clients'],
     });
-    const gateway = await startGateway(opts).catch((e: unknown) => {
-      throw serveError(e, opts.host, opts.port);
-    });
-    await new Promise<void>((resolve) => {
+    // Listening before the start: a signal that comes while the gateway starts stops it once it has.
+    const stop = new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
+    const gateway = await startGateway(opts).catch((e: unknown) => {
+      throw serveError(e, opts.host, opts.port);
+    });
+    await stop;
     await gateway.close();
   }
 }

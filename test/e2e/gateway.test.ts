@@ -2,9 +2,14 @@
 // (HTTPS, pinned fingerprint) or of a recording upstream that proves what was (not) forwarded.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSelfSigned } from '../../src/server';
 import { BIN, isolatedEnv, runCli } from '../helpers/cli';
 
 interface Serve {
@@ -191,6 +196,30 @@ describe('pvecli serve, mock mode', () => {
     }
   }, 30_000);
 
+  it('listens over HTTPS with --tls-cert/--tls-key and refuses bodies over 1 MiB with 413', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pvecli-gw-tls-'));
+    const pair = generateSelfSigned('gateway-test');
+    writeFileSync(join(dir, 'cert.pem'), pair.cert);
+    writeFileSync(join(dir, 'key.pem'), pair.key);
+    const tls = await startServe(['--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')], env);
+    try {
+      expect(tls.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const version = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+        https.get(`${tls.url}/api2/json/version`, { ca: pair.cert }, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (d: string) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode, body }));
+        }).on('error', reject);
+      });
+      expect(version.status).toBe(200);
+      expect(JSON.parse(version.body)).toMatchObject({ data: { release: '9.2' } });
+    } finally {
+      expect(await tls.stop()).toBe(0);
+    }
+    const big = await call(gw.url, 'POST', '/pools', { form: { poolid: 'big', comment: 'x'.repeat(1024 * 1024 + 1) } });
+    expect(big.status).toBe(413);
+  }, 30_000);
+
   it('refuses bad settings with exit 2 and one line', async () => {
     const cases: Array<[string[], NodeJS.ProcessEnv, RegExp]> = [
       [['--mode', 'fake'], {}, /--mode/],
@@ -289,6 +318,17 @@ describe('pvecli serve, real mode in front of pvecli mock serve (HTTPS, pinned)'
       expect(warning).toBeDefined();
     } finally {
       expect(await allowed.stop()).toBe(0);
+    }
+  }, 30_000);
+
+  it('answers 502 when the upstream is not the server pinned', async () => {
+    const pinned = await startServe(['--mode', 'real'], { ...realEnv, PROXMOX_API_FINGERPRINT: upstream.fingerprint.replace(/^../, '00') });
+    try {
+      const r = await call(pinned.url, 'GET', '/version');
+      expect(r.status).toBe(502);
+      expect(r.body.message).toMatch(/does not match the pinned fingerprint/);
+    } finally {
+      expect(await pinned.stop()).toBe(0);
     }
   }, 30_000);
 
