@@ -5,12 +5,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSelfSigned } from '../../src/server';
 import { BIN, isolatedEnv, runCli } from '../helpers/cli';
+import { startTinyproxy } from '../helpers/tinyproxy';
 
 interface Serve {
   url: string;
@@ -321,6 +322,20 @@ describe('pvecli serve, real mode in front of pvecli mock serve (HTTPS, pinned)'
     }
   }, 30_000);
 
+  it('reaches the upstream through PROXMOX_API_HTTPS_PROXY (tinyproxy)', async () => {
+    const proxy = await startTinyproxy();
+    const proxied = await startServe(['--mode', 'real'], { ...realEnv, PROXMOX_API_HTTPS_PROXY: proxy.url });
+    try {
+      const r = await call(proxied.url, 'GET', '/version');
+      expect(r.status).toBe(200);
+      const port = new URL(upstream.url).port;
+      expect(proxy.log().split('\n').filter((l) => l.includes(`CONNECT 127.0.0.1:${port}`))).toHaveLength(1);
+    } finally {
+      expect(await proxied.stop()).toBe(0);
+      await proxy.stop();
+    }
+  }, 30_000);
+
   it('answers 502 when the upstream is not the server pinned', async () => {
     const pinned = await startServe(['--mode', 'real'], { ...realEnv, PROXMOX_API_FINGERPRINT: upstream.fingerprint.replace(/^../, '00') });
     try {
@@ -345,13 +360,16 @@ describe('pvecli serve, real mode in front of pvecli mock serve (HTTPS, pinned)'
 });
 
 /**
- * A plain-HTTP upstream that records every request (`seen`, and the credentials each carried in `auth`) and answers
+ * A plain-HTTP upstream that records every request (`began`; `seen` once read or aborted; the credentials each
+ * carried in `auth`) and answers
  * `{"data": ...}`: a ticket for POST /access/ticket, 503 under `/nodes/busy/`, after 1.5 s under `/nodes/slow/`.
  */
-async function recordingUpstream(): Promise<{ url: string; seen: string[]; auth: string[]; close(): Promise<void> }> {
+async function recordingUpstream(): Promise<{ url: string; seen: string[]; began: string[]; auth: string[]; close(): Promise<void> }> {
   const seen: string[] = [];
+  const began: string[] = [];
   const auth: string[] = [];
   const server = http.createServer((req, res) => {
+    began.push(`${req.method} ${req.url}`);
     const hash = createHash('sha256');
     let size = 0;
     let text = '';
@@ -359,6 +377,9 @@ async function recordingUpstream(): Promise<{ url: string; seen: string[]; auth:
       hash.update(d);
       size += d.length;
       if (size <= 1024) text += d.toString('utf8');
+    });
+    req.on('close', () => {
+      if (!req.complete) seen.push(`${req.method} ${req.url} aborted after ${size} bytes`);
     });
     req.on('end', () => {
       // Small bodies as text; an upload as its size and digest.
@@ -379,6 +400,7 @@ async function recordingUpstream(): Promise<{ url: string; seen: string[]; auth:
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
+    began,
     auth,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
@@ -450,6 +472,24 @@ describe('pvecli serve, real mode: nothing invalid is forwarded; SIGTERM drains'
     const sent = bodyOf('iso');
     expect(upstream.seen).toEqual([`POST /api2/json/nodes/pve/storage/local/upload ${sent.length} bytes sha256:${createHash('sha256').update(sent).digest('hex')}`]);
   }, 60_000);
+
+  it('leaves nothing complete upstream when the client disconnects mid-upload', async () => {
+    upstream.seen.length = 0;
+    upstream.began.length = 0;
+    const boundary = 'cut-boundary';
+    const head = `--${boundary}\r\nContent-Disposition: form-data; name="content"\r\n\r\niso\r\n--${boundary}\r\nContent-Disposition: form-data; name="filename"; filename="cut.iso"\r\n\r\n`;
+    const { port } = new URL(gw.url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      `POST /api2/json/nodes/pve/storage/local/upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n${head}`,
+    );
+    socket.write(Buffer.alloc(1024 * 1024));
+    // The fields were valid: the gateway starts the upload upstream while the file still comes.
+    expect(await eventually(() => upstream.began.find((l) => l.includes('/upload')))).toBeDefined();
+    socket.destroy();
+    expect(await eventually(() => upstream.seen.find((l) => l.includes('/upload')))).toMatch(/aborted after \d+ bytes$/);
+  }, 30_000);
 
   it('lets a request in flight finish on SIGTERM, then exits 0', async () => {
     const slow = call(gw.url, 'GET', '/nodes/slow/status');
