@@ -29,7 +29,7 @@ export default class Serve extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Serve);
-    const { gatewayOptions, startGateway } = require('../src/gateway') as typeof import('../src/gateway');
+    const { createLogger, gatewayOptions, startGateway } = require('../src/gateway') as typeof import('../src/gateway');
     const opts = gatewayOptions({
       mode: flags.mode,
       host: flags.host,
@@ -47,7 +47,8 @@ export default class Serve extends Command {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
-    const gateway = await startGateway(opts).catch((e: unknown) => {
+    const log = createLogger(opts.logLevel, (line) => process.stderr.write(line));
+    const gateway = await startGateway(opts, log).catch((e: unknown) => {
       throw serveError(e, opts.host, opts.port);
     });
     await stop;

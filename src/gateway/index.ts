@@ -11,7 +11,7 @@ import { resolveUpstream, shownUrl } from './connection';
 import { createCors } from './cors';
 import { gatewayHandler } from './handler';
 import { keyMatcher, loadGatewayKeys } from './keys';
-import { type Logger, createLogger } from './log';
+import type { Logger } from './log';
 import { mockUpstream } from './mock-upstream';
 import type { GatewayOptions } from './options';
 import { realUpstream } from './real-upstream';
@@ -20,6 +20,7 @@ import { isLoopbackHost, trustedMatcher } from './trusted';
 import type { Upstream } from './upstream';
 
 export { gatewayOptions, type GatewayFlags, type GatewayOptions } from './options';
+export { createLogger, type Logger } from './log';
 
 export interface RunningGateway {
   url: string;
@@ -82,7 +83,7 @@ function operationOf(schema: Schema, path: string): string {
   return apiPath === undefined ? path : (schema.tryResolve(apiPath)?.template ?? apiPath);
 }
 
-export async function startGateway(opts: GatewayOptions, env: NodeJS.ProcessEnv = process.env, log: Logger = createLogger(opts.logLevel)): Promise<RunningGateway> {
+export async function startGateway(opts: GatewayOptions, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<RunningGateway> {
   const keys = await loadGatewayKeys(opts.keysRef, env);
   const policy = { trusted: trustedMatcher(opts.trustedClients), keyMatches: keyMatcher(keys) };
   const target = opts.mode === 'real' ? await realTarget(opts, env, log, keys) : mockTarget(opts);

@@ -1,5 +1,5 @@
 /**
- * The gateway's log: one JSON object per line on stderr, filtered by LOG_LEVEL. Callers pass only what is safe
+ * The gateway's log: one JSON object per line (the command writes them to stderr), filtered by LOG_LEVEL. Callers pass only what is safe
  * to show: never a header, a body, a query string, a ticket or a key.
  */
 import type { LogLevel } from './options';
@@ -18,7 +18,7 @@ export interface Logger {
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+export function createLogger(level: LogLevel, write: (line: string) => void): Logger {
   const emit = (at: LogLevel, msg: string, fields?: Fields) => write(JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...fields }) + '\n');
   const at = (l: LogLevel) => (msg: string, fields?: Fields) => {
     if (RANK[l] >= RANK[level]) emit(l, msg, fields);
