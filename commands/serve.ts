@@ -19,6 +19,10 @@ export default class Serve extends Command {
     'tls-cert': Flags.string({ description: 'serve HTTPS with this PEM certificate (with --tls-key)' }),
     'tls-key': Flags.string({ description: 'the PEM private key of --tls-cert' }),
     'allow-unauthenticated': Flags.boolean({ description: 'allow listening beyond loopback with upstream credentials and no PVECLI_GATEWAY_KEYS' }),
+    'response-validation': Flags.string({
+      description: "check replies against the schema: warn (header and log), strict (502), off [env: PVECLI_RESPONSE_VALIDATION] (default warn)",
+      options: ['warn', 'strict', 'off'],
+    }),
     'trusted-clients': Flags.string({ description: "CIDRs whose requests without credentials use the gateway's (default 127.0.0.0/8,::1/128)" }),
   };
   static examples = [
@@ -41,6 +45,7 @@ export default class Serve extends Command {
       tlsKey: flags['tls-key'],
       allowUnauthenticated: flags['allow-unauthenticated'],
       trustedClients: flags['trusted-clients'],
+      responseValidation: flags['response-validation'],
     });
     // Listening before the start: a signal that comes while the gateway starts stops it once it has.
     const stop = new Promise<void>((resolve) => {

@@ -1,8 +1,9 @@
 /**
  * The gateway as a handler of src/server: its own endpoints (/health, /mode), CORS, then for the API: the
- * operation, who may use which credentials, the parameters' validation, and only then the upstream.
+ * operation, who may use which credentials, the parameters' validation, only then the upstream, and its reply's check.
  */
 import type { Schema } from '../schema/load';
+import type { Operation } from '../schema/types';
 import { type Handler, HttpError, type Reply, type ServerRequest, errorReply } from '../server';
 import { type AccessPolicy, accessOf } from './access';
 import type { Cors } from './cors';
@@ -18,6 +19,8 @@ export interface GatewayContext {
   cors: Cors;
   /** The body of GET /mode. */
   mode: Record<string, unknown>;
+  /** The reply checked against the operation's `returns` (./replies.ts). */
+  checkReply(op: Operation, reply: Reply): Promise<Reply>;
 }
 
 const NO_CREDENTIALS =
@@ -38,7 +41,7 @@ async function api(ctx: GatewayContext, req: ServerRequest, apiPath: string): Pr
   const request = await readApiRequest(req, apiPath);
   const invalid = invalidReply(ctx.schema, checked, request.params, request.bodyKeys);
   if (invalid) return invalid;
-  return ctx.upstream.forward(req, request, checked.resolved, access);
+  return ctx.checkReply(checked.op, await ctx.upstream.forward(req, request, checked.resolved, access));
 }
 
 async function route(ctx: GatewayContext, req: ServerRequest): Promise<Reply> {

@@ -15,6 +15,7 @@ import type { Logger } from './log';
 import { mockUpstream } from './mock-upstream';
 import type { GatewayOptions } from './options';
 import { realUpstream } from './real-upstream';
+import { replyChecker } from './replies';
 import { apiPathOf } from './request';
 import { isLoopbackHost, trustedMatcher } from './trusted';
 import type { Upstream } from './upstream';
@@ -98,9 +99,10 @@ export async function startGateway(opts: GatewayOptions, log: Logger, env: NodeJ
     proxmox_url: target.url,
     auth_method: target.authMethod,
     ssl_verify: target.sslVerify,
-    response_validation: 'off',
+    response_validation: opts.responseValidation,
   };
-  const handler = gatewayHandler({ schema, upstream: target.upstream, policy, cors: createCors(opts.corsOrigins), mode });
+  const checkReply = replyChecker(schema, opts.responseValidation, log);
+  const handler = gatewayHandler({ schema, upstream: target.upstream, policy, cors: createCors(opts.corsOrigins), mode, checkReply });
   const tls = readTls(opts.tls);
   let running: RunningServer;
   try {
@@ -125,6 +127,7 @@ export async function startGateway(opts: GatewayOptions, log: Logger, env: NodeJ
     schema: schema.id,
     auth_method: target.authMethod,
     validation: 'requests',
+    response_validation: opts.responseValidation,
     trusted_clients: opts.trustedClients,
     gateway_keys: keys.length,
   });

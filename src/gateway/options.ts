@@ -3,6 +3,7 @@
  * connection settings are not here: real mode resolves them exactly as the CLI does (src/config).
  */
 import { UsageError } from '../errors';
+import type { ResponseValidation } from './replies';
 
 export type GatewayMode = 'mock' | 'real';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -19,6 +20,7 @@ export interface GatewayFlags {
   tlsKey?: string;
   allowUnauthenticated?: boolean;
   trustedClients?: string;
+  responseValidation?: string;
 }
 
 export interface GatewayOptions {
@@ -37,6 +39,7 @@ export interface GatewayOptions {
   corsOrigins: string[];
   /** PVECLI_GATEWAY_KEYS as written: an `env:NAME` or `file:PATH` reference. */
   keysRef?: string;
+  responseValidation: ResponseValidation;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -60,6 +63,16 @@ function modeOf(flags: GatewayFlags, env: NodeJS.ProcessEnv): GatewayMode {
   const [value, from] = flags.mode !== undefined ? [flags.mode, '--mode'] : [envValue(env, 'PROXMOX_API_MODE'), 'PROXMOX_API_MODE'];
   const mode = (value ?? 'mock').toLowerCase();
   if (mode !== 'mock' && mode !== 'real') throw new UsageError(`${from}: expected mock or real, got '${value}'`);
+  return mode;
+}
+
+function responseValidationOf(flags: GatewayFlags, env: NodeJS.ProcessEnv): ResponseValidation {
+  const [value, from] =
+    flags.responseValidation !== undefined
+      ? [flags.responseValidation, '--response-validation']
+      : [envValue(env, 'PVECLI_RESPONSE_VALIDATION'), 'PVECLI_RESPONSE_VALIDATION'];
+  const mode = (value ?? 'warn').toLowerCase();
+  if (mode !== 'warn' && mode !== 'strict' && mode !== 'off') throw new UsageError(`${from}: expected warn, strict or off, got '${value}'`);
   return mode;
 }
 
@@ -97,5 +110,6 @@ export function gatewayOptions(flags: GatewayFlags, env: NodeJS.ProcessEnv = pro
     logLevel: logLevelOf(env),
     corsOrigins: list(envValue(env, 'CORS_ORIGINS')),
     keysRef: envValue(env, 'PVECLI_GATEWAY_KEYS'),
+    responseValidation: responseValidationOf(flags, env),
   };
 }

@@ -1,5 +1,6 @@
 /**
- * Build step: ajv standalone validators for every parameter and property-string key of every operation, one module
+ * Build step: ajv standalone validators for every parameter and property-string key of every operation, and for its
+ * reply's `data` (`returns`), one module
  * per distinct JSON schema (v/s/<id>.js, shared across operations) plus a small map per operation
  * (v/<file>-<METHOD>.json).
  */
@@ -8,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CompiledSchema } from '../schema/compile';
 import { METHODS } from '../schema/types';
-import { operationSchemas, unenforced, type JsonSchema } from './json-schema';
+import { operationSchemas, returnsSchema, unenforced, type JsonSchema } from './json-schema';
 import { setOverlayDir } from './property-string';
 import { addFormatsOf, mapFile, moduleFile, newAjv, type ValidatorMap } from './validators';
 import { packageRoot } from '../util/package-root';
@@ -24,11 +25,13 @@ export function generateValidators(compiled: CompiledSchema, outDir: string): vo
   mkdirSync(join(outDir, 'v', 's'), { recursive: true });
   unenforced.formats.clear();
   unenforced.patterns.clear();
-  const ajv = newAjv(true);
+  const parameters = newAjv(true);
+  // Replies are checked for every violation, not just the first: their own ajv, their own module ids.
+  const replies = newAjv(true, true);
   const standaloneCode = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
   const written = new Set<string>();
-  const idOf = (schema: JsonSchema): string => {
-    const text = JSON.stringify(schema);
+  const idOf = (schema: JsonSchema, ajv = parameters): string => {
+    const text = JSON.stringify(schema) + (ajv === replies ? ' all errors' : '');
     const id = createHash('sha256').update(text).digest('base64url').slice(0, 16);
     if (!written.has(id)) {
       addFormatsOf(ajv, schema);
@@ -51,6 +54,8 @@ export function generateValidators(compiled: CompiledSchema, outDir: string): vo
         map.ps[name] = {};
         for (const [key, schema] of Object.entries(keys)) if (!typeOnly(schema)) map.ps[name][key] = idOf(schema);
       }
+      const returns = returnsSchema(op);
+      if (returns) map.r = idOf(returns, replies);
       writeFileSync(join(outDir, mapFile(file, method)), JSON.stringify(map));
     }
   });

@@ -34,6 +34,23 @@ export function validateWire(schema: Schema, op: Operation, wire: Record<string,
   return out;
 }
 
+/** One way a reply's `data` breaks the operation's `returns`: where (`/0/vmid`, '' for the whole) and what. */
+export interface ReplyViolation {
+  path: string;
+  message: string;
+}
+
+/**
+ * A reply's `data` against the operation's `returns` with the validator generated at build time: [] when it fits,
+ * undefined when the operation declares nothing to check.
+ */
+export function validateReply(schema: Schema, op: Operation, data: unknown): ReplyViolation[] | undefined {
+  const validate = (require('./validators') as typeof import('./validators')).validatorsFor(schema, op).returns();
+  if (!validate) return undefined;
+  if (validate(data)) return [];
+  return (validate.errors ?? []).map((e) => ({ path: e.instancePath, message: (e as { message?: string }).message ?? e.keyword }));
+}
+
 /** The one line the CLI prints for a parameter error: `--vmid: 99 is below the minimum 100`. */
 export function paramErrorLine(e: ParamError): string {
   return e.message === 'missing required parameter' ? `missing required parameter --${e.param}` : `--${e.param}: ${e.message}`;

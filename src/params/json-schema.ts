@@ -100,3 +100,34 @@ export function propToJson(prop: PropSchema): JsonSchema {
   }
   return out;
 }
+
+/**
+ * An operation's `returns` as the JSON schema of a reply's `data`, in the shape replies really have: booleans as
+ * true/false or as 0/1 (Perl's JSON writer sends numbers), keys beyond the listed ones allowed unless the data
+ * forbids them. Undefined when the operation declares nothing to check.
+ */
+export function returnsSchema(op: Operation): JsonSchema | undefined {
+  if (!op.returns) return undefined;
+  // What the reply's conversion cannot enforce does not belong in the parameters' list of unenforced names.
+  const saved = { formats: new Set(unenforced.formats), patterns: new Set(unenforced.patterns) };
+  const schema = replyShape(propToJson(op.returns));
+  unenforced.formats = saved.formats;
+  unenforced.patterns = saved.patterns;
+  return Object.keys(schema).length ? schema : undefined;
+}
+
+const REPLY_BOOLEAN: JsonSchema = { anyOf: [{ type: 'boolean' }, { enum: [0, 1] }] };
+
+function replyShape(node: JsonSchema): JsonSchema {
+  if (node.type === 'boolean') {
+    const { type: _type, ...rest } = node;
+    return { ...rest, ...REPLY_BOOLEAN };
+  }
+  const out: JsonSchema = { ...node };
+  if (out.items) out.items = replyShape(out.items as JsonSchema);
+  if (Array.isArray(out.anyOf)) out.anyOf = (out.anyOf as JsonSchema[]).map(replyShape);
+  if (out.properties) {
+    out.properties = Object.fromEntries(Object.entries(out.properties as Record<string, JsonSchema>).map(([k, v]) => [k, replyShape(v)]));
+  }
+  return out;
+}

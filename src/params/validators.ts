@@ -3,7 +3,8 @@
  *
  * Layout under a compiled schema directory:
  *   v/<file>-<METHOD>.json   which validator checks each parameter of one operation and each key of its property
- *                            strings: {p: {name: id}, ps: {name: {key: id}}}; bare types have none
+ *                            strings, and the reply's `data`: {p: {name: id}, ps: {name: {key: id}}, r: id}; bare
+ *                            types have none
  *   v/s/<id>.js              one CommonJS validator per distinct JSON schema (content-addressed, shared by all
  *                            operations), so a command pays only for the parameters and keys it was given.
  * When no generated file exists (tests, custom operations) the validator is compiled with ajv on the spot.
@@ -31,6 +32,8 @@ export interface AjvError {
 export interface ValidatorMap {
   p: Record<string, string>;
   ps: Record<string, Record<string, string>>;
+  /** The reply's `data` against `returns` (reporting every violation, not the first). */
+  r?: string;
 }
 
 export interface OperationValidators {
@@ -38,6 +41,8 @@ export interface OperationValidators {
   param(name: string): ValidateFn | undefined;
   /** The check of one key's typed value in a property-string parameter. */
   propertyKey(name: string, key: string): ValidateFn | undefined;
+  /** The check of a reply's `data` against the operation's `returns`; undefined when it declares nothing. */
+  returns(): ValidateFn | undefined;
 }
 
 /** Module id the generated code uses for the format checks. */
@@ -81,7 +86,7 @@ function generated(dir: string, map: ValidatorMap): OperationValidators {
     if (!fn) loaded.set(path, (fn = loadModule(path)));
     return fn;
   };
-  return { param: (name) => get(map.p[name]), propertyKey: (name, key) => get(map.ps[name]?.[key]) };
+  return { param: (name) => get(map.p[name]), propertyKey: (name, key) => get(map.ps[name]?.[key]), returns: () => get(map.r) };
 }
 
 /** Evaluate generated code with a require that maps the formats module id to formats.ts. */
@@ -95,7 +100,7 @@ function loadModule(path: string): ValidateFn {
 
 /** The run-time fallback: ajv compiles each parameter's schema when first asked for. */
 function compiledNow(op: Operation): OperationValidators {
-  const { operationSchemas } = require('./json-schema') as typeof import('./json-schema');
+  const { operationSchemas, returnsSchema } = require('./json-schema') as typeof import('./json-schema');
   const { params, propertyStrings } = operationSchemas(op);
   const ajv = newAjv(false);
   const memo = new Map<unknown, ValidateFn>();
@@ -108,15 +113,29 @@ function compiledNow(op: Operation): OperationValidators {
     }
     return fn;
   };
-  return { param: (name) => compile(params[name]), propertyKey: (name, key) => compile(propertyStrings[name]?.[key]) };
+  let returns: ValidateFn | undefined;
+  return {
+    param: (name) => compile(params[name]),
+    propertyKey: (name, key) => compile(propertyStrings[name]?.[key]),
+    returns: () => {
+      const schema = returns ? undefined : returnsSchema(op);
+      if (schema) {
+        const replies = newAjv(false, true);
+        addFormatsOf(replies, schema);
+        returns = replies.compile(schema) as ValidateFn;
+      }
+      return returns;
+    },
+  };
 }
 
-/** ajv as used for generation and for the fallback; formats are added per schema as met. */
-export function newAjv(standalone: boolean): import('ajv').default {
+/** ajv as used for generation and for the fallback; formats are added per schema as met. `allErrors` for replies. */
+export function newAjv(standalone: boolean, allErrors = false): import('ajv').default {
   const Ajv = (require('ajv') as typeof import('ajv')).default;
   const { _ } = require('ajv') as typeof import('ajv');
   return new Ajv({
     ...AJV_OPTIONS,
+    allErrors,
     code: standalone ? { source: true, formats: _`require(${FORMATS_MODULE})` } : undefined,
   } as import('ajv').Options);
 }

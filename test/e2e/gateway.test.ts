@@ -362,7 +362,8 @@ describe('pvecli serve, real mode in front of pvecli mock serve (HTTPS, pinned)'
 /**
  * A plain-HTTP upstream that records every request (`began`; `seen` once read or aborted; the credentials each
  * carried in `auth`) and answers
- * `{"data": ...}`: a ticket for POST /access/ticket, 503 under `/nodes/busy/`, after 1.5 s under `/nodes/slow/`.
+ * `{"data": ...}`: a ticket for POST /access/ticket, a /version that breaks the schema, 503 under `/nodes/busy/`, after
+ * 1.5 s under `/nodes/slow/`.
  */
 async function recordingUpstream(): Promise<{ url: string; seen: string[]; began: string[]; auth: string[]; close(): Promise<void> }> {
   const seen: string[] = [];
@@ -391,6 +392,8 @@ async function recordingUpstream(): Promise<{ url: string; seen: string[]; began
         res.end(JSON.stringify({ data }));
       };
       if (req.url === '/api2/json/access/ticket') answer(200, { username: 'root@pam', ticket: 'PVE:root@pam:TICKET', CSRFPreventionToken: 'CSRF' });
+      // Two ways off the schema of GET /version: a number for a string, a repoid that is not hex.
+      else if (req.url === '/api2/json/version') answer(200, { version: 9, release: '9.2', repoid: 'not-hex' });
       else if (req.url?.startsWith('/api2/json/nodes/busy/')) answer(503, null);
       else if (req.url?.startsWith('/api2/json/nodes/slow/')) setTimeout(() => answer(200, { slow: true }), 1500);
       else answer(200, { seen: seen.length });
@@ -531,4 +534,52 @@ describe('pvecli serve, real mode with a password: one login for all, retries of
     expect((await call(gw.url, 'POST', '/nodes/busy/vzdump', { form: { vmid: '100' } })).status).toBe(503);
     expect(upstream.seen.filter((s) => s.startsWith('POST /api2/json/nodes/busy/vzdump'))).toHaveLength(1);
   });
+});
+
+describe('pvecli serve, real mode: replies checked against the schema', () => {
+  let upstream: Awaited<ReturnType<typeof recordingUpstream>>;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    upstream = await recordingUpstream();
+    env = isolatedEnv({ PROXMOX_API_URL: upstream.url, PROXMOX_API_TOKEN_ID: 'root@pam!gw', PROXMOX_API_TOKEN_SECRET: 's' });
+  });
+  afterAll(() => upstream.close());
+
+  it('warn (default): passes the reply on with the number of violations in a header, and logs each', async () => {
+    const gw = await startServe(['--mode', 'real'], env);
+    try {
+      const res = await fetch(`${gw.url}/api2/json/version`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-pvecli-response-violations')).toBe('2');
+      expect(await res.json()).toEqual({ data: { version: 9, release: '9.2', repoid: 'not-hex' } });
+      const logged = await eventually(() => {
+        const lines = gw.logs().filter((l) => l.msg === 'reply breaks the schema');
+        return lines.length === 2 ? lines : undefined;
+      });
+      expect(logged).toEqual([
+        expect.objectContaining({ level: 'warn', operation: 'GET /version', at: '/repoid' }),
+        expect.objectContaining({ level: 'warn', operation: 'GET /version', at: '/version', violation: 'must be string' }),
+      ]);
+      expect((await call(gw.url, 'GET', '/mode')).body.response_validation).toBe('warn');
+    } finally {
+      expect(await gw.stop()).toBe(0);
+    }
+  }, 30_000);
+
+  it('strict: answers 502 with the violations; off: passes the reply on unchecked', async () => {
+    const strict = await startServe(['--mode', 'real', '--response-validation', 'strict'], env);
+    const off = await startServe(['--mode', 'real'], { ...env, PVECLI_RESPONSE_VALIDATION: 'off' });
+    try {
+      const bad = await call(strict.url, 'GET', '/version');
+      expect(bad.status).toBe(502);
+      expect(bad.statusText).toMatch(/^upstream reply to GET \/version does not match the schema/);
+      expect(bad.body).toMatchObject({ data: null, errors: { '/version': 'must be string' } });
+      const passed = await fetch(`${off.url}/api2/json/version`);
+      expect(passed.status).toBe(200);
+      expect(passed.headers.get('x-pvecli-response-violations')).toBeNull();
+    } finally {
+      expect(await strict.stop()).toBe(0);
+      expect(await off.stop()).toBe(0);
+    }
+  }, 30_000);
 });

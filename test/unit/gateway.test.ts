@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accessOf, upstreamHeaders } from '../../src/gateway/access';
+import { validateReply } from '../../src/params';
+import { loadSchema } from '../../src/schema/load';
 import { createCors } from '../../src/gateway/cors';
 import { keyMatcher, loadGatewayKeys } from '../../src/gateway/keys';
 import { gatewayOptions } from '../../src/gateway/options';
@@ -99,5 +101,24 @@ describe('CORS', () => {
     expect(cors.decorate({ origin: 'https://ui.example' }, { status: 200 }).headers).toMatchObject({ Vary: 'Origin' });
     expect(cors.decorate({ origin: 'https://evil.example' }, { status: 200 }).headers).toBeUndefined();
     expect(createCors(['*']).decorate({ origin: 'https://any.example' }, { status: 200 }).headers).toMatchObject({ 'Access-Control-Allow-Origin': 'https://any.example' });
+  });
+});
+
+describe('replies against returns (the generated validators)', () => {
+  const schema = loadSchema('pve-9.2');
+  const op = (path: string) => schema.operation(path, 'GET')!;
+
+  it("takes replies as Proxmox writes them: booleans as 0/1, keys the schema does not list", () => {
+    const nodes = [{ node: 'pve', status: 'online', uptime: 5, extra: 'kept' }];
+    expect(validateReply(schema, op('/nodes'), nodes)).toEqual([]);
+    const storage = [{ storage: 'local', type: 'dir', content: 'iso', shared: 0, enabled: 1, active: true }];
+    expect(validateReply(schema, op('/nodes/{node}/storage'), storage)).toEqual([]);
+  });
+
+  it('reports every violation with where it is', () => {
+    expect(validateReply(schema, op('/nodes'), [{ node: 'pve', status: 'online' }, { node: 5 }])).toEqual([
+      { path: '/1', message: "must have required property 'status'" },
+      { path: '/1/node', message: 'must be string' },
+    ]);
   });
 });
