@@ -8,6 +8,7 @@ import { validateReply } from '../../src/params';
 import { loadSchema } from '../../src/schema/load';
 import { createCors } from '../../src/gateway/cors';
 import { keyMatcher, loadGatewayKeys } from '../../src/gateway/keys';
+import { createLogger } from '../../src/gateway/log';
 import { gatewayOptions } from '../../src/gateway/options';
 import { isLoopbackHost, trustedMatcher } from '../../src/gateway/trusted';
 
@@ -119,6 +120,21 @@ describe('replies against returns (the generated validators)', () => {
     expect(validateReply(schema, op('/nodes'), [{ node: 'pve', status: 'online' }, { node: 5 }])).toEqual([
       { path: '/1', message: "must have required property 'status'" },
       { path: '/1/node', message: 'must be string' },
+    ]);
+  });
+});
+
+describe('the log', () => {
+  it('writes one JSON object per line at or above LOG_LEVEL; the start line always', () => {
+    const lines: string[] = [];
+    const log = createLogger('warn', (line) => lines.push(line));
+    log.info('request', { status: 200 });
+    log.warn('reply breaks the schema', { at: '/x' });
+    log.always('info', 'gateway listening', { url: 'http://127.0.0.1:8000' });
+    expect(lines.every((l) => l.endsWith('\n') && !l.slice(0, -1).includes('\n'))).toBe(true);
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ level: 'warn', msg: 'reply breaks the schema', at: '/x' }),
+      expect.objectContaining({ level: 'info', msg: 'gateway listening', url: 'http://127.0.0.1:8000' }),
     ]);
   });
 });
