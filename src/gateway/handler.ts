@@ -1,5 +1,5 @@
 /**
- * The gateway as a handler of src/server: its own endpoints (/health, /mode), CORS, then for the API: the
+ * The gateway as a handler of src/server: its own endpoints (/health, /mode, /metrics), CORS, then for the API: the
  * operation, who may use which credentials, the parameters' validation, only then the upstream, and its reply's check.
  */
 import type { Schema } from '../schema/load';
@@ -7,6 +7,7 @@ import type { Operation } from '../schema/types';
 import { type Handler, HttpError, type Reply, type ServerRequest, errorReply } from '../server';
 import { type AccessPolicy, accessOf } from './access';
 import type { Cors } from './cors';
+import type { Metrics } from './metrics';
 import { apiPathOf, readApiRequest } from './request';
 import { isLoopbackHost } from './trusted';
 import type { Upstream } from './upstream';
@@ -21,6 +22,7 @@ export interface GatewayContext {
   mode: Record<string, unknown>;
   /** The reply checked against the operation's `returns` (./replies.ts). */
   checkReply(op: Operation, reply: Reply): Promise<Reply>;
+  metrics: Metrics;
 }
 
 const NO_CREDENTIALS =
@@ -33,6 +35,12 @@ async function health(ctx: GatewayContext, req: ServerRequest): Promise<Reply> {
   return { status: 503, message: 'upstream unreachable', body: { status: 'upstream unreachable' } };
 }
 
+/** For those who may use the gateway's credentials (trusted addresses, gateway keys): a scraper is one of them. */
+function metrics(ctx: GatewayContext, req: ServerRequest): Reply {
+  if (accessOf(ctx.policy, req.headers, req.remoteAddress, req.path) !== 'gateway') return errorReply(401, NO_CREDENTIALS);
+  return { status: 200, raw: Buffer.from(ctx.metrics.render()), headers: { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' } };
+}
+
 async function api(ctx: GatewayContext, req: ServerRequest, apiPath: string): Promise<Reply> {
   const checked = operationOf(ctx.schema, req.method, apiPath);
   if (!('op' in checked)) return checked;
@@ -40,8 +48,14 @@ async function api(ctx: GatewayContext, req: ServerRequest, apiPath: string): Pr
   if (access === 'refused') return errorReply(401, NO_CREDENTIALS);
   const request = await readApiRequest(req, apiPath);
   const invalid = invalidReply(ctx.schema, checked, request.params, request.bodyKeys);
-  if (invalid) return invalid;
-  return ctx.checkReply(checked.op, await ctx.upstream.forward(req, request, checked.resolved, access));
+  if (invalid) {
+    ctx.metrics.invalid.add({ operation: checked.resolved.template });
+    return invalid;
+  }
+  const started = performance.now();
+  const reply = await ctx.upstream.forward(req, request, checked.resolved, access);
+  ctx.metrics.upstream.observe((performance.now() - started) / 1000);
+  return ctx.checkReply(checked.op, reply);
 }
 
 async function route(ctx: GatewayContext, req: ServerRequest): Promise<Reply> {
@@ -49,6 +63,7 @@ async function route(ctx: GatewayContext, req: ServerRequest): Promise<Reply> {
   if (preflight) return preflight;
   if (req.method === 'GET' && req.path === '/health') return health(ctx, req);
   if (req.method === 'GET' && req.path === '/mode') return { status: 200, body: ctx.mode };
+  if (req.method === 'GET' && req.path === '/metrics') return metrics(ctx, req);
   const apiPath = apiPathOf(req.path);
   if (apiPath === undefined) return errorReply(404, `No such handler for '${req.method} ${req.path}'`);
   return api(ctx, req, apiPath);

@@ -12,6 +12,7 @@ import { createCors } from './cors';
 import { gatewayHandler } from './handler';
 import { keyMatcher, loadGatewayKeys } from './keys';
 import type { Logger } from './log';
+import { Metrics } from './metrics';
 import { mockUpstream } from './mock-upstream';
 import type { GatewayOptions } from './options';
 import { realUpstream } from './real-upstream';
@@ -78,10 +79,13 @@ function readTls(tls: GatewayOptions['tls']): { cert: string; key: string } | un
   return { cert: read(tls.certFile, '--tls-cert'), key: read(tls.keyFile, '--tls-key') };
 }
 
-/** The operation template of a logged path (`/api2/json/nodes/pve/qemu/100` → `/nodes/{node}/qemu/{vmid}`). */
-function operationOf(schema: Schema, path: string): string {
+const OWN_ENDPOINTS = new Set(['/health', '/mode', '/metrics']);
+
+/** The operation template of an answered path (`/api2/json/nodes/pve/qemu/100` → `/nodes/{node}/qemu/{vmid}`). */
+function operationOf(schema: Schema, path: string): string | undefined {
+  if (OWN_ENDPOINTS.has(path)) return path;
   const apiPath = apiPathOf(path);
-  return apiPath === undefined ? path : (schema.tryResolve(apiPath)?.template ?? apiPath);
+  return apiPath === undefined ? undefined : schema.tryResolve(apiPath)?.template;
 }
 
 export async function startGateway(opts: GatewayOptions, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<RunningGateway> {
@@ -101,8 +105,9 @@ export async function startGateway(opts: GatewayOptions, log: Logger, env: NodeJ
     ssl_verify: target.sslVerify,
     response_validation: opts.responseValidation,
   };
-  const checkReply = replyChecker(schema, opts.responseValidation, log);
-  const handler = gatewayHandler({ schema, upstream: target.upstream, policy, cors: createCors(opts.corsOrigins), mode, checkReply });
+  const metrics = new Metrics();
+  const checkReply = replyChecker(schema, opts.responseValidation, log, (op, n) => metrics.violations.add({ operation: op.path }, n));
+  const handler = gatewayHandler({ schema, upstream: target.upstream, policy, cors: createCors(opts.corsOrigins), mode, checkReply, metrics });
   const tls = readTls(opts.tls);
   let running: RunningServer;
   try {
@@ -111,8 +116,11 @@ export async function startGateway(opts: GatewayOptions, log: Logger, env: NodeJ
       port: opts.port,
       tls,
       onError: (error) => log.error('internal error', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
-      onResponse: (e: AccessEntry) =>
-        log.info('request', { method: e.method, operation: operationOf(schema, e.path), status: e.status, ms: Math.round(e.ms * 10) / 10, client: e.client }),
+      onResponse: (e: AccessEntry) => {
+        const operation = operationOf(schema, e.path);
+        metrics.requests.add({ method: e.method, operation: operation ?? '(unknown)', status: String(e.status) });
+        log.info('request', { method: e.method, operation: operation ?? e.path, status: e.status, ms: Math.round(e.ms * 10) / 10, client: e.client });
+      },
     });
   } catch (err) {
     await target.upstream.close();

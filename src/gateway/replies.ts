@@ -65,7 +65,7 @@ function parsed(reply: Reply, bytes: Buffer): { data?: unknown; raw: Reply; unch
 
 const shown = (v: ReplyViolation) => `${v.path || '/'}: ${v.message}`;
 
-export function replyChecker(schema: Schema, mode: ResponseValidation, log: Logger) {
+export function replyChecker(schema: Schema, mode: ResponseValidation, log: Logger, onViolations: (op: Operation, count: number) => void) {
   return async (op: Operation, reply: Reply): Promise<Reply> => {
     if (mode === 'off' || reply.status !== 200) return reply;
     let read: Awaited<ReturnType<typeof dataOf>>;
@@ -81,6 +81,7 @@ export function replyChecker(schema: Schema, mode: ResponseValidation, log: Logg
     if (unchecked) return { ...out, headers: { ...out.headers, [UNCHECKED]: `unchecked: ${unchecked}` } };
     const violations = validateReply(schema, op, data);
     if (!violations?.length) return out;
+    onViolations(op, violations.length);
     const operation = `${op.method} ${op.path}`;
     for (const v of violations.slice(0, LOGGED)) log.warn('reply breaks the schema', { operation, at: v.path || '/', violation: v.message });
     if (mode === 'strict') {

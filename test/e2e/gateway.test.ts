@@ -174,6 +174,18 @@ describe('pvecli serve, mock mode', () => {
     expect(JSON.stringify(gw.logs())).not.toContain('secret-ticket-value');
   });
 
+  it('counts requests, refusals by validation and upstream time in /metrics (Prometheus text)', async () => {
+    const res = await fetch(`${gw.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    expect(text).toMatch(/^pvecli_gateway_requests_total\{method="GET",operation="\/version",status="200"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^pvecli_gateway_requests_total\{method="GET",operation="\(unknown\)",status="501"\} [1-9]/m);
+    expect(text).toMatch(/^pvecli_gateway_invalid_requests_total\{operation="\/nodes\/\{node\}\/qemu"\} [1-9]/m);
+    expect(text).toMatch(/^pvecli_gateway_upstream_seconds_count [1-9]/m);
+    expect(text).toMatch(/^# TYPE pvecli_gateway_upstream_seconds histogram$/m);
+  });
+
   it('serves pvecli itself: password login, ticket and CSRF token pass through', async () => {
     const cli = { ...env, PROXMOX_API_URL: gw.url, PROXMOX_API_USERNAME: 'root@pam', PROXMOX_API_PASSWORD: 'pvecli-demo' };
     await expectCliWorks(cli);
@@ -190,8 +202,10 @@ describe('pvecli serve, mock mode', () => {
       expect((await call(keyed.url, 'GET', '/version', { headers: { Authorization: 'Bearer wrong-key' } })).status).toBe(401);
       const ok = await call(keyed.url, 'GET', '/version', { headers: { Authorization: 'Bearer second-key' } });
       expect(ok.status).toBe(200);
-      // /health is for this host, whatever --trusted-clients says.
+      // /health is for this host, whatever --trusted-clients says; /metrics for those who may use the credentials.
       expect((await call(keyed.url, 'GET', '/health')).status).toBe(200);
+      expect((await fetch(`${keyed.url}/metrics`)).status).toBe(401);
+      expect((await fetch(`${keyed.url}/metrics`, { headers: { Authorization: 'Bearer first-key' } })).status).toBe(200);
     } finally {
       expect(await keyed.stop()).toBe(0);
     }
@@ -561,6 +575,7 @@ describe('pvecli serve, real mode: replies checked against the schema', () => {
         expect.objectContaining({ level: 'warn', operation: 'GET /version', at: '/version', violation: 'must be string' }),
       ]);
       expect((await call(gw.url, 'GET', '/mode')).body.response_validation).toBe('warn');
+      expect(await (await fetch(`${gw.url}/metrics`)).text()).toMatch(/^pvecli_gateway_reply_violations_total\{operation="\/version"\} 2$/m);
     } finally {
       expect(await gw.stop()).toBe(0);
     }
