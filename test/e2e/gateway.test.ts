@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSelfSigned } from '../../src/server';
@@ -233,6 +233,36 @@ describe('pvecli serve, mock mode', () => {
     }
     const big = await call(gw.url, 'POST', '/pools', { form: { poolid: 'big', comment: 'x'.repeat(1024 * 1024 + 1) } });
     expect(big.status).toBe(413);
+  }, 30_000);
+
+  it('keeps mock state in --state across restarts', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'pvecli-gw-state-')), 'state.json');
+    const first = await startServe(['--state', file], env);
+    expect((await call(first.url, 'POST', '/pools', { form: { poolid: 'kept' } })).status).toBe(200);
+    expect(await first.stop()).toBe(0);
+    const second = await startServe(['--state', file], env);
+    try {
+      const pools = (await call(second.url, 'GET', '/pools')).body.data as Array<{ poolid: string }>;
+      expect(pools.map((p) => p.poolid)).toContain('kept');
+    } finally {
+      expect(await second.stop()).toBe(0);
+    }
+  }, 30_000);
+
+  const outside = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && !a.internal && a.family === 'IPv4')?.address;
+  it.skipIf(!outside)('answers /health only to this host: 404 to a client from another address', async () => {
+    const wide = await startServe(['--host', '0.0.0.0', '--trusted-clients', ''], env);
+    try {
+      const port = new URL(wide.url).port;
+      // A request to this machine's own non-loopback address comes from that address, not from loopback.
+      expect((await call(`http://${outside}:${port}`, 'GET', '/health')).status).toBe(404);
+      expect((await call(`http://127.0.0.1:${port}`, 'GET', '/health')).status).toBe(200);
+      expect((await call(`http://${outside}:${port}`, 'GET', '/version')).status).toBe(401);
+    } finally {
+      expect(await wide.stop()).toBe(0);
+    }
   }, 30_000);
 
   it('refuses bad settings with exit 2 and one line', async () => {
