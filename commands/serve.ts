@@ -8,7 +8,7 @@ export default class Serve extends Command {
     'from the built-in mock (--mode mock) or forwards to the Proxmox chosen like the CLI chooses its target (--mode real: ' +
     "flag › PROXMOX_API_* › profile). Clients with their own token or ticket use theirs; others get the gateway's " +
     'credentials only from --trusted-clients or with Authorization: Bearer KEY (keys in PVECLI_GATEWAY_KEYS=env:NAME|file:PATH). ' +
-    'Also GET /health (from this host only), GET /mode and GET /metrics. Environment: PROXMOX_API_MODE, HOST, PORT, LOG_LEVEL, CORS_ORIGINS.';
+    'Also GET /health (from this host only), GET /mode, GET /metrics and GET /openapi.json. Environment: PROXMOX_API_MODE, HOST, PORT, LOG_LEVEL, CORS_ORIGINS.';
   static flags = {
     mode: Flags.string({ description: 'mock: the built-in simulator; real: a Proxmox server [env: PROXMOX_API_MODE]', options: ['mock', 'real'] }),
     host: Flags.string({ description: 'address to listen on [env: HOST] (default 127.0.0.1)' }),

@@ -1,5 +1,5 @@
 /**
- * The gateway as a handler of src/server: its own endpoints (/health, /mode, /metrics), CORS, then for the API: the
+ * The gateway as a handler of src/server: its own endpoints (/health, /mode, /metrics, /openapi.json), CORS, then for the API: the
  * operation, who may use which credentials, the parameters' validation, only then the upstream, and its reply's check.
  */
 import type { Schema } from '../schema/load';
@@ -23,6 +23,8 @@ export interface GatewayContext {
   /** The reply checked against the operation's `returns` (./replies.ts). */
   checkReply(op: Operation, reply: Reply): Promise<Reply>;
   metrics: Metrics;
+  /** The OpenAPI document of the schema, as JSON text (made once, on first ask). */
+  openapi(): Buffer;
 }
 
 const NO_CREDENTIALS =
@@ -64,6 +66,9 @@ async function route(ctx: GatewayContext, req: ServerRequest): Promise<Reply> {
   if (req.method === 'GET' && req.path === '/health') return health(ctx, req);
   if (req.method === 'GET' && req.path === '/mode') return { status: 200, body: ctx.mode };
   if (req.method === 'GET' && req.path === '/metrics') return metrics(ctx, req);
+  if (req.method === 'GET' && req.path === '/openapi.json') {
+    return { status: 200, raw: ctx.openapi(), headers: { 'Content-Type': 'application/json;charset=UTF-8' } };
+  }
   const apiPath = apiPathOf(req.path);
   if (apiPath === undefined) return errorReply(404, `No such handler for '${req.method} ${req.path}'`);
   return api(ctx, req, apiPath);

@@ -14,6 +14,7 @@ import { keyMatcher, loadGatewayKeys } from './keys';
 import type { Logger } from './log';
 import { Metrics } from './metrics';
 import { mockUpstream } from './mock-upstream';
+import { openApiDocument } from './openapi';
 import type { GatewayOptions } from './options';
 import { realUpstream } from './real-upstream';
 import { replyChecker } from './replies';
@@ -79,7 +80,7 @@ function readTls(tls: GatewayOptions['tls']): { cert: string; key: string } | un
   return { cert: read(tls.certFile, '--tls-cert'), key: read(tls.keyFile, '--tls-key') };
 }
 
-const OWN_ENDPOINTS = new Set(['/health', '/mode', '/metrics']);
+const OWN_ENDPOINTS = new Set(['/health', '/mode', '/metrics', '/openapi.json']);
 
 /** The operation template of an answered path (`/api2/json/nodes/pve/qemu/100` → `/nodes/{node}/qemu/{vmid}`). */
 function operationOf(schema: Schema, path: string): string | undefined {
@@ -107,7 +108,17 @@ export async function startGateway(opts: GatewayOptions, log: Logger, env: NodeJ
   };
   const metrics = new Metrics();
   const checkReply = replyChecker(schema, opts.responseValidation, log, (op, n) => metrics.violations.add({ operation: op.path }, n));
-  const handler = gatewayHandler({ schema, upstream: target.upstream, policy, cors: createCors(opts.corsOrigins), mode, checkReply, metrics });
+  let openapi: Buffer | undefined;
+  const handler = gatewayHandler({
+    schema,
+    upstream: target.upstream,
+    policy,
+    cors: createCors(opts.corsOrigins),
+    mode,
+    checkReply,
+    metrics,
+    openapi: () => (openapi ??= Buffer.from(JSON.stringify(openApiDocument(schema)))),
+  });
   const tls = readTls(opts.tls);
   let running: RunningServer;
   try {

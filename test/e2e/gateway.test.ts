@@ -186,6 +186,25 @@ describe('pvecli serve, mock mode', () => {
     expect(text).toMatch(/^# TYPE pvecli_gateway_upstream_seconds histogram$/m);
   });
 
+  it('describes the schema in /openapi.json (OpenAPI 3.1): paths, parameters, form and JSON bodies, replies', async () => {
+    const doc = (await (await fetch(`${gw.url}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { parameters?: Array<Record<string, unknown>>; requestBody?: { content: Record<string, { schema: { required?: string[]; properties: Record<string, unknown> } }> }; responses: Record<string, unknown> }>>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.values(doc.paths).reduce((n, item) => n + Object.keys(item).length, 0)).toBe(675);
+    const create = doc.paths['/nodes/{node}/qemu'].post;
+    expect(create.parameters).toEqual([expect.objectContaining({ name: 'node', in: 'path', required: true })]);
+    expect(Object.keys(create.requestBody!.content).sort()).toEqual(['application/json', 'application/x-www-form-urlencoded']);
+    const body = create.requestBody!.content['application/json'].schema;
+    expect(body.required).toContain('vmid');
+    expect(body.properties).toHaveProperty('net0');
+    expect(body.properties).toHaveProperty('memory');
+    const list = doc.paths['/cluster/resources'].get;
+    expect(list.parameters).toContainEqual(expect.objectContaining({ name: 'type', in: 'query', required: false, schema: expect.objectContaining({ enum: expect.arrayContaining(['vm', 'storage']) }) }));
+    expect(list.responses['200']).toMatchObject({ content: { 'application/json': { schema: { properties: { data: { type: 'array' } } } } } });
+  });
+
   it('serves pvecli itself: password login, ticket and CSRF token pass through', async () => {
     const cli = { ...env, PROXMOX_API_URL: gw.url, PROXMOX_API_USERNAME: 'root@pam', PROXMOX_API_PASSWORD: 'pvecli-demo' };
     await expectCliWorks(cli);
