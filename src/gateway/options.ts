@@ -97,8 +97,12 @@ export function gatewayOptions(flags: GatewayFlags, env: NodeJS.ProcessEnv = pro
   if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
     throw new UsageError('--tls-cert and --tls-key go together', 'give both, or neither for plain HTTP');
   }
+  const mode = modeOf(flags, env);
+  // Said rather than ignored: a flag of the other mode is a mistake about which gateway runs.
+  if (mode === 'real' && flags.state !== undefined) throw new UsageError('--state is for --mode mock', 'real mode keeps no state');
+  if (mode === 'mock' && flags.profile !== undefined) throw new UsageError('--profile is for --mode real', 'mock mode answers from the simulator');
   return {
-    mode: modeOf(flags, env),
+    mode,
     host: flags.host ?? envValue(env, 'HOST') ?? DEFAULT_HOST,
     port: portOf(flags, env),
     schema: flags.schema ?? envValue(env, 'PVECLI_SCHEMA'),

@@ -590,6 +590,17 @@ describe('pvecli serve, real mode with a password: one login for all, retries of
     expect(JSON.stringify(gw.logs())).not.toContain('TICKET');
   });
 
+  it('answers 504 when the upstream takes longer than PROXMOX_API_TIMEOUT', async () => {
+    const impatient = await startServe(['--mode', 'real'], isolatedEnv({ PROXMOX_API_URL: upstream.url, PROXMOX_API_TOKEN_ID: 'root@pam!gw', PROXMOX_API_TOKEN_SECRET: 's', PROXMOX_API_TIMEOUT: '0.5' }));
+    try {
+      const r = await call(impatient.url, 'GET', '/nodes/slow/status');
+      expect(r.status).toBe(504);
+      expect(r.body.message).toMatch(/^upstream: request timed out after 0\.5 s/);
+    } finally {
+      expect(await impatient.stop()).toBe(0);
+    }
+  }, 30_000);
+
   it('retries a GET on 503, never a POST', async () => {
     upstream.seen.length = 0;
     expect((await call(gw.url, 'GET', '/nodes/busy/status')).status).toBe(503);

@@ -26,6 +26,9 @@ describe('gateway options', () => {
     expect(() => gatewayOptions({}, { LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
     expect(() => gatewayOptions({}, { PORT: '70000' })).toThrow(/PORT/);
     expect(() => gatewayOptions({ tlsKey: 'k.pem' }, {})).toThrow(/--tls-cert and --tls-key go together/);
+    expect(() => gatewayOptions({ mode: 'real', state: 's.json' }, {})).toThrow(/--state is for --mode mock/);
+    expect(() => gatewayOptions({ profile: 'prod' }, {})).toThrow(/--profile is for --mode real/);
+    expect(() => gatewayOptions({}, { PVECLI_RESPONSE_VALIDATION: 'loud' })).toThrow(/PVECLI_RESPONSE_VALIDATION: expected warn, strict or off/);
   });
 });
 
