@@ -12,7 +12,7 @@ export default class TaskLog extends Command {
   static examples = ['pvecli task log UPID:pve:0000A1B2:0001E240:6751A3F0:vzdump:100:root@pam: --follow'];
   async run(): Promise<void> {
     const { args, flags } = await this.parse(TaskLog);
-    const { taskLog } = require('../../src/tasks/commands') as typeof import('../../src/tasks/commands');
+    const { taskLog } = require('../../src/cli/task-commands') as typeof import('../../src/cli/task-commands');
     process.exitCode = await taskLog({ ...toGlobals(flags), waitTimeout: flags['wait-timeout'] }, args.upid, flags.follow);
   }
 }

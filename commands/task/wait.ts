@@ -8,7 +8,7 @@ export default class TaskWait extends Command {
   static examples = ['pvecli task wait UPID:pve:… UPID:pve2:…'];
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(TaskWait);
-    const { taskWait } = require('../../src/tasks/commands') as typeof import('../../src/tasks/commands');
+    const { taskWait } = require('../../src/cli/task-commands') as typeof import('../../src/cli/task-commands');
     process.exitCode = await taskWait({ ...toGlobals(flags), waitTimeout: flags['wait-timeout'] }, argv as string[]);
   }
 }

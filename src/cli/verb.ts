@@ -74,8 +74,9 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
       return 0;
     }
     const data = await connection.client().request(request);
-    const { isUpid, waitForTask } = require('../tasks') as typeof import('../tasks');
+    const { isUpid } = require('../tasks/upid') as typeof import('../tasks/upid');
     if (op.method !== 'GET' && isUpid(data) && !globals.async) {
+      const { waitForTask } = require('./task-wait') as typeof import('./task-wait');
       return await waitForTask(connection.client(), data, globals);
     }
     printResult(data, globals, op.returns);

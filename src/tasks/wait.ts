@@ -1,4 +1,3 @@
-import { CliError, ExitCode } from '../errors';
 import type { ApiClient } from '../http';
 import { parseUpid, taskPath, type Upid } from './upid';
 
@@ -35,15 +34,19 @@ const FIRST_DELAY_MS = 100;
 const MAX_DELAY_MS = 2000;
 const LOG_PAGE = 1000;
 
-export class TaskWaitTimeout extends CliError {
-  constructor(readonly upid: string, seconds: number) {
-    super(`still waiting for task after ${seconds} s; the task goes on on the server`, ExitCode.timeout, `follow it with: pvecli task wait ${upid}`);
+/** The wait ran out (`waitTimeout`); the task itself goes on. */
+export class TaskWaitTimeout extends Error {
+  constructor(readonly upid: string, readonly seconds: number) {
+    super(`still waiting for task after ${seconds} s; the task goes on on the server`);
+    this.name = 'TaskWaitTimeout';
   }
 }
 
-export class TaskWaitInterrupted extends CliError {
+/** The wait was aborted through its signal; the task itself goes on. */
+export class TaskWaitInterrupted extends Error {
   constructor(readonly upid: string) {
-    super('interrupted; the task goes on on the server', ExitCode.interrupted, `follow it with: pvecli task log ${upid} --follow`);
+    super('interrupted; the task goes on on the server');
+    this.name = 'TaskWaitInterrupted';
   }
 }
 
@@ -103,12 +106,11 @@ function decoded(upid: Upid): Omit<TaskStatus, 'status'> & { status?: string } {
   return { upid: upid.upid, node: upid.node, type: upid.type, id: upid.id, user: upid.user, pid: upid.pid, starttime: upid.starttime };
 }
 
-/** The exit code for a finished task: OK and "WARNINGS: n" succeed, anything else is a failed task (8). */
-export function taskExitCode(status: TaskStatus): number {
-  if (status.status === 'running') return ExitCode.ok;
+/** A task that is still running, or ended with OK or "WARNINGS: n", has not failed; any other exit status is a failure. */
+export function taskFailed(status: TaskStatus): boolean {
+  if (status.status === 'running') return false;
   const exit = status.exitstatus ?? '';
-  if (exit === 'OK' || /^WARNINGS: \d+$/.test(exit)) return ExitCode.ok;
-  return ExitCode.taskFailed;
+  return !(exit === 'OK' || /^WARNINGS: \d+$/.test(exit));
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined, upid: string): Promise<void> {
