@@ -1,6 +1,6 @@
 import { UsageError } from '../errors';
 import { withDefaultShape } from '../output/shape';
-import { parseUpid, taskPath } from '../tasks/upid';
+import { MalformedUpid, parseUpid, taskPath, type Upid } from '../tasks/upid';
 import { followTask, readStatus } from '../tasks/wait';
 import type { GlobalOptions } from './globals';
 import { openConnection } from './connection';
@@ -57,7 +57,7 @@ export async function taskList(globals: GlobalOptions, opts: TaskListOptions): P
 }
 
 export async function taskStatus(globals: GlobalOptions, upidText: string): Promise<number> {
-  const upid = parseUpid(upidText);
+  const upid = upidArgument(upidText);
   return withServer(globals, async (client) => {
     const status = await readStatus(client, upid);
     printResult({ ...status }, globals);
@@ -67,7 +67,7 @@ export async function taskStatus(globals: GlobalOptions, upidText: string): Prom
 
 /** The log is this command's result, so it goes to stdout. */
 export async function taskLog(globals: GlobalOptions, upidText: string, follow: boolean): Promise<number> {
-  const upid = parseUpid(upidText);
+  const upid = upidArgument(upidText);
   return withServer(globals, async (client) => {
     if (follow) {
       const status = await followTask(client, upid.upid, { waitTimeout: globals.waitTimeout, onLog: (line) => writeOut(line + '\n') }).catch(
@@ -95,17 +95,27 @@ export async function taskLog(globals: GlobalOptions, upidText: string, follow: 
 /** `task wait UPID…`: the UPIDs are checked before anything is sent. */
 export async function taskWait(globals: GlobalOptions, upids: string[]): Promise<number> {
   if (upids.length === 0) throw new UsageError('task wait needs at least one UPID');
-  upids.forEach(parseUpid);
+  upids.forEach(upidArgument);
   return withServer(globals, (client) => waitForTasks(client, upids, globals));
 }
 
 export async function taskStop(globals: GlobalOptions, upidText: string): Promise<number> {
-  const upid = parseUpid(upidText);
+  const upid = upidArgument(upidText);
   return withServer(globals, async (client) => {
     await client.request({ method: 'DELETE', path: taskPath(upid, '') });
     if (!globals.quiet) writeOut(`stop requested for ${upid.upid}\n`);
     return 0;
   });
+}
+
+/** A UPID typed by the user: a malformed one is a usage error, and nothing is sent. */
+function upidArgument(text: string): Upid {
+  try {
+    return parseUpid(text);
+  } catch (err) {
+    if (err instanceof MalformedUpid) throw new UsageError(err.message, 'a UPID looks like UPID:pve:000A1B2C:0001E240:6751A3F0:qmstart:100:root@pam:');
+    throw err;
+  }
 }
 
 /** Every task command talks to the server; the connection is closed however the command ends. */
