@@ -1,7 +1,7 @@
 import { UsageError } from '../errors';
 import { withDefaultShape } from '../output/shape';
 import { MalformedUpid, parseUpid, taskPath, type Upid } from '../tasks/upid';
-import { followTask, readStatus } from '../tasks/wait';
+import { followTask, readLogPages, readStatus } from '../tasks/wait';
 import type { GlobalOptions } from './globals';
 import { openConnection } from './connection';
 import type { ApiClient } from '../http';
@@ -77,17 +77,7 @@ export async function taskLog(globals: GlobalOptions, upidText: string, follow: 
       );
       return taskExitCode(status);
     }
-    // Each page is written as it comes: the log is never held whole.
-    for (let start = 0; ; ) {
-      const page = await client.request<Array<{ n: number; t: string }>>({
-        method: 'GET',
-        path: taskPath(upid, 'log'),
-        params: { start: String(start), limit: '1000' },
-      });
-      writeOut((page ?? []).map((e) => e.t + '\n').join(''));
-      if (!page || page.length < 1000) break;
-      start += page.length;
-    }
+    await readLogPages(client, upid, (lines) => writeOut(lines.map((line) => line + '\n').join('')));
     return 0;
   });
 }

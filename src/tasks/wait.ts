@@ -59,26 +59,14 @@ export async function followTask(client: ApiClient, upidText: string, opts: Foll
   const started = Date.now();
   const deadline = opts.waitTimeout !== undefined ? started + opts.waitTimeout * 1000 : undefined;
   let delay = FIRST_DELAY_MS;
-  let nextLine = 0;
-  const pageSize = opts.pageSize ?? LOG_PAGE;
+  let lastLine = 0;
   const readLog = async () => {
     if (opts.noLog) return;
-    for (;;) {
-      const page = (await client.request<Array<{ n: number; t: string }>>({
-        method: 'GET',
-        path: taskPath(upid, 'log'),
-        params: { start: String(nextLine), limit: String(pageSize) },
-        signal: opts.signal,
-      })) ?? [];
-      for (const entry of page) {
-        // Line numbers are 1-based; a line is only reported once even if pages overlap.
-        if (entry.n > nextLine) {
-          nextLine = entry.n;
-          opts.onLog?.(entry.t);
-        }
-      }
-      if (page.length < pageSize) return;
-    }
+    lastLine = await readLogPages(client, upid, (lines) => lines.forEach((line) => opts.onLog?.(line)), {
+      after: lastLine,
+      pageSize: opts.pageSize,
+      signal: opts.signal,
+    });
   };
   for (;;) {
     if (opts.signal?.aborted) throw new TaskWaitInterrupted(upid.upid);
@@ -94,6 +82,38 @@ export async function followTask(client: ApiClient, upidText: string, opts: Foll
     }
     await sleep(delay, opts.signal, upid.upid);
     delay = Math.min(MAX_DELAY_MS, Math.round(delay * 1.5));
+  }
+}
+
+/**
+ * Read a task's log after line `after` (line numbers are 1-based, so 0 reads it all) page by page, handing each
+ * page's new lines over as it comes, so a log is never held whole; returns the number of the last line read.
+ */
+export async function readLogPages(
+  client: ApiClient,
+  upid: Upid,
+  onPage: (lines: string[]) => void,
+  opts: { after?: number; pageSize?: number; signal?: AbortSignal } = {},
+): Promise<number> {
+  const pageSize = opts.pageSize ?? LOG_PAGE;
+  let last = opts.after ?? 0;
+  for (;;) {
+    const page = (await client.request<Array<{ n: number; t: string }>>({
+      method: 'GET',
+      path: taskPath(upid, 'log'),
+      params: { start: String(last), limit: String(pageSize) },
+      signal: opts.signal,
+    })) ?? [];
+    const lines: string[] = [];
+    for (const entry of page) {
+      // A line is only reported once even if pages overlap.
+      if (entry.n > last) {
+        last = entry.n;
+        lines.push(entry.t);
+      }
+    }
+    onPage(lines);
+    if (page.length < pageSize) return last;
   }
 }
 
