@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Parser } from '@oclif/core';
 import { GLOBAL_SPECS, hoistLeadingGlobals, leadingGlobalsEnd, splitGlobals } from '../../src/cli/globals';
@@ -103,6 +104,14 @@ describe('one table of global options for both parsers', () => {
 
   it('the fast parser knows every option of the table, with the same alias and whether it takes a value', () => {
     expect(GLOBAL_SPECS.map((s) => [s.name, s.short, s.value])).toEqual(GLOBAL_OPTIONS.map((s) => [s.name, 'short' in s ? s.short : undefined, s.kind !== 'boolean']));
+  });
+
+  it('names only environment variables the sources read', () => {
+    const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('global-options.ts'))
+      .map((f) => readFileSync(join(ROOT, 'src', f), 'utf8'))
+      .join('\n');
+    for (const spec of GLOBAL_OPTIONS) if ('env' in spec) expect(sources, spec.name).toContain(`'${spec.env}'`);
   });
 
   it('an option of scope `verbs` an oclif command adds is made from the table too', () => {
