@@ -1,12 +1,35 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Unit tests of pure modules (params, schema, output, config files) share their workers' module cache: each
+ * isolated file pays 0.5–1 s of CPU to load vitest and src again, and the schema data once more. These files
+ * mock nothing, spy on nothing, and set no environment but the same PVECLI_SCHEMA_ROOT. Everything else
+ * (module mocks, stream spies, environment edits, src/cli state, the e2e tests) runs isolated, one file per fork.
+ */
+const SHARED = [
+  'test/unit/params*.test.ts',
+  'test/unit/fuzz-params.test.ts',
+  'test/unit/formats.test.ts',
+  'test/unit/schema.test.ts',
+  'test/unit/usage.test.ts',
+  'test/unit/render*.test.ts',
+  'test/unit/config-file.test.ts',
+  'test/unit/config-precedence.test.ts',
+  'test/unit/config-concurrency.test.ts',
+  'test/unit/globals.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup/require-ts.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // e2e tests spawn bin/run.js and servers; two cores, so keep the pool small.
+    // e2e tests spawn bin/run.js and servers; two cores, so keep the pool small. Forks, not threads: measured
+    // slower here, and the e2e tests send signals and spawn children.
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'shared', include: SHARED, isolate: false } },
+      { extends: true, test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: SHARED } },
+    ],
   },
 });
