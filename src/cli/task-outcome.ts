@@ -19,8 +19,14 @@ export function worseExitCode(a: number, b: number): number {
 /** The library's wait errors as the CLI reports them: exit 9 or 130, and how to follow the task that goes on. */
 export function waitErrorForCli(err: unknown): unknown {
   if (err instanceof TaskWaitTimeout) return new CliError(err.message, ExitCode.timeout, `follow it with: pvecli task wait ${err.upid}`);
-  if (err instanceof TaskWaitInterrupted) return new CliError(err.message, ExitCode.interrupted, `follow it with: pvecli task log ${err.upid} --follow`);
+  if (err instanceof TaskWaitInterrupted) return interruptedWait(err.upid);
   return err;
+}
+
+/** Ctrl-C during a wait: exit 130, and how to pick the task up again. */
+export function interruptedWait(upid: string): CliError {
+  const { message } = new TaskWaitInterrupted(upid);
+  return new CliError(message, ExitCode.interrupted, `follow it with: pvecli task log ${upid} --follow`);
 }
 
 /** One line for text output: `qmcreate 100 on pve: OK (3s)`. */

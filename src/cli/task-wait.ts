@@ -1,11 +1,11 @@
 import { isatty } from 'node:tty';
-import { CliError, ExitCode } from '../errors';
+import { ExitCode } from '../errors';
 import type { ApiClient } from '../http';
 import { formatDuration } from '../output/units';
 import { followTask, TaskWaitInterrupted, type TaskStatus } from '../tasks/wait';
 import type { GlobalOptions } from './globals';
 import { writeErr, writeOut } from './io';
-import { printStatuses, reportOutcome, waitErrorForCli, worseExitCode } from './task-outcome';
+import { interruptedWait, printStatuses, reportOutcome, waitErrorForCli, worseExitCode } from './task-outcome';
 
 /**
  * Wait for a task a verb started (DESIGN.md §4): log to stderr as it grows, final status to stdout,
@@ -56,7 +56,7 @@ async function waitWithInterrupt(client: ApiClient, upid: string, globals: Globa
     // Ctrl-C may land while a status or log request is in flight: the HTTP core then reports its own
     // interruption, but the user still needs the UPID to follow the task that goes on.
     if (err instanceof TaskWaitInterrupted || abort.signal.aborted) {
-      const interrupted = waitErrorForCli(new TaskWaitInterrupted(upid)) as CliError;
+      const interrupted = interruptedWait(upid);
       writeErr(`pvecli: ${interrupted.message}`);
       writeErr(`hint: ${interrupted.hint}`);
       return ExitCode.interrupted;
