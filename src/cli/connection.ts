@@ -4,6 +4,7 @@ import type { ApiClient } from '../http';
 import type { ConnectionSettings } from '../config/types';
 import type { GlobalOptions } from './globals';
 import { warn, writeErr } from './io';
+import { UsageError } from '../errors';
 import { isatty } from 'node:tty';
 
 export interface Connection {
@@ -59,10 +60,13 @@ export async function openConnection(
   let closeMock: (() => Promise<void>) | undefined;
   if (resolved.kind === 'mock') {
     if (opts.needServer) {
-      const { startEmbeddedMock } = require('../mock') as typeof import('../mock');
+      const { startEmbeddedMock, MockStateFileError } = require('../mock') as typeof import('../mock');
       const dir = config.stateDir();
       if (!opts.silent) announceMockOnce(dir);
-      const mock = await startEmbeddedMock(dir);
+      const mock = await startEmbeddedMock(dir).catch((e: unknown) => {
+        if (e instanceof MockStateFileError) throw new UsageError(e.message, "run 'pvecli mock reset' to start over from the demo cluster");
+        throw e;
+      });
       Object.assign(settings, { url: mock.url, fingerprint: mock.fingerprint, tokenId: mock.tokenId, tokenSecret: mock.tokenSecret });
       closeMock = mock.close;
     } else {
