@@ -1,5 +1,5 @@
 import { UsageError } from '../errors';
-import type { Profile } from './file';
+import type { Profile } from './profile-keys';
 import type { ConnectionSettings, Service, SettingSource } from './types';
 
 /** The per-run global flags that carry connection settings (DESIGN.md §3). */
