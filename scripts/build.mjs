@@ -56,8 +56,8 @@ await build({
 });
 await build({ ...bundleOptions, entryPoints: ['src/mock/index.ts'], outfile: 'dist/mock.js' });
 
-// The config file's validator as standalone ajv code: runs load it instead of ajv (src/config/validator-build.ts).
-require(join(root, 'dist/src/config/validator-build.js')).writeConfigValidator(root);
+// The config file's validator as standalone ajv code: runs load it instead of ajv (src/config/config-validator.ts).
+require(join(root, 'dist/src/config/config-validator.js')).writeConfigValidator(root);
 
 if (!process.argv.includes('--no-schema')) {
   const { buildSchemas } = require(join(root, 'dist/src/schema/build.js'));

@@ -1,6 +1,6 @@
 /**
  * The config file's shape as JSON Schema, made from PROFILE_KEYS: the one description the validator is generated
- * from (validator-build.ts). A key's text forms ("30", "yes") are ajv formats named after value-text.ts's checks;
+ * from (config-validator.ts). A key's text forms ("30", "yes") are ajv formats named after value-text.ts's checks;
  * JSON Schema applies `format` to strings only and `minimum` to numbers only, so one type list covers both forms.
  */
 import { PROFILE_KEYS, type ValueKind } from './profile-keys';

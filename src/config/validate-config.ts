@@ -3,13 +3,10 @@
  * it: the first problem in the file, its line, and the message in the file's terms ("unknown key 'tokn_id' in
  * profile 'a'"), not ajv's JSON pointers.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Document, Node as YamlNode, Pair, YAMLMap } from 'yaml';
-import { packageRoot } from '../util/package-root';
 import { valueRule } from './coerce';
 import { PROFILE_KEYS, TOP_LEVEL_KEYS, isProfileKey } from './profile-keys';
-import { compileConfigValidator, GENERATED_VALIDATOR, type ConfigSchemaError, type ConfigValidateFn } from './validator-build';
+import { configValidator, type ConfigSchemaError } from './config-validator';
 import { keyOf, yaml } from './yaml-edit';
 
 export type Fail = (offset: number | undefined, message: string) => never;
@@ -17,27 +14,6 @@ export type Fail = (offset: number | undefined, message: string) => never;
 interface Problem {
   offset: number | undefined;
   message: string;
-}
-
-let validator: ConfigValidateFn | undefined;
-
-/** The build's validator; compiled here only from an unbuilt tree or a bundle of src/config taken elsewhere (tests). */
-function configValidator(): ConfigValidateFn {
-  if (validator) return validator;
-  const generated = generatedValidatorPath();
-  validator = generated ? (require(generated) as ConfigValidateFn) : compileConfigValidator();
-  return validator;
-}
-
-function generatedValidatorPath(): string | undefined {
-  let root: string;
-  try {
-    root = packageRoot();
-  } catch {
-    return undefined;
-  }
-  const path = join(root, GENERATED_VALIDATOR);
-  return existsSync(path) ? path : undefined;
 }
 
 /** Throws through `fail` with the first problem in the file; an empty file is a valid one. */

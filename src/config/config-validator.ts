@@ -1,16 +1,17 @@
 /**
  * The config validator, compiled by ajv from config-schema.ts. ajv costs more to load and compile (tens of ms)
  * than the whole check is worth, so the build writes the compiled validator as standalone code
- * (writeConfigValidator, called by scripts/build.mjs) and runs only load that; compileConfigValidator is for a
- * source tree that was never built.
+ * (writeConfigValidator, called by scripts/build.mjs) and runs load that; ajv compiles it on the spot only for a
+ * tree that was never built or src/config bundled elsewhere (a test).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageRoot } from '../util/package-root';
 import { configJsonSchema } from './config-schema';
 import * as valueText from './value-text';
 
 /** Where the build writes the validator, under the package folder: next to the built value-text.js. */
-export const GENERATED_VALIDATOR = join('dist', 'src', 'config', 'config-validator.js');
+export const GENERATED_VALIDATOR = join('dist', 'src', 'config', 'config-validator.generated.js');
 /** The generated code requires its formats from here, relative to itself. */
 const FORMATS_MODULE = './value-text';
 
@@ -39,8 +40,24 @@ function compile(standalone: boolean): { ajv: import('ajv').default; validate: C
   return { ajv, validate: ajv.compile(configJsonSchema()) as ConfigValidateFn };
 }
 
-export function compileConfigValidator(): ConfigValidateFn {
-  return compile(false).validate;
+let validator: ConfigValidateFn | undefined;
+
+export function configValidator(): ConfigValidateFn {
+  if (validator) return validator;
+  const generated = generatedValidatorPath();
+  validator = generated ? (require(generated) as ConfigValidateFn) : compile(false).validate;
+  return validator;
+}
+
+function generatedValidatorPath(): string | undefined {
+  let root: string;
+  try {
+    root = packageRoot();
+  } catch {
+    return undefined;
+  }
+  const path = join(root, GENERATED_VALIDATOR);
+  return existsSync(path) ? path : undefined;
 }
 
 /** Build step: the validator as a CommonJS module under the package folder `root`. */
