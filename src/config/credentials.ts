@@ -1,7 +1,8 @@
 /** Credentials checked before anything is sent: what the server would only answer with 401 is refused here (exit 2). */
 import { UsageError } from '../errors';
 import { maskUrlPasswords } from '../util/mask';
-import { ENV, type PickedSettings } from './precedence';
+import { ENV } from './environment';
+import type { PickedSettings } from './precedence';
 import { ENVIRONMENT_PROFILE } from './profile-names';
 
 /** A userid (`name@realm`) + `!` + token name; a little wider than each product's own rule, never with '=' or blanks. */

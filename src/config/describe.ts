@@ -1,5 +1,6 @@
 import { maskUrlPasswords } from '../util/mask';
-import { ENV, type GlobalConnectionFlags, type PickedSettings } from './precedence';
+import { ENV } from './environment';
+import type { GlobalConnectionFlags, PickedSettings } from './precedence';
 import { describeSecret } from './secrets';
 import { selectConnection } from './select';
 import type { ConnectionSettings, SettingSource } from './types';

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors';
-import { ENV } from './precedence';
+import { ENV } from './environment';
 import { ENVIRONMENT_PROFILE } from './profile-names';
 import type { Service } from './types';
 

@@ -1,6 +1,6 @@
 /** Warnings about where secrets are and where they go; the caller's `warn` decides where they are shown. */
 import { maskUrlPasswords } from '../util/mask';
-import { ENV } from './precedence';
+import { ENV } from './environment';
 import { SECRET_KEYS } from './profile-keys';
 import { isLiteralSecret } from './secrets';
 import type { Selection } from './select';
