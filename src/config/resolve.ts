@@ -26,6 +26,8 @@ export interface ResolveOptions {
   env?: NodeJS.ProcessEnv;
   /** Whether secrets marked `prompt` may be asked for; default: stdin and stderr are TTYs. */
   interactive?: boolean;
+  /** Asks for a `prompt` secret on a terminal (the CLI passes its masked prompt). */
+  askSecret?: (question: string) => Promise<string>;
   /** Where warnings go (the CLI passes its stderr writer); none given, they are dropped: config writes nothing itself. */
   warn?: (message: string) => void;
   /** A remote target without usable credentials is refused here (exit 2) rather than sent unauthenticated. Default true. */
@@ -49,7 +51,7 @@ export async function resolveConnection(flags: GlobalConnectionFlags, opts: Reso
   const secret = async (key: 'tokenSecret' | 'password', fileKey: string, question: string): Promise<string | undefined> => {
     const { value, source } = picked[key];
     if (value === undefined || source !== 'profile') return value;
-    return dereferenceSecret(value, { label: `${fileKey} of profile '${profileLabel}'`, question, env, interactive, configFile, warn });
+    return dereferenceSecret(value, { label: `${fileKey} of profile '${profileLabel}'`, question, env, interactive, ask: opts.askSecret, configFile, warn });
   };
   // Dereference only the secret that will be used: a token wins over a password, and an unused
   // `prompt` must not stop a run to ask.
