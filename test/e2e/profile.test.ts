@@ -173,7 +173,10 @@ describe('profile commands (no server)', () => {
 
 const hasPython = spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
 
-/** Run pvecli on a pseudo-terminal (python's pty): each time a question shows, type its answer; returns all terminal output. */
+/**
+ * Run pvecli on a pseudo-terminal (python's pty): each time a question shows, type its answer; returns all terminal
+ * output. The driver gives up after 45 s (a dialogue takes ~3 s idle), under the 60 s test timeout.
+ */
 function onTerminal(args: string[], env: NodeJS.ProcessEnv, dialogue: Array<[question: string, answer: string]>): Promise<string> {
   const driver = `
 import json, os, pty, select, sys, time
@@ -181,7 +184,7 @@ dialogue = json.loads(os.environ['PTY_DIALOGUE'])
 pid, fd = pty.fork()
 if pid == 0:
     os.execv(sys.argv[1], sys.argv[1:])
-out, seen, end = b'', 0, time.time() + 20
+out, seen, end = b'', 0, time.time() + 45
 while time.time() < end:
     r, _, _ = select.select([fd], [], [], 0.05)
     if r:
