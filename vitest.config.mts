@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Unit tests of pure modules (params, schema, output, config files) share their workers' module cache: each
- * isolated file pays 0.5–1 s of CPU to load vitest and src again, and the schema data once more. These files
- * mock nothing, spy on nothing, and set no environment but the same PVECLI_SCHEMA_ROOT. Everything else
- * (module mocks, stream spies, environment edits, src/cli state, the e2e tests) runs isolated, one file per fork.
+ * Files that share their workers' module cache (isolate off): each isolated file pays 0.5–1 s of CPU to load vitest,
+ * src and the schema data again (measured: unit files 30 → 20 s of CPU, six e2e files 25 → 21 s). Shared are the
+ * unit tests of pure modules (params, schema, output, config files) and the e2e tests that drive bin/run.js as
+ * child processes against servers they start and close themselves. None of them mocks a module, spies on a
+ * stream, or sets environment variables but the same PVECLI_SCHEMA_ROOT. Everything else (module mocks, stream
+ * spies, environment edits, src/cli state, the mock and HTTP tests) runs isolated, one file per fork.
  */
 const SHARED = [
   'test/unit/params*.test.ts',
@@ -17,6 +19,16 @@ const SHARED = [
   'test/unit/config-precedence.test.ts',
   'test/unit/config-concurrency.test.ts',
   'test/unit/globals.test.ts',
+  'test/e2e/completion.test.ts',
+  'test/e2e/foundation.test.ts',
+  'test/e2e/long-output.test.ts',
+  'test/e2e/params-cli.test.ts',
+  'test/e2e/profile.test.ts',
+  'test/e2e/profile-prompt.test.ts',
+  'test/e2e/secret-messages.test.ts',
+  'test/e2e/tasks.test.ts',
+  'test/e2e/topic-query.test.ts',
+  'test/e2e/verbs.test.ts',
 ];
 
 export default defineConfig({
