@@ -18,7 +18,8 @@ export const LAYERS = [
   ['gateway', 'cli'],
   ['commands'],
 ];
-const PEERS = { errors: [], util: ['errors'] };
+// The mock is one handler on the shared HTTP front (src/server knows nothing of it: no circle).
+const PEERS = { errors: [], util: ['errors'], mock: ['server'] };
 
 /** Module specifiers a folder must never import (DESIGN.md §1: only src/cli and commands know terminals and files). */
 const FORBIDDEN = {

@@ -1,5 +1,27 @@
 import { Command, Flags } from '@oclif/core';
 import { globalFlags } from '../../src/cli/oclif-flags';
+import { UsageError } from '../../src/errors';
+import { MockStateFileError, MockTokenSpecError } from '../../src/mock/mock-error';
+
+/** Why the mock could not start, as a usage error naming the flag to change; other errors pass through. */
+export function serveError(e: unknown, host: string, port: number): unknown {
+  if (e instanceof MockTokenSpecError) return new UsageError(`--token ${e.message}`, "for example --token 'ci@pve!ci=<secret>'");
+  if (e instanceof MockStateFileError) return new UsageError(e.message, 'fix the file, or remove it to start from the demo cluster');
+  const where = `${host}:${port}`;
+  switch ((e as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return new UsageError(`cannot listen on ${where}: the port is in use`, 'choose another --port, or --port 0 for any free port');
+    case 'EACCES':
+      return new UsageError(`cannot listen on ${where}: permission denied`, 'ports below 1024 need privileges; choose --port 1024 or above');
+    case 'EADDRNOTAVAIL':
+      return new UsageError(`cannot listen on ${where}: no such local address`, 'use an address of this machine, such as 127.0.0.1 or 0.0.0.0');
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new UsageError(`cannot listen on ${where}: unknown host '${host}'`, 'use an address of this machine, such as 127.0.0.1 or 0.0.0.0');
+    default:
+      return e;
+  }
+}
 
 export default class MockServe extends Command {
   static summary = 'Run the built-in Proxmox VE mock server until Ctrl-C.';
@@ -39,6 +61,10 @@ export default class MockServe extends Command {
       privsep: flags.privsep,
       taskDuration: flags['task-duration'],
       certDir: stateDir(),
+      // A bug in the mock: answered with 500, and shown here with its stack.
+      onError: (e) => process.stderr.write(`pvecli mock: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`),
+    }).catch((e: unknown) => {
+      throw serveError(e, flags.host, flags.port);
     });
     const format = flags['output-format'];
     if (format === 'json' || format === 'json-pretty') {

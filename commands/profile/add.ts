@@ -34,7 +34,7 @@ export default class ProfileAdd extends Command {
     const { args, flags } = await this.parse(ProfileAdd);
     const { collectProfileValues } = require('../../src/config/profile-add') as typeof import('../../src/config/profile-add');
     const { addProfile, literalSecretKeys } = require('../../src/config/profiles') as typeof import('../../src/config/profiles');
-    const { isInteractive } = require('../../src/cli/connection') as typeof import('../../src/cli/connection');
+    const { certificateFetcher, isInteractive } = require('../../src/cli/connection') as typeof import('../../src/cli/connection');
     const { warn, writeErr } = require('../../src/cli/io') as typeof import('../../src/cli/io');
     const { UsageError } = require('../../src/errors') as typeof import('../../src/errors');
     const globals = toGlobals(flags);
@@ -46,7 +46,7 @@ export default class ProfileAdd extends Command {
         fingerprint: flags.fingerprint, caFile: flags['ca-file'], insecure: flags.insecure, proxy: flags.proxy, service: flags.service,
         pathPrefix: flags['path-prefix'], timeout,
       },
-      { name: args.name, interactive: isInteractive(), say: writeErr },
+      { name: args.name, interactive: isInteractive(), say: writeErr, fetchCertificate: certificateFetcher() },
     );
     for (const key of literalSecretKeys(values)) {
       warn(`the ${key} of profile ${args.name} will be stored in clear in the config file; prefer env:NAME, file:PATH or prompt`);

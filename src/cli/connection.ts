@@ -4,6 +4,7 @@ import type { ApiClient } from '../http';
 import type { ConnectionSettings } from '../config/types';
 import type { GlobalOptions } from './globals';
 import { warn, writeErr } from './io';
+import { UsageError } from '../errors';
 import { isatty } from 'node:tty';
 
 export interface Connection {
@@ -20,6 +21,20 @@ const MOCK_DRY_RUN_URL = 'https://embedded-mock.invalid:8006';
 /** stderr first: touching process.stdin builds a stream (5–10 ms), worth it only when a prompt could show. */
 export function isInteractive(): boolean {
   return isatty(2) && Boolean(process.stdin.isTTY);
+}
+
+/** `profile add`'s certificate fetch: through the proxy requests would use (the given one, else the environment's). */
+export function certificateFetcher() {
+  return async (url: string, proxy: string | undefined) => {
+    const { fetchPeerCertificate } = require('../http/peer-certificate') as typeof import('../http/peer-certificate');
+    const explicit = proxy ?? (url.startsWith('http:') ? undefined : process.env.PROXMOX_API_HTTPS_PROXY) ?? process.env.PROXMOX_API_HTTP_PROXY;
+    try {
+      return await fetchPeerCertificate(url, { proxy: explicit?.trim() || undefined });
+    } catch (err) {
+      const { cliErrorOf } = require('./http-errors') as typeof import('./http-errors');
+      throw cliErrorOf(err);
+    }
+  };
 }
 
 /** Resolve the profile (flags › environment › profile › default) and, for the built-in mock, start it in-process. */
@@ -45,10 +60,13 @@ export async function openConnection(
   let closeMock: (() => Promise<void>) | undefined;
   if (resolved.kind === 'mock') {
     if (opts.needServer) {
-      const { startEmbeddedMock } = require('../mock') as typeof import('../mock');
+      const { startEmbeddedMock, MockStateFileError } = require('../mock') as typeof import('../mock');
       const dir = config.stateDir();
       if (!opts.silent) announceMockOnce(dir);
-      const mock = await startEmbeddedMock(dir);
+      const mock = await startEmbeddedMock(dir).catch((e: unknown) => {
+        if (e instanceof MockStateFileError) throw new UsageError(e.message, "run 'pvecli mock reset' to start over from the demo cluster");
+        throw e;
+      });
       Object.assign(settings, { url: mock.url, fingerprint: mock.fingerprint, tokenId: mock.tokenId, tokenSecret: mock.tokenSecret });
       closeMock = mock.close;
     } else {
@@ -61,8 +79,8 @@ export async function openConnection(
     kind: resolved.kind,
     client() {
       if (!client) {
-        const http = require('../http') as typeof import('../http');
-        client = http.createClient(settings, {
+        const { createCliClient } = require('./api-client') as typeof import('./api-client');
+        client = createCliClient(settings, {
           trace: globals.trace ? (line) => writeErr(`trace: ${line}`) : undefined,
           interactive: isInteractive(),
           warn,

@@ -1,5 +1,6 @@
 import { writeSync } from 'node:fs';
 import { CliError, ExitCode } from '../errors';
+import { cliErrorOf } from './http-errors';
 
 /**
  * Output goes to file descriptors 1 and 2 with writeSync: building process.stdout or process.stderr costs
@@ -102,7 +103,8 @@ export function errorText(message: string): string {
 }
 
 /** Report an error as `pvecli: <what happened>` (+ hint), and return its exit code. */
-export function reportError(err: unknown): number {
+export function reportError(failure: unknown): number {
+  const err = cliErrorOf(failure);
   if (isCliError(err)) {
     writeErr(errorText(err.message));
     if (err.hint) writeErr(`hint: ${err.hint}`);

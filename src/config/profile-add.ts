@@ -5,7 +5,6 @@
  */
 import { UsageError } from '../errors';
 import type { Profile } from './file';
-import { fetchPeerCertificate } from './peer-certificate';
 import { normalizeProfile } from './profiles';
 import { parseSecretRef } from './secrets';
 
@@ -27,6 +26,8 @@ export interface AddFlags {
 export interface AddContext {
   name: string;
   interactive: boolean;
+  /** The server's certificate for pinning, fetched the way requests go (the HTTP core's, passed in: config sits below http). */
+  fetchCertificate: (url: string, proxy: string | undefined) => Promise<{ fingerprint: string; subject: string; issuer: string; validTo: string; trusted: boolean }>;
   /** Messages for the user (stderr). */
   say: (line: string) => void;
 }
@@ -123,7 +124,7 @@ async function collectTls(flags: AddFlags, values: Profile, prompts: Prompts | u
   if (!prompts || flags.fingerprint !== undefined || flags.caFile !== undefined || flags.insecure) return;
   let cert;
   try {
-    cert = await fetchPeerCertificate(String(values.url));
+    cert = await ctx.fetchCertificate(String(values.url), typeof values.proxy === 'string' ? values.proxy : undefined);
   } catch (error) {
     ctx.say(`pvecli: warning: ${(error as Error).message}; the profile will verify against the system CAs`);
     return;

@@ -1,18 +1,9 @@
-import type { ConnectionSettings, Service } from '../config/types';
-import { CliError, ExitCode } from '../errors';
+import { HttpError } from './errors';
 import type { Redactor } from './redact';
+import type { ConnectionSettings, Service } from './settings';
 import { needsSecondFactor, parseChallenge, secondFactorAnswer } from './tfa';
-import {
-  type CachedTicket,
-  type PasswordCheck,
-  passwordCheckOf,
-  passwordMatches,
-  readTicket,
-  removeTicket,
-  ticketCachePath,
-  ticketState,
-  writeTicket,
-} from './ticket-cache';
+import { type CachedTicket, type PasswordCheck, passwordCheckOf, passwordMatches, ticketState } from './ticket';
+import type { ClientHooks, TicketStore } from './types';
 
 /** The data of a POST /access/ticket reply. */
 export interface LoginReply {
@@ -22,7 +13,7 @@ export interface LoginReply {
   NeedTFA?: unknown;
 }
 
-/** Sends POST /access/ticket (no credentials attached) and returns `data`; error replies throw CliErrors. */
+/** Sends POST /access/ticket (no credentials attached) and returns `data`; error replies throw HttpErrors. */
 export type LoginCall = (form: Record<string, string>) => Promise<LoginReply>;
 
 /** Supplies the credentials of each request. */
@@ -53,8 +44,8 @@ export function isWrite(method: string): boolean {
 }
 
 export interface AuthOptions {
-  /** A TTY: may prompt for the second factor. */
-  interactive: boolean;
+  tickets: TicketStore;
+  askSecondFactor?: ClientHooks['askSecondFactor'];
   warn: (line: string) => void;
 }
 
@@ -68,13 +59,12 @@ export function createAuthenticator(settings: ConnectionSettings, login: LoginCa
   return { prepare: async () => {}, headers: () => ({}), generation: () => 0, refresh: async () => false };
 }
 
-/** Password login → ticket cookie + CSRF token, cached on disk per profile and renewed before it expires. */
+/** Password login → ticket cookie + CSRF token, kept in the ticket store and renewed before it expires. */
 class TicketAuthenticator implements Authenticator {
   private current?: CachedTicket;
   private loading?: Promise<void>;
   /** Bumped whenever `current` is replaced. */
   private renewals = 0;
-  private readonly file: string;
   private readonly username: string;
 
   constructor(
@@ -84,7 +74,6 @@ class TicketAuthenticator implements Authenticator {
     private readonly opts: AuthOptions,
   ) {
     this.username = settings.username!;
-    this.file = ticketCachePath(settings.cacheDir, settings.profile);
     redactor.add(settings.password);
   }
 
@@ -115,7 +104,7 @@ class TicketAuthenticator implements Authenticator {
     this.loading ??= (async () => {
       this.current = undefined;
       try {
-        removeTicket(this.file);
+        this.opts.tickets.remove();
       } catch {
         // A stale file is replaced after the login anyway.
       }
@@ -126,7 +115,7 @@ class TicketAuthenticator implements Authenticator {
   }
 
   private cached(): CachedTicket | undefined {
-    const cached = readTicket(this.file, { url: this.settings.url, service: this.settings.service, username: this.username });
+    const cached = this.opts.tickets.read({ url: this.settings.url, service: this.settings.service, username: this.username });
     // A ticket obtained with another password than the one given now is not ours to use.
     const known = this.settings.password;
     if (cached && known !== undefined && (!cached.passwordCheck || !passwordMatches(cached.passwordCheck, known))) return undefined;
@@ -148,7 +137,7 @@ class TicketAuthenticator implements Authenticator {
         await this.loginWith(candidate.ticket, false, candidate.passwordCheck);
         return;
       } catch (err) {
-        if (!(err instanceof CliError) || err.exitCode !== ExitCode.auth) throw err;
+        if (!(err instanceof HttpError) || err.kind !== 'auth') throw err;
       }
     }
     this.current = undefined;
@@ -160,11 +149,9 @@ class TicketAuthenticator implements Authenticator {
     this.redactor.add(password);
     if (!password) {
       // Nothing was sent yet: a missing setting, like a token without its secret (exit 2).
-      throw new CliError(
-        `no valid ticket for ${this.username} and no password to log in`,
-        ExitCode.usage,
-        'set PROXMOX_API_PASSWORD (or the profile\'s password), or use an API token',
-      );
+      throw new HttpError('settings', `no valid ticket for ${this.username} and no password to log in`, {
+        hint: 'set PROXMOX_API_PASSWORD (or the profile\'s password), or use an API token',
+      });
     }
     await this.loginWith(password, true, passwordCheckOf(password));
   }
@@ -176,22 +163,22 @@ class TicketAuthenticator implements Authenticator {
     if (this.settings.service === 'PVE') form['new-format'] = '1';
     let reply = await this.callLogin(form, 'login');
     if (needsSecondFactor(reply)) {
-      if (!allowTfa) throw new CliError(`ticket renewal for ${this.username} asked for a second factor`, ExitCode.auth);
+      if (!allowTfa) throw new HttpError('auth', `ticket renewal for ${this.username} asked for a second factor`);
       const answer = await secondFactorAnswer({
         username: this.username,
         otp: this.settings.otp,
         otpType: this.settings.otpType,
         challenge: parseChallenge(reply.ticket),
-        interactive: this.opts.interactive,
+        ask: this.opts.askSecondFactor,
       });
       this.redactor.add(answer);
       const second: Record<string, string> = { username: this.username, 'tfa-challenge': reply.ticket ?? '', password: answer };
       if (this.settings.service === 'PVE') second['new-format'] = '1';
       reply = await this.callLogin(second, 'two-factor authentication');
-      if (needsSecondFactor(reply)) throw new CliError(`two-factor authentication for ${this.username} was not completed`, ExitCode.auth);
+      if (needsSecondFactor(reply)) throw new HttpError('auth', `two-factor authentication for ${this.username} was not completed`);
     }
     if (!reply.ticket || !reply.CSRFPreventionToken) {
-      throw new CliError(`login as ${this.username}: the server's reply has no ticket`, ExitCode.auth);
+      throw new HttpError('auth', `login as ${this.username}: the server's reply has no ticket`);
     }
     this.current = {
       url: this.settings.url,
@@ -206,10 +193,10 @@ class TicketAuthenticator implements Authenticator {
     this.redactor.add(reply.ticket);
     this.redactor.add(reply.CSRFPreventionToken);
     try {
-      writeTicket(this.file, this.current);
+      this.opts.tickets.write(this.current);
     } catch (err) {
       // Not fatal: this run has its ticket; the next one logs in again.
-      this.opts.warn(`cannot cache the login ticket in ${this.file}: ${(err as Error).message}`);
+      this.opts.warn(`cannot cache the login ticket: ${(err as Error).message}`);
     }
   }
 
@@ -218,8 +205,8 @@ class TicketAuthenticator implements Authenticator {
     try {
       return await this.login(form);
     } catch (err) {
-      if (err instanceof CliError && err.exitCode === ExitCode.auth) {
-        throw new CliError(`${what} as ${this.username} failed: ${err.message}`, ExitCode.auth, err.hint);
+      if (err instanceof HttpError && err.kind === 'auth') {
+        throw new HttpError('auth', `${what} as ${this.username} failed: ${err.message}`, { ...err.details });
       }
       throw err;
     }

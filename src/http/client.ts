@@ -1,220 +1,222 @@
-import type { ConnectionSettings } from '../config/types';
-import { CliError, ExitCode } from '../errors';
+import { PassThrough, Readable } from 'node:stream';
 import { type Authenticator, createAuthenticator, type LoginReply } from './auth';
-import { isConnectionReset, replyError, transportError } from './errors';
+import { HttpError, isConnectionReset, replyError, transportError } from './errors';
 import { authority, resolveProxy } from './proxy';
 import { Redactor } from './redact';
 import { RETRYABLE_STATUS, backoffMs, isIdempotent, retryAfterMs, sleep } from './retry';
-import { CertificateTrustError, tlsPolicy } from './tls';
+import type { ConnectionSettings } from './settings';
+import { memoryTicketStore } from './ticket';
+import { tlsPolicy } from './tls';
 import { createTransport, type ConnectPlan, type Transport } from './transport';
-import type { ApiClient, ApiRequest, ClientOptions, WireResponse } from './types';
-import { promptOrInterrupt } from './tfa';
+import type { ApiClient, ApiRequest, ClientHooks, ExchangeReply } from './types';
 import { encodeParams, hostAndPort, paramsInQuery, parseTarget, targetUrl } from './url';
 
 const USER_AGENT = 'pvecli';
+/** An error body worth reading into a message; larger ones are cut (they are not Proxmox's JSON anyway). */
+const ERROR_BODY_LIMIT = 1 << 20;
 
-/** One exchange that produced no reply; keeps the raw cause for the retry decision. */
-class ExchangeFailure extends Error {
-  constructor(
-    readonly cause: unknown,
-    readonly timedOut: boolean,
-  ) {
-    super((cause as Error)?.message ?? String(cause));
-  }
-}
-
+/** One exchange after encoding: the layers below add auth, retries, the connection and its limits. */
 interface Outgoing {
   method: string;
   url: URL;
   /** For messages: `GET /nodes/pve/status`. */
   label: string;
-  body?: string;
-  contentType?: string;
+  headers: Record<string, string>;
+  body?: string | Buffer | Readable;
   withAuth: boolean;
   signal?: AbortSignal;
 }
 
-export function createClient(settings: ConnectionSettings, opts: ClientOptions = {}): ApiClient {
-  return new Client(settings, opts);
+type Send = (out: Outgoing) => Promise<ExchangeReply>;
+
+/**
+ * The HTTP core as a client: `exchange` sends one request (auth attached, safe retries, TLS policy, proxy,
+ * timeouts) and returns status, headers and a streaming body; `request` is the `data` unwrap on top of it.
+ * Errors are HttpErrors (a kind, and a status when there was a reply), with every known secret redacted.
+ */
+export function createClient(settings: ConnectionSettings, hooks: ClientHooks = {}): ApiClient {
+  const redactor = new Redactor();
+  const connection = new Connection(settings, hooks, redactor);
+  const send = withRetry(connection.send, settings, connection.trace);
+  const auth = createAuthenticator(settings, (form) => login(send, settings, form), redactor, {
+    tickets: hooks.tickets ?? memoryTicketStore(),
+    askSecondFactor: hooks.askSecondFactor,
+    warn: (line) => hooks.warn?.(redactor.redact(line)),
+  });
+  const authed = withAuth(send, auth);
+  const redacted = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      throw redactError(err, redactor);
+    }
+  };
+
+  return {
+    exchange: (req) =>
+      redacted(() => {
+        const out = outgoing(settings, req.method, req.path, req.query ?? '', req.signal);
+        Object.assign(out.headers, req.headers);
+        out.body = req.body;
+        return authed(out);
+      }),
+    request: <T>(req: ApiRequest) =>
+      redacted(async () => {
+        const inQuery = paramsInQuery(req.method);
+        const out = outgoing(settings, req.method, req.path, inQuery ? encodeParams(req.params) : '', req.signal);
+        if (!inQuery) {
+          out.body = req.json ? JSON.stringify(req.params ?? {}) : encodeParams(req.params);
+          out.headers['content-type'] = req.json ? 'application/json' : 'application/x-www-form-urlencoded';
+        }
+        const reply = await authed(out);
+        return unwrap<T>(reply, await readText(reply, ERROR_BODY_LIMIT, reply.status >= 300), out.label, CREDENTIALS_HINT);
+      }),
+    async close() {
+      connection.close();
+    },
+  };
 }
 
-class Client implements ApiClient {
-  private readonly redactor = new Redactor();
-  private readonly auth: Authenticator;
+function outgoing(settings: ConnectionSettings, method: string, path: string, query: string, signal?: AbortSignal): Outgoing {
+  return {
+    method,
+    url: targetUrl(settings, path, query),
+    label: `${method} ${path}`,
+    headers: { accept: 'application/json', 'user-agent': USER_AGENT },
+    withAuth: true,
+    signal,
+  };
+}
+
+/** POST /access/ticket for the authenticator: no credentials attached, never retried (the retry layer sends POST once). */
+async function login(send: Send, settings: ConnectionSettings, form: Record<string, string>): Promise<LoginReply> {
+  const out = outgoing(settings, 'POST', '/access/ticket', '');
+  out.withAuth = false;
+  out.body = encodeParams(form);
+  out.headers['content-type'] = 'application/x-www-form-urlencoded';
+  const reply = await send(out);
+  const text = await readText(reply, ERROR_BODY_LIMIT, reply.status >= 300);
+  return (unwrap<LoginReply>(reply, text, out.label) ?? {}) as LoginReply;
+}
+
+/** The auth layer: credentials on every request; a 401 on credentials that can be renewed → renew once, resend. */
+function withAuth(send: Send, auth: Authenticator): Send {
+  return async (out) => {
+    await auth.prepare();
+    const generation = auth.generation();
+    const attempt = () => send({ ...out, headers: { ...out.headers, ...auth.headers(out.method) } });
+    const reply = await attempt();
+    // A stream was consumed by the first attempt: its 401 goes back to the caller.
+    if (reply.status !== 401 || out.body instanceof Readable) return reply;
+    const text = await readText(reply, ERROR_BODY_LIMIT, true);
+    if (await auth.refresh(generation)) return attempt();
+    return { ...reply, body: Readable.from([Buffer.from(text)]) };
+  };
+}
+
+/** The retry layer (DESIGN.md §5): GET/HEAD only, on 502/503/504 and resets, exponential backoff or Retry-After. */
+function withRetry(send: Send, settings: ConnectionSettings, trace: (line: string) => void): Send {
+  const backoff = async (attempt: number, retries: number, why: string, out: Outgoing, retryAfter?: number) => {
+    const ms = retryAfter ?? backoffMs(settings.retryBackoff, attempt);
+    trace(`retry ${attempt + 1}/${retries} of ${out.label} after ${why}, in ${ms} ms`);
+    try {
+      await sleep(ms, out.signal);
+    } catch {
+      throw new HttpError('interrupted', `interrupted: ${out.label}`);
+    }
+  };
+  return async (out) => {
+    const retries = isIdempotent(out.method) ? Math.max(0, settings.retries) : 0;
+    let staleRetried = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const reply = await send(out);
+        if (attempt < retries && RETRYABLE_STATUS.has(reply.status)) {
+          reply.body.resume();
+          await backoff(attempt, retries, `${reply.status} ${reply.reason}`, out, retryAfterMs(reply.headers['retry-after']));
+          continue;
+        }
+        return reply;
+      } catch (err) {
+        const cause = err instanceof HttpError ? err.details.cause : undefined;
+        if (!(err instanceof HttpError) || err.kind !== 'connect' || !isConnectionReset(cause)) throw err;
+        // A GET on a pooled socket that the server had already closed: resend once at once, like browsers do.
+        if (isIdempotent(out.method) && !staleRetried && (cause as { reusedSocket?: boolean }).reusedSocket) {
+          staleRetried = true;
+          attempt--;
+          trace(`resending ${out.label} on a new connection (the pooled one was closed by the server)`);
+          continue;
+        }
+        if (attempt >= retries) throw err;
+        await backoff(attempt, retries, 'connection reset', out);
+      }
+    }
+  };
+}
+
+/** The bottom layer: one target host's keep-alive connections, the TLS policy and trust on first use, the time limit. */
+class Connection {
   private transport?: Transport;
   private plan?: ConnectPlan;
   private trustOffered = false;
 
   constructor(
     private readonly settings: ConnectionSettings,
-    private readonly opts: ClientOptions,
+    private readonly hooks: ClientHooks,
+    private readonly redactor: Redactor,
   ) {
-    this.auth = createAuthenticator(settings, (form) => this.login(form), this.redactor, {
-      interactive: !!opts.interactive,
-      warn: (line) => opts.warn?.(this.redactor.redact(line)),
-    });
+    redactor.add(settings.tokenSecret);
+    redactor.add(settings.password);
   }
 
-  async request<T = unknown>(req: ApiRequest): Promise<T> {
+  readonly trace = (line: string): void => {
+    this.hooks.trace?.(this.redactor.redact(line));
+  };
+
+  readonly send: Send = async (out) => {
     try {
-      return await this.perform<T>(req);
+      return await this.sendOnce(out);
     } catch (err) {
-      throw this.redacted(err);
+      if (!(err instanceof HttpError) || err.kind !== 'certificate-untrusted') throw err;
+      if (!this.hooks.trustCertificate || this.trustOffered || out.body instanceof Readable) throw err;
+      this.trustOffered = true;
+      const fingerprint = err.details.fingerprint!;
+      if (!(await this.hooks.trustCertificate({ where: this.where(), fingerprint, reason: reasonOf(err) }))) throw err;
+      this.plan = { ...this.plan!, tls: { ...this.plan!.tls, fingerprint } };
+      this.transport!.setTlsPolicy(this.plan.tls);
+      return this.sendOnce(out);
     }
-  }
+  };
 
-  async close(): Promise<void> {
+  close(): void {
     this.transport?.close();
     this.transport = undefined;
   }
 
-  private async perform<T>(req: ApiRequest): Promise<T> {
-    const inQuery = paramsInQuery(req.method);
-    const out: Outgoing = {
-      method: req.method,
-      url: targetUrl(this.settings, req.path, inQuery ? encodeParams(req.params) : ''),
-      label: `${req.method} ${req.path}`,
-      withAuth: true,
-      signal: req.signal,
-    };
-    if (!inQuery) {
-      out.body = req.json ? JSON.stringify(req.params ?? {}) : encodeParams(req.params);
-      out.contentType = req.json ? 'application/json' : 'application/x-www-form-urlencoded';
-    }
-    await this.auth.prepare();
-    const generation = this.auth.generation();
-    let res = await this.exchange(out);
-    if (res.status === 401 && (await this.auth.refresh(generation))) res = await this.exchange(out);
-    if (res.status < 200 || res.status >= 300) {
-      const err = replyError(res, out.label);
-      if (res.status === 401 && !err.hint) {
-        (err as { hint?: string }).hint = 'check the credentials of this profile (API token, or user and password)';
-      }
-      throw err;
-    }
-    return unwrap<T>(res, out.label);
-  }
-
-  /** POST /access/ticket for the authenticator: no credentials attached, never retried. */
-  private async login(form: Record<string, string>): Promise<LoginReply> {
-    const out: Outgoing = {
-      method: 'POST',
-      url: targetUrl(this.settings, '/access/ticket'),
-      label: 'POST /access/ticket',
-      body: encodeParams(form),
-      contentType: 'application/x-www-form-urlencoded',
-      withAuth: false,
-    };
-    const res = await this.exchange(out);
-    if (res.status < 200 || res.status >= 300) throw replyError(res, out.label);
-    return (unwrap<LoginReply>(res, out.label) ?? {}) as LoginReply;
-  }
-
-  /** One request with the safe-retry policy: GET only, on 502/503/504 and resets, exponential backoff. */
-  private async exchange(out: Outgoing): Promise<WireResponse> {
-    const retries = isIdempotent(out.method) ? Math.max(0, this.settings.retries) : 0;
-    let staleRetried = false;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const res = await this.sendTrusted(out);
-        if (attempt < retries && RETRYABLE_STATUS.has(res.status)) {
-          await this.backoff(attempt, retries, `${res.status} ${res.reason}`, out, retryAfterMs(res.headers['retry-after']));
-          continue;
-        }
-        return res;
-      } catch (err) {
-        if (!(err instanceof ExchangeFailure)) throw err;
-        // A GET on a pooled socket that the server had already closed: resend once at once, like browsers do.
-        if (isIdempotent(out.method) && !staleRetried && isConnectionReset(err.cause) && (err.cause as { reusedSocket?: boolean }).reusedSocket) {
-          staleRetried = true;
-          attempt--;
-          this.trace(`resending ${out.label} on a new connection (the pooled one was closed by the server)`);
-          continue;
-        }
-        if (attempt < retries && !err.timedOut && isConnectionReset(err.cause)) {
-          await this.backoff(attempt, retries, 'connection reset', out);
-          continue;
-        }
-        throw transportError(err.cause, {
-          where: this.where(),
-          label: out.label,
-          timeoutS: this.settings.timeout,
-          timedOut: err.timedOut,
-        });
-      }
-    }
-  }
-
-  private async backoff(attempt: number, retries: number, why: string, out: Outgoing, retryAfter?: number): Promise<void> {
-    const ms = retryAfter ?? backoffMs(this.settings.retryBackoff, attempt);
-    this.trace(`retry ${attempt + 1}/${retries} of ${out.label} after ${why}, in ${ms} ms`);
-    try {
-      await sleep(ms, out.signal);
-    } catch {
-      throw new CliError(`interrupted: ${out.label}`, ExitCode.interrupted);
-    }
-  }
-
-  /** sendOnce, offering trust-on-first-use once when the certificate is unknown and a TTY can answer. */
-  private async sendTrusted(out: Outgoing): Promise<WireResponse> {
-    try {
-      return await this.sendOnce(out);
-    } catch (err) {
-      const cause = err instanceof ExchangeFailure ? err.cause : undefined;
-      if (!(cause instanceof CertificateTrustError) || cause.kind !== 'untrusted') throw err;
-      if (!this.opts.interactive || !this.opts.onTrustFingerprint || this.trustOffered) throw err;
-      this.trustOffered = true;
-      if (!(await promptOrInterrupt(() => this.askTrust(cause)))) throw err;
-      try {
-        await this.opts.onTrustFingerprint(cause.fingerprint);
-      } catch (saveErr) {
-        // Trusted for this run all the same: the user said yes.
-        this.opts.warn?.(`could not save the fingerprint: ${(saveErr as Error)?.message ?? String(saveErr)}`);
-      }
-      this.plan = { ...this.plan!, tls: { ...this.plan!.tls, fingerprint: cause.fingerprint } };
-      this.transport!.setTlsPolicy(this.plan.tls);
-      return this.sendOnce(out);
-    }
-  }
-
-  private async askTrust(err: CertificateTrustError): Promise<boolean> {
-    const { confirm } = await import('@inquirer/prompts');
-    return confirm(
-      {
-        message: `The certificate of ${this.where()} is not trusted (${err.reason}).\n  SHA-256 fingerprint: ${err.fingerprint}\n  Trust it and save the fingerprint in profile '${this.settings.profile}'?`,
-        default: false,
-      },
-      { output: process.stderr },
-    );
-  }
-
-  private async sendOnce(out: Outgoing): Promise<WireResponse> {
+  private async sendOnce(out: Outgoing): Promise<ExchangeReply> {
     const transport = this.connection();
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': USER_AGENT };
-    if (out.withAuth) Object.assign(headers, this.auth.headers(out.method));
-    if (out.body !== undefined) {
-      headers['content-type'] = out.contentType ?? 'application/x-www-form-urlencoded';
-      // Proxmox's server does not take chunked request bodies: always send a length.
-      headers['content-length'] = String(Buffer.byteLength(out.body));
-    }
-    // A timeout of 0 (or less) means no limit.
+    const headers = { ...out.headers };
+    // Proxmox's server does not take chunked request bodies: text always goes with its length.
+    if (typeof out.body === 'string' || Buffer.isBuffer(out.body)) headers['content-length'] = String(Buffer.byteLength(out.body));
+    // A timeout of 0 (or less) means no limit. It bounds the whole exchange, the body's reading included.
     const timeout = this.settings.timeout > 0 ? AbortSignal.timeout(this.settings.timeout * 1000) : undefined;
     const signals = [timeout, out.signal].filter((s): s is AbortSignal => !!s);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : (signals[0] ?? new AbortController().signal);
     const started = performance.now();
+    const fail = (err: unknown) =>
+      transportError(err, { where: this.where(), label: out.label, timeoutS: this.settings.timeout, timedOut: !!timeout?.aborted });
     try {
-      const res = await transport.send({ method: out.method, url: out.url, headers, body: out.body, signal });
-      this.trace(`${out.method} ${this.redactor.url(out.url)} → ${res.status} ${res.reason} (${elapsed(started)} ms)`);
-      return res;
+      const reply = await transport.send({ method: out.method, url: out.url, headers, body: out.body, signal });
+      this.trace(`${out.method} ${this.redactor.url(out.url)} → ${reply.status} ${reply.reason} (${elapsed(started)} ms)`);
+      return { ...reply, body: mapBodyErrors(reply.body, fail) };
     } catch (err) {
-      const timedOut = !!timeout?.aborted;
-      const why = timedOut ? 'timed out' : ((err as Error)?.message ?? String(err));
+      const why = timeout?.aborted ? 'timed out' : ((err as Error)?.message ?? String(err));
       this.trace(`${out.method} ${this.redactor.url(out.url)} → failed: ${why} (${elapsed(started)} ms)`);
-      throw new ExchangeFailure(err, timedOut);
+      throw fail(err);
     }
   }
 
-  /** The transport, made on first use (reads the CA file, resolves the proxy). */
+  /** The transport, made on first use (resolves the proxy and the TLS policy). */
   private connection(): Transport {
     if (this.transport) return this.transport;
     const target = parseTarget(this.settings.url);
@@ -222,13 +224,13 @@ class Client implements ApiClient {
     try {
       proxy = resolveProxy(target, this.settings.proxy);
     } catch (err) {
-      throw new CliError((err as Error).message, ExitCode.usage);
+      throw new HttpError('settings', (err as Error).message);
     }
     if (proxy?.password) this.redactor.add(decodeURIComponent(proxy.password));
     const { host, port } = hostAndPort(target);
     const tls = tlsPolicy(this.settings);
     if (target.protocol === 'https:' && !tls.verify && !tls.fingerprint) {
-      this.opts.warn?.(`TLS certificate verification is disabled (--insecure): the identity of ${authority(host, port)} is not checked`);
+      this.hooks.warn?.(`TLS certificate verification is disabled (--insecure): the identity of ${authority(host, port)} is not checked`);
     }
     const plan: ConnectPlan = {
       protocol: target.protocol === 'http:' ? 'http:' : 'https:',
@@ -248,32 +250,69 @@ class Client implements ApiClient {
     const { host, port } = hostAndPort(parseTarget(this.settings.url));
     return authority(host, port);
   }
+}
 
-  private trace(line: string): void {
-    this.opts.trace?.(this.redactor.redact(line));
-  }
+/** The certificate problem alone (`self-signed certificate`), for the trust question. */
+function reasonOf(err: HttpError): string {
+  return (err.details.cause as { reason?: string } | undefined)?.reason ?? err.message;
+}
 
-  /** Every error leaving the client, with known secrets blanked out. */
-  private redacted(err: unknown): CliError {
-    if (err instanceof CliError) {
-      err.message = this.redactor.redact(err.message);
-      if (err.hint) (err as { hint?: string }).hint = this.redactor.redact(err.hint);
-      return err;
-    }
-    const message = this.redactor.redact((err as Error)?.message ?? String(err));
-    return new CliError(message, ExitCode.internal);
+/** The reply body as the caller reads it, with a broken or timed-out read reported as an HttpError. */
+function mapBodyErrors(body: Readable, fail: (err: unknown) => HttpError): Readable {
+  const out = new PassThrough();
+  body.on('error', (err) => out.destroy(fail(err)));
+  out.on('close', () => {
+    if (!body.readableEnded) body.destroy();
+  });
+  body.pipe(out);
+  return out;
+}
+
+/** The body as text; with `cut`, only the first `limit` bytes are kept (an error body bigger than that is not Proxmox's). */
+export async function readText(reply: ExchangeReply, limit: number, cut = false): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const piece of reply.body as AsyncIterable<Buffer | string>) {
+    if (cut && size >= limit) continue;
+    const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
+    chunks.push(chunk);
+    size += chunk.length;
   }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function elapsed(started: number): number {
   return Math.round(performance.now() - started);
 }
 
-function unwrap<T>(res: WireResponse, label: string): T {
-  if (!res.body) return null as T;
-  try {
-    return (JSON.parse(res.body) as { data: T }).data;
-  } catch {
-    throw new CliError(`the reply to ${label} is not JSON (${res.status} ${res.reason})`, ExitCode.api);
+const CREDENTIALS_HINT = 'check the credentials of this profile (API token, or user and password)';
+
+/** `data` of a 2xx reply; an HttpError for any other (a 401 with `hint401` when the server gave no detail). */
+function unwrap<T>(reply: ExchangeReply, text: string, label: string, hint401?: string): T {
+  if (reply.status === 401) {
+    const err = replyError({ ...reply, body: text }, label);
+    throw new HttpError('auth', err.message, { ...err.details, hint: err.details.hint ?? hint401 });
   }
+  if (reply.status < 200 || reply.status >= 300) throw replyError({ ...reply, body: text }, label);
+  if (!text) return null as T;
+  try {
+    return (JSON.parse(text) as { data: T }).data;
+  } catch {
+    throw new HttpError('protocol', `the reply to ${label} is not JSON (${reply.status} ${reply.reason})`, { status: reply.status });
+  }
+}
+
+/** Every error leaving the client, with known secrets blanked out (errors from the caller's hooks keep their class). */
+function redactError(err: unknown, redactor: Redactor): Error {
+  if (err instanceof HttpError) {
+    const hint = err.details.hint === undefined ? undefined : redactor.redact(err.details.hint);
+    return new HttpError(err.kind, redactor.redact(err.message), { ...err.details, hint });
+  }
+  if (err instanceof Error) {
+    err.message = redactor.redact(err.message);
+    const withHint = err as { hint?: string };
+    if (typeof withHint.hint === 'string') withHint.hint = redactor.redact(withHint.hint);
+    return err;
+  }
+  return new Error(redactor.redact(String(err)));
 }

@@ -1,4 +1,4 @@
-import type { ConnectionSettings } from '../config/types';
+import type { ConnectionSettings } from './settings';
 import { cookieName, isWrite, tokenAuthorization } from './auth';
 import { transportError } from './errors';
 import { resolveProxy } from './proxy';

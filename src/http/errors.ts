@@ -1,7 +1,61 @@
-import { CliError, ExitCode } from '../errors';
 import { CertificateTrustError } from './tls';
 import { ProxyError, describeSocketError } from './proxy';
-import type { WireResponse } from './types';
+
+/**
+ * What went wrong, in the core's terms. Callers decide what a kind means to them: the CLI maps kinds to exit
+ * codes (src/cli/http-errors.ts), a gateway to HTTP statuses.
+ */
+export type HttpErrorKind =
+  /** The settings cannot work (bad fingerprint, CA bundle or proxy URL, no password to log in): nothing was sent. */
+  | 'settings'
+  /** DNS, TCP, the proxy tunnel or the TLS handshake failed, or the connection broke before a reply. */
+  | 'connect'
+  | 'connect-timeout'
+  | 'proxy'
+  /** The server's certificate is not trusted (`fingerprint` says which one it presented). */
+  | 'certificate-untrusted'
+  /** The server's certificate does not match the pinned fingerprint. */
+  | 'certificate-mismatch'
+  /** The whole exchange took longer than the settings allow. */
+  | 'timeout'
+  /** The caller's signal aborted the exchange. */
+  | 'interrupted'
+  /** 401, a failed login, or a second factor that failed or cannot be given. */
+  | 'auth'
+  /** An error reply (status ≥ 400, other than 401): `status`, the server's message, `paramErrors`. */
+  | 'reply'
+  /** A reply that is not the API's JSON. */
+  | 'protocol';
+
+export class HttpError extends Error {
+  constructor(
+    readonly kind: HttpErrorKind,
+    message: string,
+    readonly details: {
+      /** HTTP status, when there was a reply. */
+      status?: number;
+      /** Proxmox's per-parameter messages of a 400. */
+      paramErrors?: Record<string, string>;
+      /** The certificate the server presented (certificate kinds). */
+      fingerprint?: string;
+      /** Advice that holds for any caller of the core (environment variables, not command-line flags). */
+      hint?: string;
+      /** The socket-level cause, for the retry decision. */
+      cause?: unknown;
+    } = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+
+  get status(): number | undefined {
+    return this.details.status;
+  }
+
+  get paramErrors(): Record<string, string> {
+    return this.details.paramErrors ?? {};
+  }
+}
 
 /** A failure before any HTTP byte was exchanged: DNS, TCP, TLS handshake, or the connect timeout. */
 export class ConnectError extends Error {
@@ -12,20 +66,6 @@ export class ConnectError extends Error {
   ) {
     super(message);
     this.name = 'ConnectError';
-  }
-}
-
-/** An API error reply, with Proxmox's message and per-parameter errors kept for renderers. */
-export class ApiError extends CliError {
-  constructor(
-    message: string,
-    exitCode: number,
-    readonly status: number,
-    readonly paramErrors: Record<string, string>,
-    hint?: string,
-  ) {
-    super(message, exitCode, hint);
-    this.name = 'ApiError';
   }
 }
 
@@ -46,41 +86,42 @@ export function classifyConnectFailure(err: NodeJS.ErrnoException, where: string
 /** Errors that a GET may be retried on: the connection broke, not the server's answer. */
 export function isConnectionReset(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException)?.code;
-  return code === 'ECONNRESET' || code === 'EPIPE' || (err as Error)?.message === 'socket hang up';
-}
-
-export function certificateError(err: CertificateTrustError, where: string): CliError {
-  if (err.kind === 'mismatch') {
-    return new CliError(
-      `TLS certificate of ${where} does not match the pinned fingerprint: the server presented ${err.fingerprint}`,
-      ExitCode.connection,
-      'if the server certificate was renewed on purpose, pin the new fingerprint with --tls-fingerprint or PROXMOX_API_FINGERPRINT',
-    );
-  }
-  return new CliError(
-    `TLS certificate of ${where} is not trusted (${err.reason}); its SHA-256 fingerprint is ${err.fingerprint}`,
-    ExitCode.connection,
-    `if you trust it, pin it: --tls-fingerprint ${err.fingerprint} or PROXMOX_API_FINGERPRINT=${err.fingerprint} ` +
-      '(or trust its CA with --ca-file, or skip verification with --insecure)',
+  return (
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    (err as Error)?.message === 'socket hang up' ||
+    (err as Error)?.message === 'aborted'
   );
 }
 
-/** Maps a failed exchange (no reply) to a CliError with the exit codes of DESIGN.md §4. */
-export function transportError(err: unknown, ctx: { where: string; label: string; timeoutS: number; timedOut: boolean }): CliError {
-  if (err instanceof CliError) return err;
-  if (ctx.timedOut) {
-    return new CliError(`request timed out after ${ctx.timeoutS} s: ${ctx.label}`, ExitCode.timeout, 'raise the limit with --request-timeout or PROXMOX_API_TIMEOUT');
+/** Maps a failed exchange (no complete reply) to an HttpError. */
+export function transportError(err: unknown, ctx: { where: string; label: string; timeoutS: number; timedOut: boolean }): HttpError {
+  if (err instanceof HttpError) return err;
+  if (ctx.timedOut) return new HttpError('timeout', `request timed out after ${ctx.timeoutS} s: ${ctx.label}`, { cause: err });
+  if (err instanceof CertificateTrustError) {
+    if (err.kind === 'mismatch') {
+      return new HttpError(
+        'certificate-mismatch',
+        `TLS certificate of ${ctx.where} does not match the pinned fingerprint: the server presented ${err.fingerprint}`,
+        { fingerprint: err.fingerprint, cause: err },
+      );
+    }
+    return new HttpError(
+      'certificate-untrusted',
+      `TLS certificate of ${ctx.where} is not trusted (${err.reason}); its SHA-256 fingerprint is ${err.fingerprint}`,
+      { fingerprint: err.fingerprint, cause: err },
+    );
   }
-  if (err instanceof CertificateTrustError) return certificateError(err, ctx.where);
-  if (err instanceof ProxyError) return new CliError(err.message, ExitCode.connection, 'check the proxy setting (PROXMOX_API_HTTPS_PROXY, HTTPS_PROXY, NO_PROXY or the profile\'s proxy)');
+  if (err instanceof ProxyError) return new HttpError('proxy', err.message, { cause: err });
   if (err instanceof ConnectError) {
-    // A connect timeout is a connection failure (3), not a request timeout (9): nothing reached the server.
-    return new CliError(err.message, ExitCode.connection, err.phase === 'timeout' ? 'raise the limit with PROXMOX_API_CONNECT_TIMEOUT' : undefined);
+    // A connect timeout is a connection failure, not a request timeout: nothing reached the server.
+    return new HttpError(err.phase === 'timeout' ? 'connect-timeout' : 'connect', err.message, { cause: err });
   }
   const e = err as NodeJS.ErrnoException;
-  if (e?.name === 'AbortError') return new CliError(`interrupted: ${ctx.label}`, ExitCode.interrupted);
-  if (isConnectionReset(e)) return new CliError(`connection to ${ctx.where} was reset during ${ctx.label}`, ExitCode.connection);
-  return new CliError(`connection to ${ctx.where} failed during ${ctx.label}: ${e?.message ?? String(err)}`, ExitCode.connection);
+  if (e?.name === 'AbortError') return new HttpError('interrupted', `interrupted: ${ctx.label}`, { cause: err });
+  if (isConnectionReset(e)) return new HttpError('connect', `connection to ${ctx.where} was reset during ${ctx.label}`, { cause: err });
+  return new HttpError('connect', `connection to ${ctx.where} failed during ${ctx.label}: ${e?.message ?? String(err)}`, { cause: err });
 }
 
 interface ErrorBody {
@@ -88,8 +129,8 @@ interface ErrorBody {
   message?: unknown;
 }
 
-/** Maps an error reply (status ≥ 400) to an ApiError: 401→4, 403→5, 404→6, others→7. */
-export function replyError(res: WireResponse, label: string): ApiError {
+/** Maps an error reply (status ≥ 400) to an HttpError: the message from the body or the reason phrase. */
+export function replyError(res: { status: number; reason: string; body: string }, label: string): HttpError {
   let body: ErrorBody = {};
   try {
     const parsed: unknown = JSON.parse(res.body);
@@ -104,9 +145,9 @@ export function replyError(res: WireResponse, label: string): ApiError {
   const bodyMessage = typeof body.message === 'string' ? body.message.trim() : '';
   const reason = bodyMessage || res.reason.trim() || `HTTP ${res.status}`;
   const paramLines = Object.entries(paramErrors).map(([name, msg]) => `${name}: ${msg}`);
-  const message = `${reason} (${res.status}, ${label})`;
-  const hint = paramLines.length ? paramLines.join('\n') : undefined;
-  const code =
-    res.status === 401 ? ExitCode.auth : res.status === 403 ? ExitCode.forbidden : res.status === 404 ? ExitCode.notFound : ExitCode.api;
-  return new ApiError(message, code, res.status, paramErrors, hint);
+  return new HttpError(res.status === 401 ? 'auth' : 'reply', `${reason} (${res.status}, ${label})`, {
+    status: res.status,
+    paramErrors,
+    hint: paramLines.length ? paramLines.join('\n') : undefined,
+  });
 }

@@ -1,4 +1,5 @@
-import { CliError, ExitCode } from '../errors';
+import { HttpError } from './errors';
+import type { ClientHooks } from './types';
 
 /** What the server offers as second factor, decoded from a `PVE:!tfa!<json>:…` partial ticket. */
 export interface TfaChallenge {
@@ -38,15 +39,15 @@ export function offeredFactors(challenge: TfaChallenge | undefined): string[] {
 }
 
 /**
- * The `<type>:<code>` answer for the tfa-challenge: from PROXMOX_API_OTP (settings.otp), or a prompt on a TTY.
- * Refuses webauthn/u2f and a missing code without a TTY (exit 4, naming the variable).
+ * The `<type>:<code>` answer for the tfa-challenge: from PROXMOX_API_OTP (settings.otp), or asked of a person when
+ * the caller can (`ask`). Refuses webauthn/u2f and a missing code nobody can give (kind auth, naming the variable).
  */
 export async function secondFactorAnswer(opts: {
   username: string;
   otp?: string;
   otpType: string;
   challenge?: TfaChallenge;
-  interactive: boolean;
+  ask?: ClientHooks['askSecondFactor'];
 }): Promise<string> {
   const offered = offeredFactors(opts.challenge);
   let type = (opts.otpType || 'totp').toLowerCase();
@@ -54,51 +55,26 @@ export async function secondFactorAnswer(opts: {
   const usable = TYPED_FACTORS.filter((f) => offered.includes(f));
   if (TYPED_FACTORS.includes(type) && usable.length && !usable.includes(type)) type = usable[0]!;
   if (type === 'webauthn' || type === 'u2f') {
-    throw new CliError(
-      `two-factor authentication with ${type} is not possible from the command line`,
-      ExitCode.auth,
-      'use a TOTP or recovery code (PROXMOX_API_OTPTYPE=totp|recovery|yubico), or an API token',
-    );
+    throw new HttpError('auth', `two-factor authentication with ${type} is not possible from the command line`, {
+      hint: 'use a TOTP or recovery code (PROXMOX_API_OTPTYPE=totp|recovery|yubico), or an API token',
+    });
   }
   if (offered.length && !offered.some((f) => TYPED_FACTORS.includes(f))) {
-    throw new CliError(
-      `${opts.username} has only ${offered.join(', ')} as second factor, which cannot be used from the command line`,
-      ExitCode.auth,
-      'add a TOTP or recovery keys to the user, or use an API token',
-    );
+    throw new HttpError('auth', `${opts.username} has only ${offered.join(', ')} as second factor, which cannot be used from the command line`, {
+      hint: 'add a TOTP or recovery keys to the user, or use an API token',
+    });
   }
   let code = opts.otp?.trim();
   if (!code) {
-    if (!opts.interactive) {
+    if (!opts.ask) {
       const offeredNote = offered.length ? ` (offered: ${offered.join(', ')})` : '';
-      throw new CliError(
-        `two-factor authentication required for ${opts.username}${offeredNote}, and no code was given`,
-        ExitCode.auth,
-        'set PROXMOX_API_OTP=CODE (and PROXMOX_API_OTPTYPE if it is not totp), or run on a terminal to be asked',
-      );
+      throw new HttpError('auth', `two-factor authentication required for ${opts.username}${offeredNote}, and no code was given`, {
+        hint: 'set PROXMOX_API_OTP=CODE (and PROXMOX_API_OTPTYPE if it is not totp), or run on a terminal to be asked',
+      });
     }
-    code = await promptOrInterrupt(() => promptCode(type, opts.username));
+    const label = type === 'recovery' ? 'Recovery key' : type === 'yubico' ? 'Yubico OTP' : 'TOTP code';
+    code = (await opts.ask({ type, label, username: opts.username })).trim();
   }
   // A code typed as `recovery:KEY` already names its type.
   return /^(totp|recovery|yubico):/.test(code) ? code : `${type}:${code}`;
-}
-
-async function promptCode(type: string, username: string): Promise<string> {
-  // Loaded only here: @inquirer/prompts costs ~90 ms to import.
-  const { password } = await import('@inquirer/prompts');
-  const label = type === 'recovery' ? 'Recovery key' : type === 'yubico' ? 'Yubico OTP' : 'TOTP code';
-  const answer = await password({ message: `${label} for ${username}:`, mask: '*' }, { output: process.stderr });
-  return answer.trim();
-}
-
-/** Runs a terminal prompt; Ctrl-C in it (inquirer's ExitPromptError) is exit 130, not an internal error. */
-export async function promptOrInterrupt<T>(ask: () => Promise<T>): Promise<T> {
-  try {
-    return await ask();
-  } catch (err) {
-    if ((err as Error)?.name === 'ExitPromptError' || (err as Error)?.name === 'AbortPromptError') {
-      throw new CliError('interrupted at the prompt', ExitCode.interrupted);
-    }
-    throw err;
-  }
 }

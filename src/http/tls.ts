@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import { checkServerIdentity } from 'node:tls';
-import { UsageError } from '../errors';
+import { HttpError } from './errors';
 
 /** How this client decides to trust the server's certificate. */
 export interface TlsPolicy {
@@ -32,27 +31,18 @@ export function normalizeFingerprint(fp: string): string | undefined {
   return hex.match(/../g)!.join(':');
 }
 
-export function tlsPolicy(settings: { verifyTls: boolean; fingerprint?: string; caFile?: string }): TlsPolicy {
+export function tlsPolicy(settings: { verifyTls: boolean; fingerprint?: string; ca?: string }): TlsPolicy {
   const policy: TlsPolicy = { verify: settings.verifyTls };
   if (settings.fingerprint) {
     const fp = normalizeFingerprint(settings.fingerprint);
     if (!fp) {
-      throw new UsageError(
-        `invalid TLS fingerprint '${settings.fingerprint}'`,
-        'expected a SHA-256 fingerprint: 32 colon-separated hex bytes (AA:BB:…)',
-      );
+      throw new HttpError('settings', `invalid TLS fingerprint '${settings.fingerprint}'`, {
+        hint: 'expected a SHA-256 fingerprint: 32 colon-separated hex bytes (AA:BB:…)',
+      });
     }
     policy.fingerprint = fp;
-  } else if (settings.verifyTls && settings.caFile) {
-    try {
-      policy.ca = readFileSync(settings.caFile, 'utf8');
-    } catch (err) {
-      throw new UsageError(`cannot read CA file ${settings.caFile}: ${(err as Error).message}`);
-    }
-    // Node ignores a CA list without certificates and then trusts nothing: say so instead of a TLS error.
-    if (!/-----BEGIN CERTIFICATE-----/.test(policy.ca)) {
-      throw new UsageError(`no PEM certificate in CA file ${settings.caFile}`, 'expected one or more -----BEGIN CERTIFICATE----- blocks');
-    }
+  } else if (settings.verifyTls && settings.ca) {
+    policy.ca = settings.ca;
   }
   return policy;
 }

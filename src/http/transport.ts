@@ -1,11 +1,11 @@
 import * as http from 'node:http';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import { ConnectError, classifyConnectFailure } from './errors';
 import { authority, openTunnel } from './proxy';
 import { checkPeer, connectOptions, type TlsPolicy } from './tls';
-import type { WireRequest, WireResponse } from './types';
+import type { WireReply, WireRequest } from './types';
 
 /** Where and how to connect; one per client (one target host). */
 export interface ConnectPlan {
@@ -20,7 +20,8 @@ export interface ConnectPlan {
 }
 
 export interface Transport {
-  send(req: WireRequest): Promise<WireResponse>;
+  /** Resolves at the reply's head; the body streams (the request's signal still bounds it). */
+  send(req: WireRequest): Promise<WireReply>;
   /** Replace the TLS policy (after trust-on-first-use); pooled connections are dropped. */
   setTlsPolicy(policy: TlsPolicy): void;
   close(): void;
@@ -30,7 +31,7 @@ export interface Transport {
  * Opens one connection: TCP (directly or through a CONNECT tunnel), then TLS, then the certificate check, all under
  * the connect timeout. Resolves only when the peer is trusted, so no request byte reaches an unverified server.
  */
-export function openConnection(plan: ConnectPlan, signal?: AbortSignal): Promise<Duplex> {
+export function openConnection(plan: ConnectPlan, signal?: AbortSignal, opts: { checkPeer?: boolean } = {}): Promise<Duplex> {
   const where = authority(plan.host, plan.port);
   return new Promise<Duplex>((resolve, reject) => {
     let current: Socket | undefined;
@@ -69,7 +70,7 @@ export function openConnection(plan: ConnectPlan, signal?: AbortSignal): Promise
       current = socket;
       socket.once('secureConnect', () => {
         try {
-          checkPeer(socket, plan.host, plan.tls);
+          if (opts.checkPeer !== false) checkPeer(socket, plan.host, plan.tls);
           socket.removeListener('error', onError);
           finish(null, socket);
         } catch (err) {
@@ -131,7 +132,7 @@ export function createTransport(plan: ConnectPlan): Transport {
   let agent = new PlanAgent(plan);
   return {
     send(req) {
-      return new Promise<WireResponse>((resolve, reject) => {
+      return new Promise<WireReply>((resolve, reject) => {
         const outgoing = http.request(
           {
             host: plan.host,
@@ -145,19 +146,16 @@ export function createTransport(plan: ConnectPlan): Transport {
             // request's deadline also bounds the TCP connect and the TLS handshake.
             connectSignal: req.signal,
           } as http.RequestOptions,
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (chunk: Buffer) => chunks.push(chunk));
-            res.once('end', () =>
-              resolve({ status: res.statusCode ?? 0, reason: res.statusMessage ?? '', headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-            );
-            res.once('error', reject);
-            res.once('aborted', () => reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
-          },
+          (res) => resolve({ status: res.statusCode ?? 0, reason: res.statusMessage ?? '', headers: res.headers, body: res }),
         );
         // `reusedSocket` tells a keep-alive socket the server closed meanwhile from a real failure.
         outgoing.once('error', (err) => reject(Object.assign(err, { reusedSocket: outgoing.reusedSocket })));
-        outgoing.end(req.body);
+        if (req.body instanceof Readable) {
+          req.body.once('error', (err) => outgoing.destroy(err));
+          req.body.pipe(outgoing);
+        } else {
+          outgoing.end(req.body);
+        }
       });
     },
     setTlsPolicy(policy) {

@@ -1,7 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { HttpMethod } from '../schema/types';
+import type { CachedTicket } from './ticket';
 
-/** One API call as the CLI asks for it. */
+/** One API call whose reply's `data` is wanted. */
 export interface ApiRequest {
   method: HttpMethod;
   /** Concrete API path, e.g. /nodes/pve/status, without /api2/json. Raw (not percent-encoded). */
@@ -13,19 +15,53 @@ export interface ApiRequest {
   signal?: AbortSignal;
 }
 
-export interface ClientOptions {
-  /** --trace: one line per request/reply (method, URL, status, ms), secrets redacted. */
+/** One exchange as a forwarding server needs it: the caller encodes, the core authenticates and sends. */
+export interface ExchangeRequest {
+  method: string;
+  /** Concrete API path without /api2/json. Raw (not percent-encoded). */
+  path: string;
+  /** Encoded query string without '?'. */
+  query?: string;
+  /** Extra headers (content-type, accept …); the core adds host, authentication and content-length for text. */
+  headers?: Record<string, string>;
+  /** A stream is sent as is (give its content-length in `headers`: Proxmox takes no chunked bodies) and never resent. */
+  body?: string | Buffer | Readable;
+  signal?: AbortSignal;
+}
+
+/** A reply at its head: the body still streams. Read it to the end or destroy it. */
+export interface ExchangeReply {
+  status: number;
+  /** The HTTP reason phrase: Proxmox puts its error message here. */
+  reason: string;
+  headers: IncomingHttpHeaders;
+  body: Readable;
+}
+
+/** What the core may ask of its caller; each is optional, and without it the core never waits on a person. */
+export interface ClientHooks {
+  /** One line per request/reply (method, URL, status, ms), secrets redacted. */
   trace?: (line: string) => void;
-  /** A TTY: may prompt for an OTP or trust-on-first-use. */
-  interactive?: boolean;
-  /** Save a fingerprint the user chose to trust (TOFU). */
-  onTrustFingerprint?: (fp: string) => Promise<void>;
   warn?: (line: string) => void;
+  /** Where login tickets are kept between runs; in memory when absent (one process, shared by all requests). */
+  tickets?: TicketStore;
+  /** Ask a person for a second-factor code; without it a missing PROXMOX_API_OTP is an auth error. */
+  askSecondFactor?: (question: { type: string; label: string; username: string }) => Promise<string>;
+  /** Ask whether to trust an unknown certificate (trust on first use); true → used for this client from then on. */
+  trustCertificate?: (certificate: { where: string; fingerprint: string; reason: string }) => Promise<boolean>;
+}
+
+export interface TicketStore {
+  read(match: { url: string; service: string; username: string }): CachedTicket | undefined;
+  write(ticket: CachedTicket): void;
+  remove(): void;
 }
 
 export interface ApiClient {
-  /** Sends the request and returns the reply's `data`. Failures are CliErrors with DESIGN.md §4 exit codes. */
+  /** Sends the request and returns the reply's `data`. Failures are HttpErrors. */
   request<T = unknown>(req: ApiRequest): Promise<T>;
+  /** One authenticated exchange (retried when safe); error statuses are replies here, not errors. */
+  exchange(req: ExchangeRequest): Promise<ExchangeReply>;
   close(): Promise<void>;
 }
 
@@ -34,14 +70,8 @@ export interface WireRequest {
   method: string;
   url: URL;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Buffer | Readable;
   signal: AbortSignal;
 }
 
-export interface WireResponse {
-  status: number;
-  /** The HTTP reason phrase: Proxmox puts its error message here. */
-  reason: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
+export type WireReply = ExchangeReply;

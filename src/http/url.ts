@@ -1,4 +1,4 @@
-import type { ConnectionSettings } from '../config/types';
+import type { ConnectionSettings } from './settings';
 import { UsageError } from '../errors';
 import { encodePathSegment } from '../util/path-segment';
 

@@ -4,7 +4,7 @@
  * their groups', NoAccess wins alone); a guest or storage in a pool also gets the roles granted on /pool/{poolid};
  * a privilege-separated token has only what both it and its user have.
  */
-import { ApiError } from './api-error';
+import { MockError } from './mock-error';
 import type { Identity } from './auth';
 import { BUILTIN_ROLES } from './privileges';
 import type { AclEntry, MockState } from './state';
@@ -81,11 +81,11 @@ export function requirePrivs(state: MockState, id: Identity, path: string, privs
   const have = privilegesOn(state, id, path);
   if (any ? privs.some((p) => have.has(p)) : privs.every((p) => have.has(p))) return;
   const missing = any ? privs.join('|') : privs.find((p) => !have.has(p));
-  throw new ApiError(403, `Permission check failed (${path}, ${missing})`);
+  throw new MockError(403, `Permission check failed (${path}, ${missing})`);
 }
 
-function permError(path: string, privs: string[]): ApiError {
-  return new ApiError(403, `Permission check failed (${path}, ${privs.join('|')})`);
+function permError(path: string, privs: string[]): MockError {
+  return new MockError(403, `Permission check failed (${path}, ${privs.join('|')})`);
 }
 
 /** The groups on whose `/access/groups/{group}` path the caller has any of `privs`. */
@@ -111,7 +111,7 @@ function fillPath(template: string, params: Record<string, unknown>): string | u
 }
 
 /** `userid-group` of the schema: privileges on /access/groups, or on the groups involved. */
-function checkUserGroup(state: MockState, id: Identity, privs: string[], opts: unknown[], params: Record<string, unknown>): ApiError | undefined {
+function checkUserGroup(state: MockState, id: Identity, privs: string[], opts: unknown[], params: Record<string, unknown>): MockError | undefined {
   if (hasPrivs(state, id, '/access/groups', privs)) return undefined;
   const allowed = groupsWith(state, id, privs);
   const at = opts.indexOf('groups_param');
@@ -124,21 +124,21 @@ function checkUserGroup(state: MockState, id: Identity, privs: string[], opts: u
   }
   if (groupsParam === 'create') return undefined;
   const member = (state.data.users[String(params.userid)]?.groups ?? []).some((g) => allowed.includes(g));
-  return member ? undefined : new ApiError(403, 'Permission check failed');
+  return member ? undefined : new MockError(403, 'Permission check failed');
 }
 
 /**
  * Evaluate an operation's `permissions.check` from the schema (`perm`, `and`, `or`, `perm-modify`, `userid-param`,
  * `userid-group`). Returns undefined when allowed, else the error to send.
  */
-export function evaluateCheck(state: MockState, id: Identity, check: unknown, params: Record<string, unknown>): ApiError | undefined {
+export function evaluateCheck(state: MockState, id: Identity, check: unknown, params: Record<string, unknown>): MockError | undefined {
   if (!Array.isArray(check) || (id.userid === 'root@pam' && !id.privsep)) return undefined;
   const [kind, ...rest] = check as [string, ...unknown[]];
   switch (kind) {
     case 'perm': {
       const [pathTemplate, privs, ...opts] = rest as [string, string[], ...unknown[]];
       const requireParam = opts.indexOf('require_param');
-      if (requireParam >= 0 && params[String(opts[requireParam + 1])] === undefined) return new ApiError(403, 'Permission check failed');
+      if (requireParam >= 0 && params[String(opts[requireParam + 1])] === undefined) return new MockError(403, 'Permission check failed');
       const path = fillPath(pathTemplate, params);
       if (path === undefined) return undefined;
       const any = opts[0] === 'any' && Boolean(opts[1]);
@@ -146,7 +146,7 @@ export function evaluateCheck(state: MockState, id: Identity, check: unknown, pa
         requirePrivs(state, id, path, privs, any);
         return undefined;
       } catch (e) {
-        return e as ApiError;
+        return e as MockError;
       }
     }
     case 'and':
@@ -156,7 +156,7 @@ export function evaluateCheck(state: MockState, id: Identity, check: unknown, pa
       }
       return undefined;
     case 'or': {
-      let first: ApiError | undefined;
+      let first: MockError | undefined;
       for (const sub of rest) {
         const err = evaluateCheck(state, id, sub, params);
         if (!err) return undefined;
@@ -171,7 +171,7 @@ export function evaluateCheck(state: MockState, id: Identity, check: unknown, pa
     }
     case 'userid-param': {
       // A token is not its user: Proxmox compares the full token id.
-      if (rest[0] === 'self') return params.userid === (id.tokenid ?? id.userid) ? undefined : new ApiError(403, 'Permission check failed');
+      if (rest[0] === 'self') return params.userid === (id.tokenid ?? id.userid) ? undefined : new MockError(403, 'Permission check failed');
       const realm = String(params.userid ?? '').split('@')[1] ?? '';
       return evaluateCheck(state, id, ['perm', `/access/realm/${realm}`, [rest[0]]], params);
     }

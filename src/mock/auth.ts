@@ -4,7 +4,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { capabilities } from './acl';
-import { ApiError } from './api-error';
+import { MockError } from './mock-error';
 import type { MockState } from './state';
 import { verifyTotp } from './totp';
 
@@ -73,7 +73,7 @@ function cookie(header: string | undefined, name: string): string | undefined {
   return undefined;
 }
 
-const unauthorized = () => new ApiError(401, 'No ticket');
+const unauthorized = () => new MockError(401, 'No ticket');
 
 /** Identify a request; throws 401 for bad credentials. Returns undefined when none were sent. */
 export function identify(
@@ -84,22 +84,22 @@ export function identify(
   const auth = headers.authorization;
   if (typeof auth === 'string' && auth.startsWith('PVEAPIToken')) {
     const m = /^PVEAPIToken[= ]([^!]+)!([^=]+)=(.+)$/.exec(auth.trim());
-    if (!m) throw new ApiError(401, 'invalid token value!');
+    if (!m) throw new MockError(401, 'invalid token value!');
     const [, userid, name, secret] = m;
     const user = state.data.users[userid];
     const token = user?.tokens[name];
-    if (!user || !token || !safeEqual(token.secret, secret)) throw new ApiError(401, 'invalid token value!');
-    if (!user.enable || (token.expire && token.expire < Date.now() / 1000)) throw new ApiError(401, 'token expired');
+    if (!user || !token || !safeEqual(token.secret, secret)) throw new MockError(401, 'invalid token value!');
+    if (!user.enable || (token.expire && token.expire < Date.now() / 1000)) throw new MockError(401, 'token expired');
     return { userid, tokenid: `${userid}!${name}`, privsep: Boolean(token.privsep) };
   }
   const ticket = cookie(typeof headers.cookie === 'string' ? headers.cookie : undefined, 'PVEAuthCookie');
   if (ticket) {
     const userid = verifyTicket(state, ticket);
-    if (!userid) throw new ApiError(401, 'authentication failure');
+    if (!userid) throw new MockError(401, 'authentication failure');
     if (method !== 'GET') {
       const csrf = headers.csrfpreventiontoken;
       if (typeof csrf !== 'string' || !verifyCsrfToken(state, userid, csrf)) {
-        throw new ApiError(401, 'Permission denied - invalid csrf token');
+        throw new MockError(401, 'Permission denied - invalid csrf token');
       }
     }
     return { userid, ticket: true };
@@ -118,7 +118,7 @@ export function login(state: MockState, args: Record<string, unknown>): Record<s
   if (!username.includes('@') && args.realm) username = `${username}@${String(args.realm)}`;
   const password = String(args.password ?? '');
   const user = state.data.users[username];
-  const denied = () => new ApiError(401, 'authentication failure');
+  const denied = () => new MockError(401, 'authentication failure');
   if (!user || !user.enable) throw denied();
   const full = () => ({
     username,

@@ -2,8 +2,8 @@
  * Existence checks every operation under an object's path gets, handled or generated: the node, the guest,
  * the storage, the pool, the user and token must exist, with Proxmox's error wording.
  */
-import { fail } from './api-error';
-import { guestAt } from './handlers/guests';
+import { fail } from './mock-error';
+import { guestAt } from './handlers/guest-common';
 import type { MockState } from './state';
 
 export function checkObjectsExist(state: MockState, method: string, template: string, params: Record<string, string>): void {

@@ -14,19 +14,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { stateDir } from '../config/paths';
-import { UsageError } from '../errors';
+import { dirname, join } from 'node:path';
 import { loadSchema } from '../schema/load';
-import { loadOrCreateCert } from './cert';
+import { type RunningServer, listen } from '../server';
+import { fingerprintOf } from '../server/cert';
+import { generateSelfSigned, loadOrCreateCert } from './cert';
+import { MOCK_HEADERS, mockHandler } from './handler';
+import { MockTokenSpecError } from './mock-error';
 import type { RouterDeps } from './router';
-import { listen } from './server';
 import { EMBEDDED_TOKEN, MockState, dict } from './state';
-import { MockStateFileError } from './state-file';
 import { Tasks } from './tasks';
 
 export { DEMO_PASSWORD, DEMO_TOTP_SECRET, TFA_USER } from './state';
 export { totp } from './totp';
+export { MockError, MockStateFileError, MockTokenSpecError } from './mock-error';
 
 export interface MockOptions {
   host?: string;
@@ -43,15 +44,18 @@ export interface MockOptions {
   privsep?: boolean;
   /** ms a task runs */
   taskDuration?: number;
-  /** where the self-signed cert+key are kept/generated */
+  /** where the self-signed cert+key are kept/generated; default: beside `stateFile`, else a new one in memory */
   certDir?: string;
   schemaId?: string;
+  /** A bug in the mock (an error it did not mean to answer with): answered with 500, and reported here. */
+  onError?: (error: unknown) => void;
 }
 
 export interface MockServer {
   url: string;
   fingerprint?: string;
-  close(): Promise<void>;
+  /** Stop accepting; requests in flight get up to `graceMs` (default 10 s) to finish. */
+  close(graceMs?: number): Promise<void>;
 }
 
 const DEFAULT_TASK_MS = 1000;
@@ -63,13 +67,10 @@ interface TokenSpec {
   secret: string;
 }
 
-/** `USER@REALM!NAME=SECRET`; a malformed one is a usage error that never shows the secret. */
+/** `USER@REALM!NAME=SECRET`; a malformed one is refused without showing the secret. */
 export function parseTokenSpec(spec: string): TokenSpec {
   const m = /^([^!@=\s]+@[^!=\s]+)!([A-Za-z][A-Za-z0-9._-]*)=(.+)$/.exec(spec);
-  if (!m) {
-    const shown = spec.includes('=') ? `${spec.slice(0, spec.indexOf('='))}=…` : spec;
-    throw new UsageError(`--token '${shown}': expected USER@REALM!NAME=SECRET`, "for example --token 'ci@pve!ci=<secret>'");
-  }
+  if (!m) throw new MockTokenSpecError(spec.includes('=') ? `${spec.slice(0, spec.indexOf('='))}=…` : spec);
   return { userid: m[1], name: m[2], secret: m[3] };
 }
 
@@ -87,25 +88,6 @@ function addTokens(state: MockState, tokens: TokenSpec[], privsep: boolean): voi
   }
 }
 
-/** Why the server could not listen, as a usage error: the --host or --port given cannot be used. */
-function listenError(e: unknown, host: string, port: number): unknown {
-  const code = (e as NodeJS.ErrnoException).code;
-  const where = `${host}:${port}`;
-  switch (code) {
-    case 'EADDRINUSE':
-      return new UsageError(`cannot listen on ${where}: the port is in use`, 'choose another --port, or --port 0 for any free port');
-    case 'EACCES':
-      return new UsageError(`cannot listen on ${where}: permission denied`, 'ports below 1024 need privileges; choose --port 1024 or above');
-    case 'EADDRNOTAVAIL':
-      return new UsageError(`cannot listen on ${where}: no such local address`, 'use an address of this machine, such as 127.0.0.1 or 0.0.0.0');
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new UsageError(`cannot listen on ${where}: unknown host '${host}'`, 'use an address of this machine, such as 127.0.0.1 or 0.0.0.0');
-    default:
-      return e;
-  }
-}
-
 export async function startMockServer(opts: MockOptions): Promise<MockServer> {
   return (await start(opts)).server;
 }
@@ -119,27 +101,29 @@ async function start(opts: MockOptions): Promise<{ server: MockServer; state: Mo
   const tasks = new Tasks(state, opts.taskDuration ?? DEFAULT_TASK_MS);
   const deps: RouterDeps = { schema, state, tasks, seed: opts.seed ?? 0, stateFile: opts.stateFile };
   const host = opts.host ?? '127.0.0.1';
-  const cert = opts.http ? undefined : loadOrCreateCert(opts.certDir ?? (opts.stateFile ? join(opts.stateFile, '..') : defaultStateDir()));
-  const wantedPort = opts.port ?? 8006;
-  const { server, port } = await listen(deps, { host, port: wantedPort, tls: cert }).catch((e: unknown) => {
-    throw listenError(e, host, wantedPort);
+  const cert = opts.http ? undefined : certFor(opts);
+  const running: RunningServer = await listen(mockHandler(deps), {
+    host,
+    port: opts.port ?? 8006,
+    tls: cert,
+    headers: MOCK_HEADERS,
+    onError: opts.onError,
   });
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const mock: MockServer = {
-    url: `${opts.http ? 'http' : 'https'}://${shownHost}:${port}`,
+    url: `${opts.http ? 'http' : 'https'}://${shownHost}:${running.port}`,
     fingerprint: cert?.fingerprint,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections?.();
-      }),
+    close: (graceMs) => running.close(graceMs),
   };
   return { server: mock, state };
 }
 
-/** `$XDG_STATE_HOME/pvecli`, default `~/.local/state/pvecli` (the same directory the CLI uses). */
-export function defaultStateDir(): string {
-  return stateDir();
+/** The certificate kept in certDir (or beside the state file); with neither, a fresh one that lives in memory. */
+function certFor(opts: MockOptions): { cert: string; key: string; fingerprint: string } {
+  const dir = opts.certDir ?? (opts.stateFile ? dirname(opts.stateFile) : undefined);
+  if (dir) return loadOrCreateCert(dir);
+  const pair = generateSelfSigned();
+  return { ...pair, fingerprint: fingerprintOf(pair.cert) };
 }
 
 const STATE_FILE = 'mock-state.json';
@@ -152,12 +136,7 @@ export async function startEmbeddedMock(
   stateDir: string,
 ): Promise<{ url: string; fingerprint: string; tokenId: string; tokenSecret: string; close(): Promise<void> }> {
   // Tasks run briefly here: a one-shot command waits for them, and the point is to learn the CLI, not to wait.
-  const { server, state } = await start({ host: '127.0.0.1', port: 0, stateFile: join(stateDir, STATE_FILE), certDir: stateDir, taskDuration: EMBEDDED_TASK_MS }).catch(
-    (e: unknown) => {
-      if (e instanceof MockStateFileError) throw new MockStateFileError(join(stateDir, STATE_FILE), e.problem, "run 'pvecli mock reset' to start over from the demo cluster");
-      throw e;
-    },
-  );
+  const { server, state } = await start({ host: '127.0.0.1', port: 0, stateFile: join(stateDir, STATE_FILE), certDir: stateDir, taskDuration: EMBEDDED_TASK_MS });
   // The token lives in the persisted state (a fresh state gets a new random secret); recreate it if a user removed it.
   const user = (state.data.users[EMBEDDED_TOKEN.userid] ??= { userid: EMBEDDED_TOKEN.userid, enable: 1, expire: 0, groups: [], tokens: dict() });
   let token = user.tokens[EMBEDDED_TOKEN.name];
@@ -170,7 +149,8 @@ export async function startEmbeddedMock(
     fingerprint: server.fingerprint!,
     tokenId: `${EMBEDDED_TOKEN.userid}!${EMBEDDED_TOKEN.name}`,
     tokenSecret: token.secret,
-    close: server.close,
+    // A one-shot run closes when its last reply has come: nothing is left to wait for.
+    close: () => server.close(0),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Schema } from '../schema/load';
 import type { HttpMethod, Operation } from '../schema/types';
-import { ApiError, badParams } from './api-error';
+import { MockError, badParams } from './mock-error';
 import { evaluateCheck } from './acl';
 import { type Identity, identify, requireIdentity } from './auth';
 import { conform } from './conform';
@@ -23,6 +23,8 @@ export interface MockReply {
   message: string;
   body: Record<string, unknown>;
 }
+
+type Headers = Record<string, string | string[] | undefined>;
 
 export interface RouterDeps {
   schema: Schema;
@@ -54,6 +56,11 @@ function mockTask(deps: RouterDeps, id: Identity, args: Record<string, unknown>)
   return upid;
 }
 
+/** Routes of the mock's own, outside the schema, keyed by `METHOD /path`. */
+const MOCK_ROUTES: Record<string, (deps: RouterDeps, method: string, args: Record<string, unknown>, headers: Headers) => unknown> = {
+  'POST /mock/task': (deps, method, args, headers) => mockTask(deps, requireIdentity(identify(deps.state, method, headers)), args),
+};
+
 /**
  * A directory index (`GET /nodes/{node}`, `GET /cluster`, ...): the schema's own child paths, named by the
  * return schema's link (`{"href": "{subdir}"}`), instead of made-up names.
@@ -67,107 +74,125 @@ function directoryIndex(schema: Schema, template: string, returns: Operation['re
   return names.map((n) => ({ [href[1]]: n }));
 }
 
-export function route(
-  deps: RouterDeps,
-  method: string,
-  path: string,
-  args: Record<string, unknown>,
-  headers: Record<string, string | string[] | undefined>,
-): MockReply {
+/** A MockError becomes Proxmox's error reply; anything else is a bug, left to the server to answer (500) and log. */
+export function route(deps: RouterDeps, method: string, path: string, args: Record<string, unknown>, headers: Headers): MockReply {
   try {
     return { status: 200, message: 'OK', body: dispatch(deps, method, path, args, headers) };
   } catch (e) {
-    if (e instanceof ApiError) {
-      const body: Record<string, unknown> = { data: null, message: `${e.message}\n` };
-      if (e.errors) body.errors = e.errors;
-      return { status: e.status, message: e.message, body };
-    }
-    const message = e instanceof Error ? e.message : String(e);
-    return { status: 500, message, body: { data: null, message: `${message}\n` } };
+    if (!(e instanceof MockError)) throw e;
+    const body: Record<string, unknown> = { data: null, message: `${e.message}\n` };
+    if (e.errors) body.errors = e.errors;
+    return { status: e.status, message: e.message, body };
   }
 }
 
-function dispatch(
-  deps: RouterDeps,
-  method: string,
-  path: string,
-  args: Record<string, unknown>,
-  headers: Record<string, string | string[] | undefined>,
-): Record<string, unknown> {
+/** One request to an operation of the schema, as the steps below take it. */
+interface Call {
+  method: string;
+  resolved: Resolved;
+  op: Operation;
+  id: Identity;
+  /** The parameters as sent, path parameters included. */
+  wire: Record<string, unknown>;
+  /** Set when the request changed the state (it is then saved). */
+  changed: boolean;
+}
+
+type Resolved = NonNullable<ReturnType<Schema['tryResolve']>>;
+
+function operationFor(schema: Schema, method: string, path: string): { resolved: Resolved; op: Operation } {
+  const resolved = schema.tryResolve(path);
+  if (!resolved) throw new MockError(404, `No such handler for '${method} ${path}'`);
+  const op = KNOWN_METHODS.has(method) ? schema.operation(resolved.template, method as HttpMethod) : undefined;
+  if (!op) throw new MockError(501, `Method '${method} ${path}' not implemented`);
+  return { resolved, op };
+}
+
+/** The parameters checked against the schema: path parameters join them, except those the schema does not declare (e.g. url_seq). */
+function validated(schema: Schema, op: Operation, resolved: Resolved, args: Record<string, unknown>): void {
+  const declared = op.parameters.properties ?? {};
+  const checked: Record<string, unknown> = { ...args };
+  for (const [k, v] of Object.entries(resolved.params)) if (k in declared) checked[k] = v;
+  const errors = validateRequest(schema, op, checked);
+  if (Object.keys(errors).length > 0) throw badParams(errors);
+}
+
+/** The schema's permission check; `user: all` lets every authenticated caller in (the handler then filters). */
+function authorize(state: MockState, call: Call): void {
+  const user = call.op.permissions?.user;
+  if (user === 'world' || user === 'all') return;
+  const denied = evaluateCheck(state, call.id, call.op.permissions?.check, call.wire);
+  if (denied) throw denied;
+}
+
+/** What generated replies need: a seeded random source, the known path values, and UPIDs of tasks started. */
+function generator(deps: RouterDeps, call: Call) {
+  const { resolved } = call;
+  return {
+    rng: rngFor(deps.seed, `${call.method} ${resolved.concrete}`),
+    known: resolved.params,
+    upid: () => {
+      call.changed = true;
+      const type = resolved.template.split('/').filter((s) => !s.startsWith('{')).pop() ?? 'task';
+      return deps.tasks.start({
+        node: resolved.params.node ?? deps.state.data.nodes[0],
+        type: type.replace(/[^a-zA-Z0-9]/g, ''),
+        id: resolved.params.vmid ?? resolved.params.storage ?? '',
+        user: call.id.tokenid ?? call.id.userid ?? 'root@pam',
+      });
+    },
+  };
+}
+
+function handlerContext(deps: RouterDeps, call: Call): HandlerContext {
+  return {
+    method: call.method,
+    template: call.resolved.template,
+    params: call.resolved.params,
+    args: call.wire,
+    id: call.id,
+    state: deps.state,
+    tasks: deps.tasks,
+    op: call.op,
+    task: (plan) => {
+      call.changed = true;
+      return deps.tasks.start({ ...plan, user: call.id.tokenid ?? call.id.userid });
+    },
+    changed: () => {
+      call.changed = true;
+    },
+  };
+}
+
+/** The reply's body: from the hand-written handler, else a directory index, else generated from `returns`. */
+function reply(deps: RouterDeps, call: Call): Record<string, unknown> {
+  const { op, resolved, method } = call;
+  const gen = generator(deps, call);
+  const handler = HANDLERS[`${method} ${resolved.template}`];
+  if (handler) {
+    const ctx = handlerContext(deps, call);
+    const data = conform(op.returns, handler(ctx), gen);
+    return ctx.extra ? { data, ...ctx.extra } : { data };
+  }
+  const index = method === 'GET' ? directoryIndex(deps.schema, resolved.template, op.returns) : undefined;
+  return { data: index ? conform(op.returns, index, gen) : generateReply(op.returns, gen, method) };
+}
+
+function dispatch(deps: RouterDeps, method: string, path: string, args: Record<string, unknown>, headers: Headers): Record<string, unknown> {
   const { schema, state, tasks } = deps;
   state.refresh();
   // Tasks that ended since the last request take effect first. A GET keeps that in memory only (it holds no lock
   // on a shared state file); every process derives the same from the file, and the next write saves it.
   const settled = tasks.settle();
-  if (path === '/mock/task' && method === 'POST') {
-    return { data: mockTask(deps, requireIdentity(identify(state, method, headers)), args) };
-  }
-  const resolved = schema.tryResolve(path);
-  if (!resolved) throw new ApiError(404, `No such handler for '${method} ${path}'`);
-  const op: Operation | undefined = KNOWN_METHODS.has(method) ? schema.operation(resolved.template, method as HttpMethod) : undefined;
-  if (!op) throw new ApiError(501, `Method '${method} ${path}' not implemented`);
-
-  const world = op.permissions?.user === 'world';
-  const id: Identity = world ? { userid: '' } : requireIdentity(identify(state, method, headers));
-
-  // Path parameters join the parameters, except the few the upstream schema does not declare (e.g. url_seq).
-  const declared = op.parameters.properties ?? {};
-  const checked: Record<string, unknown> = { ...args };
-  for (const [k, v] of Object.entries(resolved.params)) if (k in declared) checked[k] = v;
-  const wire: Record<string, unknown> = { ...args, ...resolved.params };
-  const errors = validateRequest(schema, op, checked);
-  if (Object.keys(errors).length > 0) throw badParams(errors);
-
-  // `user: all` lets every authenticated caller in, whatever the check says (the handler then filters).
-  if (!world && op.permissions?.user !== 'all') {
-    const denied = evaluateCheck(state, id, op.permissions?.check, wire);
-    if (denied) throw denied;
-  }
+  const own = MOCK_ROUTES[`${method} ${path}`];
+  if (own) return { data: own(deps, method, args, headers) };
+  const { resolved, op } = operationFor(schema, method, path);
+  const id: Identity = op.permissions?.user === 'world' ? { userid: '' } : requireIdentity(identify(state, method, headers));
+  validated(schema, op, resolved, args);
+  const call: Call = { method, resolved, op, id, wire: { ...args, ...resolved.params }, changed: false };
+  authorize(state, call);
   checkObjectsExist(state, method, resolved.template, resolved.params);
-
-  let changed = false;
-  const gen = {
-    rng: rngFor(deps.seed, `${method} ${resolved.concrete}`),
-    known: resolved.params,
-    upid: () => {
-      changed = true;
-      const type = resolved.template.split('/').filter((s) => !s.startsWith('{')).pop() ?? 'task';
-      return tasks.start({
-        node: resolved.params.node ?? state.data.nodes[0],
-        type: type.replace(/[^a-zA-Z0-9]/g, ''),
-        id: resolved.params.vmid ?? resolved.params.storage ?? '',
-        user: id.tokenid ?? id.userid ?? 'root@pam',
-      });
-    },
-  };
-
-  const handler = HANDLERS[`${method} ${resolved.template}`];
-  let data: unknown;
-  let extra: Record<string, unknown> | undefined;
-  if (handler) {
-    const ctx: HandlerContext = {
-      method,
-      template: resolved.template,
-      params: resolved.params,
-      args: wire,
-      id,
-      state,
-      tasks,
-      op,
-      task: (plan) => {
-        changed = true;
-        return tasks.start({ ...plan, user: id.tokenid ?? id.userid });
-      },
-      changed: () => {
-        changed = true;
-      },
-    };
-    data = conform(op.returns, handler(ctx), gen);
-    extra = ctx.extra;
-  } else {
-    const index = method === 'GET' ? directoryIndex(schema, resolved.template, op.returns) : undefined;
-    data = index ? conform(op.returns, index, gen) : generateReply(op.returns, gen, method);
-  }
-  if (changed || (settled && method !== 'GET')) state.save();
-  return extra ? { data, ...extra } : { data };
+  const body = reply(deps, call);
+  if (call.changed || (settled && method !== 'GET')) state.save();
+  return body;
 }

@@ -1,21 +1,12 @@
 /**
- * Reading a mock state file that exists: it must be a mock state, else a usage error names the file and what is
- * wrong. It is never replaced by a fresh seed, and never quoted (it holds token secrets).
+ * Reading a mock state file that exists: it must be a mock state, else a MockStateFileError names the file and what
+ * is wrong. It is never replaced by a fresh seed, and never quoted (it holds token secrets).
  */
 import { readFileSync } from 'node:fs';
-import { CliError, ExitCode } from '../errors';
+import { MockStateFileError } from './mock-error';
 import type { MockStateData } from './state';
 
-/** The state file is unusable: exit 2 naming the file and what is wrong (DESIGN.md §4). */
-export class MockStateFileError extends CliError {
-  constructor(
-    file: string,
-    readonly problem: string,
-    hint = 'fix the file, or remove it to start from the demo cluster',
-  ) {
-    super(`mock state file ${file}: ${problem}`, ExitCode.usage, hint);
-  }
-}
+export { MockStateFileError };
 
 /** The file's text; ENOENT passes through (the caller treats it as no state), other failures name the file. */
 export function readStateText(file: string): string {

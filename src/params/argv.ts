@@ -33,7 +33,9 @@ export function parseArgs(
     const eq = arg.indexOf('=');
     let name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
     let inline: string | undefined = eq > 0 ? arg.slice(eq + 1) : undefined;
-    let { prop, error } = lookupParam(op, name);
+    const found = lookupParam(op, name);
+    const error = found.error;
+    let prop = found.prop;
     // --no-flag for a boolean `flag`, unless the API itself has a parameter called no-flag.
     if (!prop && !error && name.startsWith('no-')) {
       const positive = lookupParam(op, name.slice(3)).prop;

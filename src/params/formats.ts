@@ -187,7 +187,7 @@ export const baseFormats: Record<string, FormatCheck> = {
   IPorCIDR: (v) => isIP(v) || cidr(v, 0, 8),
   IPorCIDRorAlias: (v) => isIP(v) || cidr(v, 0, 8) || fwAlias(v),
   'lxc-ip-with-ll-iface': (v) => {
-    const m = /^([^%]+)(?:%([a-z][a-z0-9_.\-]*))?$/i.exec(v);
+    const m = /^([^%]+)(?:%([a-z][a-z0-9_.-]*))?$/i.exec(v);
     return !!m && (m[2] === undefined ? isIP(m[1]) : isIPv6Plain(m[1]) && /^fe80:/i.test(m[1]));
   },
   'pve-ipv4-config': (v) => v === 'dhcp' || v === 'manual' || cidr(v, 4, 0),
@@ -243,7 +243,7 @@ export const baseFormats: Record<string, FormatCheck> = {
   email,
   'email-or-username': (v) => email(v) || re(`${USER}(?:@${REALM})?`)(v),
   'ldap-simple-attr': re('[a-zA-Z0-9][a-zA-Z0-9\\-]*'),
-  'pve-calendar-event': (v) => v.length <= 128 && /^[A-Za-z0-9 ,.:*\/~\-]+$/.test(v) && /\S/.test(v),
+  'pve-calendar-event': (v) => v.length <= 128 && /^[A-Za-z0-9 ,.:*/~-]+$/.test(v) && /\S/.test(v),
   'pve-day-of-week': re('mon|tue|wed|thu|fri|sat|sun'),
   'pve-task-status-type': re('\\w+'),
   'graphite-path': re('[\\w.\\-]+'),

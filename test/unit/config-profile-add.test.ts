@@ -12,7 +12,7 @@ const answer = async (config: { message: string }) => {
 vi.mock('@inquirer/prompts', () => ({ input: answer, select: answer, password: answer, confirm: answer }));
 
 const { collectProfileValues } = await import('../../src/config/profile-add');
-const { fetchPeerCertificate } = await import('../../src/config/peer-certificate');
+const { certificateFetcher } = await import('../../src/cli/connection');
 
 let server: TestServer;
 beforeAll(async () => {
@@ -27,7 +27,7 @@ beforeEach(() => {
 });
 
 const said: string[] = [];
-const ctx = (interactive: boolean) => ({ name: 'home', interactive, say: (l: string) => said.push(l) });
+const ctx = (interactive: boolean) => ({ name: 'home', interactive, say: (l: string) => said.push(l), fetchCertificate: certificateFetcher() });
 
 describe('profile add on a terminal', () => {
   it('asks for what is missing, stores the secret as a reference and pins the fingerprint', async () => {
@@ -71,7 +71,7 @@ describe('profile add on a terminal', () => {
       .rejects.toMatchObject({ exitCode: 2, message: 'the token ID is not an API token ID (USER@REALM!NAME)' });
   });
 
-  it('fetchPeerCertificate reports an unreachable server as a connection error', async () => {
-    await expect(fetchPeerCertificate('https://127.0.0.1:1', 2000)).rejects.toMatchObject({ exitCode: 3 });
+  it('the certificate fetch reports an unreachable server as a connection error', async () => {
+    await expect(certificateFetcher()('https://127.0.0.1:1', undefined)).rejects.toMatchObject({ exitCode: 3 });
   });
 });

@@ -10,7 +10,6 @@ process.env.PVECLI_SCHEMA_ROOT = join(__dirname, '../../schema');
 import { validateParams } from '../../src/params';
 import { baseFormats, formatCheck, splitList } from '../../src/params/formats';
 import { FORMAT_SAMPLES } from '../../src/params/samples';
-import { loadSchema } from '../../src/schema/load';
 import type { Operation, PropSchema } from '../../src/schema/types';
 
 const SCHEMA_ROOT = join(__dirname, '../../schema');

@@ -1,11 +1,12 @@
 /** Pure parts of the HTTP core: encoding, NO_PROXY, fingerprints, retry timing, TFA tickets, redaction, error mapping. */
 import { describe, expect, it } from 'vitest';
 import { tokenAuthorization } from '../../src/http/auth';
-import { replyError } from '../../src/http/errors';
+import { cliErrorOf } from '../../src/cli/http-errors';
+import { HttpError, replyError } from '../../src/http/errors';
 import { bypassedByNoProxy, resolveProxy } from '../../src/http/proxy';
 import { Redactor, isSecretParam, redactForm } from '../../src/http/redact';
 import { backoffMs, retryAfterMs } from '../../src/http/retry';
-import { ticketState } from '../../src/http/ticket-cache';
+import { ticketState } from '../../src/http/ticket';
 import { needsSecondFactor, offeredFactors, parseChallenge } from '../../src/http/tfa';
 import { normalizeFingerprint, tlsPolicy } from '../../src/http/tls';
 import { apiUrl, encodeParams, encodePath } from '../../src/http/url';
@@ -130,12 +131,26 @@ describe('redaction and errors', () => {
     expect(isSecretParam('value', '/access/tfa/root@pam')).toBe(true);
     expect(redactForm('server=g&token=GotifyTok123', '/cluster/notifications/endpoints/gotify')).toBe('server=g&token=<redacted>');
   });
-  it('a CA file without a PEM certificate is a usage error, not a TLS failure later', () => {
-    expect(() => tlsPolicy({ verifyTls: true, caFile: __filename })).toThrow(/no PEM certificate in CA file/);
-    expect(() => tlsPolicy({ verifyTls: true, caFile: '/nonexistent/ca.pem' })).toThrow(/cannot read CA file/);
+  it('a bad fingerprint is a settings error of the core, a usage error (exit 2) of the CLI', () => {
+    const err = (() => {
+      try {
+        tlsPolicy({ verifyTls: true, fingerprint: 'AB:CD' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(HttpError);
+    expect((err as HttpError).kind).toBe('settings');
+    expect((cliErrorOf(err) as { exitCode: number }).exitCode).toBe(2);
+    expect(tlsPolicy({ verifyTls: true, ca: 'PEM' })).toEqual({ verify: true, ca: 'PEM' });
+    expect(tlsPolicy({ verifyTls: true, ca: 'PEM', fingerprint: 'ab'.repeat(32) }).ca).toBeUndefined();
   });
-  it('maps replies to exit codes with the reason phrase and parameter errors', () => {
-    const reply = (status: number, reason: string, body = '') => replyError({ status, reason, headers: {}, body }, 'GET /x');
+  it('maps replies to a kind and status (core) and to exit codes (CLI), with the reason phrase and parameter errors', () => {
+    const raw = (status: number, reason: string, body = '') => replyError({ status, reason, body }, 'GET /x');
+    const reply = (status: number, reason: string, body = '') => cliErrorOf(raw(status, reason, body)) as { exitCode: number; message: string; hint?: string; paramErrors: Record<string, string> };
+    const core = raw(400, 'Parameter verification failed.', JSON.stringify({ data: null, errors: { vmid: 'bad' } }));
+    expect([core.kind, core.status, 'exitCode' in core]).toEqual(['reply', 400, false]);
+    expect(raw(401, 'no ticket').kind).toBe('auth');
     const e = reply(400, 'Parameter verification failed.', JSON.stringify({ data: null, errors: { vmid: 'bad' } }));
     expect([e.exitCode, e.message, e.hint, e.paramErrors]).toEqual([7, 'Parameter verification failed. (400, GET /x)', 'vmid: bad', { vmid: 'bad' }]);
     expect(reply(401, 'no ticket').exitCode).toBe(4);
@@ -149,11 +164,11 @@ describe('redaction and errors', () => {
 describe('second factor answer', () => {
   it('uses the configured type, or the one the server offers, and refuses webauthn', async () => {
     const { secondFactorAnswer } = await import('../../src/http/tfa');
-    const base = { username: 'u@pve', interactive: false };
+    const base = { username: 'u@pve' };
     expect(await secondFactorAnswer({ ...base, otp: '123456', otpType: 'totp', challenge: { totp: true } })).toBe('totp:123456');
     expect(await secondFactorAnswer({ ...base, otp: 'KEY', otpType: 'totp', challenge: { recovery: 'available' } })).toBe('recovery:KEY');
     expect(await secondFactorAnswer({ ...base, otp: 'recovery:KEY', otpType: 'totp' })).toBe('recovery:KEY');
-    await expect(secondFactorAnswer({ ...base, otp: 'x', otpType: 'totp', challenge: { webauthn: {} } })).rejects.toMatchObject({ exitCode: 4 });
+    await expect(secondFactorAnswer({ ...base, otp: 'x', otpType: 'totp', challenge: { webauthn: {} } })).rejects.toMatchObject({ kind: 'auth' });
     await expect(secondFactorAnswer({ ...base, otpType: 'totp', challenge: { totp: true } })).rejects.toThrow(/PROXMOX_API_OTP|two-factor/);
   });
 });

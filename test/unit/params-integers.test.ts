@@ -61,6 +61,7 @@ describe('integers beyond 2^53', () => {
   });
 
   it('from a JSON or YAML number are refused (already rounded when read); quoted, they are exact', () => {
+    // eslint-disable-next-line no-loss-of-precision -- the point: a JSON number already rounded when read
     const err = usageError(() => sent(qemuConfig, [], CONFIG_PATH, { cores: 9007199254740993 }));
     expect(err.exitCode).toBe(ExitCode.usage);
     expect(err.message).toMatch(/^--cores: an integer beyond ±9007199254740991 cannot be read exactly from a JSON or YAML number; quote it as a string$/);

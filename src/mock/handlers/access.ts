@@ -1,7 +1,7 @@
 /** Users, API tokens, groups, roles, ACLs and login under /access. */
 import { randomUUID } from 'node:crypto';
 import { evaluateCheck, hasPrivs, mayManageUser, privilegesOn } from '../acl';
-import { ApiError, badParams, fail } from '../api-error';
+import { MockError, badParams, fail } from '../mock-error';
 import { type Identity, login } from '../auth';
 import { ALL_PRIVILEGES, BUILTIN_ROLES } from '../privileges';
 import { type AclEntry, type MockState, type User, dict } from '../state';
@@ -206,7 +206,7 @@ export const accessHandlers: HandlerTable = {
   'GET /access/permissions': (ctx) => {
     const target = str(ctx.args.userid);
     const own = !target || target === (ctx.id.tokenid ?? ctx.id.userid) || (!ctx.id.tokenid && target.startsWith(`${ctx.id.userid}!`));
-    if (!own && !hasPrivs(ctx.state, ctx.id, '/access', ['Sys.Audit'])) throw new ApiError(403, 'Permission check failed (/access, Sys.Audit)');
+    if (!own && !hasPrivs(ctx.state, ctx.id, '/access', ['Sys.Audit'])) throw new MockError(403, 'Permission check failed (/access, Sys.Audit)');
     const id = target ? identityOf(ctx.state, target) : ctx.id;
     const one = str(ctx.args.path);
     const out: Record<string, Record<string, number>> = {};

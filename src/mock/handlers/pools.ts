@@ -1,9 +1,9 @@
 /** Resource pools: /pools (PVE 9 style with `poolid` parameters) and the older /pools/{poolid}. */
 import { hasPrivs } from '../acl';
-import { fail } from '../api-error';
+import { fail } from '../mock-error';
 import type { MockState, Pool } from '../state';
 import { type HandlerContext, type HandlerTable, bool, str } from './context';
-import { guestStatus } from './guests';
+import { guestStatus } from './guest-common';
 
 function poolAt(state: MockState, id: string): Pool {
   const p = state.data.pools[id];

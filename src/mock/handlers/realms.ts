@@ -4,10 +4,10 @@
  * one succeeds and only resets it. Other realms are of type ldap, ad or openid, with the options their plugin
  * allows. The mock has no directory server: a sync finds no users or groups.
  */
-import { badParams, fail } from '../api-error';
+import { badParams, fail } from '../mock-error';
 import type { ConfigValue, MockState, Realm } from '../state';
 import { type HandlerContext, type HandlerTable, bool } from './context';
-import { configDigest } from './guests';
+import { configDigest } from './guest-common';
 
 const BUILTIN: Record<string, string> = { pam: 'Linux PAM standard authentication', pve: 'Proxmox VE authentication server' };
 

@@ -1,11 +1,11 @@
 /** Storages: configuration under /storage, status and content per node; backups and volume removal as tasks. */
 import { hasPrivs } from '../acl';
-import { badParams, fail } from '../api-error';
+import { badParams, fail } from '../mock-error';
 import type { Effect } from '../effects';
 import { type MockState, type Storage, type Volume, volumesOf } from '../state';
 import { storageStatus } from './cluster';
 import { type HandlerContext, type HandlerTable, bool, int, now, str } from './context';
-import { magicFailure } from './guests';
+import { magicFailure } from './guest-common';
 
 export function storageAt(state: MockState, id: string): Storage {
   const s = state.data.storages[id];

@@ -3,7 +3,7 @@
  * tasks (a user also those of their tokens), and everyone's only with Sys.Audit on the node (on `/` for the
  * cluster-wide list); the node list shows finished tasks unless `source` asks for running ones.
  */
-import { badParams } from '../api-error';
+import { badParams } from '../mock-error';
 import { hasPrivs, requirePrivs } from '../acl';
 import type { TaskRecord } from '../state';
 import { Tasks, isError, splitTaskUser } from '../tasks';

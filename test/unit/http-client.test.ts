@@ -13,8 +13,9 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ConnectionSettings } from '../../src/config/types';
 import { CliError } from '../../src/errors';
-import { createClient, describeRequest, type ClientOptions } from '../../src/http';
-import { ticketCachePath } from '../../src/http/ticket-cache';
+import { createCliClient as createClient, type CliClientOptions as ClientOptions } from '../../src/cli/api-client';
+import { ticketCachePath } from '../../src/config/ticket-store';
+import { describeRequest } from '../../src/http';
 import { makeCaSignedCert, startTestServer, tempDir, type TestServer } from '../helpers/https-server';
 import { freePort, startTinyproxy, type Tinyproxy } from '../helpers/tinyproxy';
 
@@ -93,12 +94,17 @@ async function failure(p: Promise<unknown>): Promise<CliError> {
 
 async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
   const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(vars)) v === undefined ? delete process.env[k] : (process.env[k] = v);
+  for (const [k, v] of Object.entries(vars)) setEnv(k, v);
   try {
     return await fn();
   } finally {
-    for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v);
+    for (const [k, v] of Object.entries(saved)) setEnv(k, v);
   }
+}
+
+function setEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
 }
 
 beforeAll(async () => {
@@ -652,15 +658,23 @@ describe('timeouts and retries', () => {
   });
 });
 
-/** The core transpiled on its own by esbuild (independent of dist/), under node_modules so @inquirer/prompts resolves. */
+/** The CLI's client bundled on its own by esbuild (independent of dist/), under node_modules so @inquirer/prompts resolves. */
 let childModule: string | undefined;
 const childBuildDir = join(ROOT, 'node_modules/.cache', `pvecli-http-test-${process.pid}`);
 async function builtCore(): Promise<string> {
   if (!childModule) {
-    const out = childBuildDir;
-    const entries = ['src/http', 'src/util'].flatMap((dir) => readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.ts')).map((f) => join(ROOT, dir, f)));
-    await build({ entryPoints: [...entries, join(ROOT, 'src/errors.ts')], outdir: out, outbase: ROOT, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'error' });
-    childModule = join(out, 'src/http/index.js');
+    const out = join(childBuildDir, 'api-client.js');
+    await build({
+      entryPoints: [join(ROOT, 'src/cli/api-client.ts')],
+      outfile: out,
+      bundle: true,
+      external: ['@inquirer/prompts'],
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      logLevel: 'error',
+    });
+    childModule = out;
     expect(existsSync(childModule)).toBe(true);
   }
   return childModule;
@@ -668,8 +682,8 @@ async function builtCore(): Promise<string> {
 
 function childScript(module: string, interactive: boolean): string {
   return `
-    const { createClient } = require(${JSON.stringify(module)});
-    const client = createClient(JSON.parse(process.env.PVECLI_TEST_SETTINGS), {
+    const { createCliClient } = require(${JSON.stringify(module)});
+    const client = createCliClient(JSON.parse(process.env.PVECLI_TEST_SETTINGS), {
       trace: (l) => console.error(l),
       interactive: ${interactive},
       onTrustFingerprint: async (fp) => console.log('SAVED ' + fp),

@@ -1,10 +1,8 @@
-import { readFileSync, rmSync } from 'node:fs';
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import { join } from 'node:path';
-import type { Service } from '../config/types';
-import { writeFileAtomic } from '../util/atomic-file';
+import type { Service } from './settings';
+import type { TicketStore } from './types';
 
-/** A login ticket kept between runs, so one login serves many commands. */
+/** A login ticket kept between requests (and, in the CLI's store, between runs), so one login serves many. */
 export interface CachedTicket {
   url: string;
   service: Service;
@@ -53,28 +51,12 @@ export function ticketState(t: CachedTicket, now = Date.now()): TicketState {
   return age >= RENEW_AFTER_MS ? 'renew' : 'fresh';
 }
 
-/** File of one profile's ticket: <cacheDir>/ticket-<profile>.json. */
-export function ticketCachePath(cacheDir: string, profile: string): string {
-  return join(cacheDir, `ticket-${profile.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
-}
-
-export function readTicket(file: string, match: { url: string; service: Service; username: string }): CachedTicket | undefined {
-  try {
-    const t = JSON.parse(readFileSync(file, 'utf8')) as CachedTicket;
-    const valid =
-      typeof t.ticket === 'string' && typeof t.csrfToken === 'string' && typeof t.obtainedAt === 'number' &&
-      t.url === match.url && t.service === match.service && t.username === match.username;
-    return valid ? t : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Atomic (temp file + rename), file 0600, directory 0700 when created. */
-export function writeTicket(file: string, t: CachedTicket): void {
-  writeFileAtomic(file, `${JSON.stringify(t)}\n`);
-}
-
-export function removeTicket(file: string): void {
-  rmSync(file, { force: true });
+/** A store for one long-running process (the gateway): the ticket lives as long as the client. */
+export function memoryTicketStore(): TicketStore {
+  let kept: CachedTicket | undefined;
+  return {
+    read: (match) => (kept && kept.url === match.url && kept.service === match.service && kept.username === match.username ? kept : undefined),
+    write: (ticket) => void (kept = ticket),
+    remove: () => void (kept = undefined),
+  };
 }

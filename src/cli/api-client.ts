@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import type { ConnectionSettings as ProfileSettings } from '../config/types';
+import { UsageError } from '../errors';
+import type { ApiClient } from '../http';
+import { cliErrorOf } from './http-errors';
+import { askSecondFactor, certificateTrust } from './prompts';
+
+export interface CliClientOptions {
+  /** --trace: one line per request/reply (method, URL, status, ms), secrets redacted. */
+  trace?: (line: string) => void;
+  warn?: (line: string) => void;
+  /** A TTY: may prompt for an OTP or trust-on-first-use. */
+  interactive?: boolean;
+  /** Save a fingerprint the user chose to trust (TOFU). */
+  onTrustFingerprint?: (fp: string) => Promise<void>;
+}
+
+/**
+ * The HTTP core as the CLI uses it: the profile's ticket cache on disk, prompts on a terminal, the CA file read
+ * here, and every failure a CliError with the exit codes of DESIGN.md §4.
+ */
+export function createCliClient(settings: ProfileSettings, opts: CliClientOptions = {}): ApiClient {
+  const http = require('../http') as typeof import('../http');
+  const { fileTicketStore } = require('../config/ticket-store') as typeof import('../config/ticket-store');
+  const warn = opts.warn ?? (() => {});
+  const client = http.createClient(
+    { ...settings, ca: caBundle(settings) },
+    {
+      trace: opts.trace,
+      warn: opts.warn,
+      tickets: fileTicketStore(settings.cacheDir, settings.profile),
+      askSecondFactor: opts.interactive ? askSecondFactor : undefined,
+      trustCertificate: opts.interactive && opts.onTrustFingerprint ? certificateTrust(settings.profile, opts.onTrustFingerprint, warn) : undefined,
+    },
+  );
+  const mapped = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      throw cliErrorOf(err);
+    }
+  };
+  return {
+    request: (req) => mapped(() => client.request(req)),
+    exchange: (req) => mapped(() => client.exchange(req)),
+    close: () => client.close(),
+  };
+}
+
+/** --ca-file's PEM text (only where it decides: verification on, no pin); a file without a certificate is refused. */
+function caBundle(settings: ProfileSettings): string | undefined {
+  if (!settings.caFile || !settings.verifyTls || settings.fingerprint) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(settings.caFile, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read CA file ${settings.caFile}: ${(err as Error).message}`);
+  }
+  // Node ignores a CA list without certificates and then trusts nothing: say so instead of a TLS error.
+  if (!/-----BEGIN CERTIFICATE-----/.test(pem)) {
+    throw new UsageError(`no PEM certificate in CA file ${settings.caFile}`, 'expected one or more -----BEGIN CERTIFICATE----- blocks');
+  }
+  return pem;
+}
