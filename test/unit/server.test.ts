@@ -150,12 +150,17 @@ describe('server: connections', () => {
   it('on close: stops accepting, lets a request in flight finish, then ends', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let arrived!: () => void;
+    const inFlight = new Promise<void>((resolve) => (arrived = resolve));
     const port = await start(async (req) => {
-      if (req.path === '/slow') await gate;
+      if (req.path === '/slow') {
+        arrived();
+        await gate;
+      }
       return { status: 200, body: { data: req.path } };
     });
     const slow = request(port, 'GET', '/slow', { agent: new http.Agent() });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await inFlight;
     const closed = running!.close(5_000);
     running = undefined;
     await expect(request(port, 'GET', '/new', { agent: new http.Agent() })).rejects.toThrow(/ECONNREFUSED/);
@@ -167,13 +172,17 @@ describe('server: connections', () => {
   });
 
   it('on close: ends requests still running after the grace period', async () => {
-    const port = await start(() => new Promise(() => {}));
+    let arrived!: () => void;
+    const inFlight = new Promise<void>((resolve) => (arrived = resolve));
+    const port = await start(() => {
+      arrived();
+      return new Promise(() => {});
+    });
     const hung = request(port, 'GET', '/hang', { agent: new http.Agent() }).catch((e: Error) => e);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const started = Date.now();
+    await inFlight;
+    // close() resolving at all is the point: a hung handler cannot hold it past the grace period.
     await running!.close(200);
     running = undefined;
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(await hung).toBeInstanceOf(Error);
   });
 
