@@ -2,7 +2,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpError, type Handler, type RunningServer, listen, readAll, readParams, queryParams } from '../../src/server';
+import { RequestError, type Handler, type RunningServer, listen, readAll, readParams, queryParams } from '../../src/server';
 
 interface Got {
   status: number;
@@ -38,7 +38,7 @@ function raw(port: number, text: string): Promise<string> {
 
 const echo: Handler = async (req) => {
   if (req.path === '/boom') throw new Error('handler bug');
-  if (req.path === '/refuse') throw new HttpError(400, 'Parameter verification failed.', { vmid: 'not an integer' });
+  if (req.path === '/refuse') throw new RequestError(400, 'Parameter verification failed.', { vmid: 'not an integer' });
   const args = req.method === 'GET' ? queryParams(req) : await readParams(req, queryParams(req));
   return { status: 200, body: { data: args } };
 };
