@@ -32,7 +32,7 @@ export default class ProfileAdd extends Command {
   ];
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ProfileAdd);
-    const { collectProfileValues } = require('../../src/config/profile-add') as typeof import('../../src/config/profile-add');
+    const { collectProfileValues } = require('../../src/cli/profile-add') as typeof import('../../src/cli/profile-add');
     const { addProfile, literalSecretKeys } = require('../../src/config/profiles') as typeof import('../../src/config/profiles');
     const { certificateFetcher, isInteractive } = require('../../src/cli/connection') as typeof import('../../src/cli/connection');
     const { warn, writeErr } = require('../../src/cli/io') as typeof import('../../src/cli/io');

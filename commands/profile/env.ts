@@ -9,7 +9,7 @@ export default class ProfileEnv extends Command {
   static examples = ['pvecli profile env', 'pvecli profile env lab', 'PROXMOX_API_TIMEOUT=5 pvecli profile env -p prod -o json'];
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ProfileEnv);
-    const { describeConnection } = require('../../src/config/resolve') as typeof import('../../src/config/resolve');
+    const { describeConnection } = require('../../src/config/describe') as typeof import('../../src/config/describe');
     const { printResult } = require('../../src/cli/context') as typeof import('../../src/cli/context');
     const { warn } = require('../../src/cli/io') as typeof import('../../src/cli/io');
     const globals = toGlobals(flags);

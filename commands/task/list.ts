@@ -14,7 +14,7 @@ export default class TaskList extends Command {
   static examples = ['pvecli task list --running', 'pvecli task list --node pve --errors --since 1d'];
   async run(): Promise<void> {
     const { flags } = await this.parse(TaskList);
-    const { taskList } = require('../../src/tasks/commands') as typeof import('../../src/tasks/commands');
+    const { taskList } = require('../../src/cli/task-commands') as typeof import('../../src/cli/task-commands');
     process.exitCode = await taskList(toGlobals(flags), flags);
   }
 }

@@ -8,7 +8,7 @@ export default class TaskStatus extends Command {
   static examples = ['pvecli task status UPID:pve:0000A1B2:0001E240:6751A3F0:qmstart:100:root@pam:'];
   async run(): Promise<void> {
     const { args, flags } = await this.parse(TaskStatus);
-    const { taskStatus } = require('../../src/tasks/commands') as typeof import('../../src/tasks/commands');
+    const { taskStatus } = require('../../src/cli/task-commands') as typeof import('../../src/cli/task-commands');
     process.exitCode = await taskStatus(toGlobals(flags), args.upid);
   }
 }

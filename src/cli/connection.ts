@@ -54,7 +54,7 @@ export async function openConnection(
       otp: globals.otp,
       schema: globals.schema,
     },
-    { interactive: isInteractive(), warn },
+    { interactive: isInteractive(), warn, askSecret: (question) => (require('./prompts') as typeof import('./prompts')).askSecret(question) },
   );
   const settings = resolved.settings;
   let closeMock: (() => Promise<void>) | undefined;

@@ -1,67 +1,11 @@
 import { UsageError } from '../errors';
-import { OUTPUT_FORMATS, type OutputFormat } from '../output/render';
+import { GLOBAL_OPTIONS, type GlobalOptions, type GlobalSpec } from './global-options';
 import { parseSeconds } from './seconds';
 
-/** The global options of DESIGN.md §3. Their long names are chosen so no bundled schema uses them (tested). */
-interface GlobalSpec {
-  name: string;
-  short?: string;
-  /** takes a value (else boolean) */
-  value?: boolean;
-  key: keyof GlobalOptions;
-}
+export type { GlobalOptions, GlobalSpec } from './global-options';
 
-export interface GlobalOptions {
-  profile?: string;
-  outputFormat?: OutputFormat;
-  noborder?: boolean;
-  noheader?: boolean;
-  humanReadable?: boolean;
-  fields?: string[];
-  /** Set by withDefaultShape: `fields` are a command's default columns. */
-  defaultFields?: boolean;
-  sort?: string;
-  query?: string;
-  expand?: boolean;
-  input?: string;
-  dryRun?: boolean;
-  trace?: boolean;
-  requestTimeout?: number;
-  waitTimeout?: number;
-  async?: boolean;
-  insecure?: boolean;
-  tlsFingerprint?: string;
-  caFile?: string;
-  quiet?: boolean;
-  schema?: string;
-  help?: boolean;
-  otp?: string;
-}
-
-export const GLOBAL_SPECS: readonly GlobalSpec[] = [
-  { name: 'profile', short: 'p', value: true, key: 'profile' },
-  { name: 'output-format', short: 'o', value: true, key: 'outputFormat' },
-  { name: 'noborder', key: 'noborder' },
-  { name: 'noheader', key: 'noheader' },
-  { name: 'human-readable', key: 'humanReadable' },
-  { name: 'fields', value: true, key: 'fields' },
-  { name: 'sort', value: true, key: 'sort' },
-  { name: 'query', value: true, key: 'query' },
-  { name: 'expand', key: 'expand' },
-  { name: 'input', value: true, key: 'input' },
-  { name: 'dry-run', key: 'dryRun' },
-  { name: 'trace', key: 'trace' },
-  { name: 'request-timeout', value: true, key: 'requestTimeout' },
-  { name: 'wait-timeout', value: true, key: 'waitTimeout' },
-  { name: 'async', key: 'async' },
-  { name: 'insecure', key: 'insecure' },
-  { name: 'tls-fingerprint', value: true, key: 'tlsFingerprint' },
-  { name: 'ca-file', value: true, key: 'caFile' },
-  { name: 'quiet', short: 'q', key: 'quiet' },
-  { name: 'schema', value: true, key: 'schema' },
-  { name: 'help', short: 'h', key: 'help' },
-  { name: 'otp', value: true, key: 'otp' },
-];
+/** The table of global-options.ts, with `value` (takes a value, else boolean) for the parsers and completion. */
+export const GLOBAL_SPECS: ReadonlyArray<GlobalSpec & { value: boolean }> = GLOBAL_OPTIONS.map((s) => ({ ...s, value: s.kind !== 'boolean' }));
 
 export interface SplitArgs {
   globals: GlobalOptions;
@@ -86,7 +30,7 @@ export function splitGlobals(argv: string[], apiParams: ReadonlySet<string> = ne
       positionals.push(...argv.slice(i + 1));
       break;
     }
-    let spec: GlobalSpec | undefined;
+    let spec: (typeof GLOBAL_SPECS)[number] | undefined;
     let inline: string | undefined;
     let negated = false;
     if (arg.startsWith('--')) {
@@ -178,22 +122,20 @@ function expectsValue(flag: string): boolean {
 }
 
 function assign(globals: GlobalOptions, spec: GlobalSpec, value: string): void {
-  const g = globals as Record<string, unknown>;
-  switch (spec.key) {
-    case 'outputFormat':
-      if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) {
-        throw new UsageError(`--output-format: '${value}' is not one of ${OUTPUT_FORMATS.join(', ')}`);
-      }
-      g.outputFormat = value;
-      return;
-    case 'fields':
-      g.fields = value.split(',').map((s) => s.trim()).filter(Boolean);
-      return;
-    case 'requestTimeout':
-    case 'waitTimeout':
-      g[spec.key] = parseSeconds(spec.name, value);
-      return;
+  (globals as Record<string, unknown>)[spec.key] = parseGlobalValue(spec, value);
+}
+
+/** A global option's value as GlobalOptions holds it; oclif's flags parse theirs with this too. */
+export function parseGlobalValue(spec: GlobalSpec, value: string): string | string[] | number {
+  if (spec.options && !spec.options.includes(value)) {
+    throw new UsageError(`--${spec.name}: '${value}' is not one of ${spec.options.join(', ')}`);
+  }
+  switch (spec.kind) {
+    case 'list':
+      return value.split(',').map((s) => s.trim()).filter(Boolean);
+    case 'seconds':
+      return parseSeconds(spec.name, value);
     default:
-      g[spec.key] = value;
+      return value;
   }
 }

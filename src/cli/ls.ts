@@ -3,6 +3,7 @@ import { splitPath, type Schema } from '../schema/load';
 import type { HttpMethod } from '../schema/types';
 import { schemaFor, printResult } from './context';
 import { splitGlobals } from './globals';
+import { examplesText, LS_EXAMPLES } from './verb-summary';
 import { writeOut } from './io';
 
 export interface ChildRow {
@@ -39,7 +40,7 @@ export function listChildren(schema: Schema, path: string): ChildRow[] {
 export async function runLs(argv: string[]): Promise<number> {
   const { globals, positionals, rest } = splitGlobals(argv);
   if (globals.help) {
-    writeOut('Usage: pvecli ls [PATH] [-o text|json|yaml]\n\nList the children of an API path with pvesh capability flags (D = has children; r, w, c, d = get, set, create, delete).\n\nExamples:\n  pvecli ls /\n  pvecli ls /nodes/pve/qemu/100\n');
+    writeOut(`Usage: pvecli ls [PATH] [-o text|json|yaml]\n\nList the children of an API path with pvesh capability flags (D = has children; r, w, c, d = get, set, create, delete).\n\n${examplesText(LS_EXAMPLES)}`);
     return 0;
   }
   if (rest.length) throw new UsageError(`unknown option '${rest[0]}' for ls`);

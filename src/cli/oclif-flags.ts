@@ -1,6 +1,6 @@
-import { Flags } from '@oclif/core';
-import type { GlobalOptions } from './globals';
-import { OUTPUT_FORMATS, type OutputFormat } from '../output/render';
+import { Flags, type Interfaces } from '@oclif/core';
+import { GLOBAL_OPTIONS, type GlobalOptions, type GlobalSpec } from './global-options';
+import { parseGlobalValue } from './globals';
 import { parseSeconds } from './seconds';
 
 /** A duration flag, parsed as the fast path parses --request-timeout and --wait-timeout (0.5 allowed). */
@@ -9,47 +9,40 @@ export const secondsFlag = Flags.custom<number>({
   parse: async (input, _ctx, opts) => parseSeconds(opts.name, input),
 });
 
-/** The global options (DESIGN.md §3) as oclif flags, for the topic commands oclif parses. */
-export const globalFlags = {
-  profile: Flags.string({ char: 'p', description: 'profile to use', helpGroup: 'GLOBAL' }),
-  'output-format': Flags.string({ char: 'o', description: 'output format', options: [...OUTPUT_FORMATS], helpGroup: 'GLOBAL' }),
-  noborder: Flags.boolean({ description: 'no table borders', helpGroup: 'GLOBAL' }),
-  noheader: Flags.boolean({ description: 'no table header', helpGroup: 'GLOBAL' }),
-  'human-readable': Flags.boolean({ description: 'bytes, durations and times for people', allowNo: true, helpGroup: 'GLOBAL' }),
-  fields: Flags.string({ description: 'columns or keys to keep: a,b,c', helpGroup: 'GLOBAL' }),
-  sort: Flags.string({
-    description: 'sort rows by KEY, descending with a leading - (--sort -mem); numbers by value, text naturally (pve2 before pve10)',
-    helpGroup: 'GLOBAL',
-  }),
-  query: Flags.string({ description: "JMESPath applied to the result before rendering, e.g. \"[?status=='running'].upid\"", helpGroup: 'GLOBAL' }),
-  trace: Flags.boolean({ description: 'trace requests and replies on stderr (secrets redacted)', helpGroup: 'GLOBAL' }),
-  'request-timeout': secondsFlag({ description: 'seconds for one request', helpGroup: 'GLOBAL' }),
-  insecure: Flags.boolean({ description: 'do not verify the TLS certificate', helpGroup: 'GLOBAL' }),
-  'tls-fingerprint': Flags.string({ description: 'pin the server certificate (SHA-256)', helpGroup: 'GLOBAL' }),
-  'ca-file': Flags.string({ description: 'trust this CA file', helpGroup: 'GLOBAL' }),
-  quiet: Flags.boolean({ char: 'q', description: 'no output on success', helpGroup: 'GLOBAL' }),
-  schema: Flags.string({ description: 'bundled schema, e.g. pve-9.1', helpGroup: 'GLOBAL' }),
-  otp: Flags.string({ description: 'TFA code for a password login (or PROXMOX_API_OTP)', helpGroup: 'GLOBAL' }),
-};
+type Spec = (typeof GLOBAL_OPTIONS)[number];
+type ValueOf<K extends GlobalSpec['kind']> = K extends 'seconds' ? number : K extends 'list' ? string[] : string;
+type FlagOf<S extends Spec> = S['kind'] extends 'boolean' ? Interfaces.BooleanFlag<boolean> : Interfaces.OptionFlag<ValueOf<S['kind']> | undefined>;
+type Overrides = { description?: string; helpGroup?: string };
 
-/** oclif's parsed flags → the same GlobalOptions the fast path builds. */
-export function toGlobals(flags: Record<string, unknown>): GlobalOptions {
-  return {
-    profile: flags.profile as string | undefined,
-    outputFormat: flags['output-format'] as OutputFormat | undefined,
-    noborder: flags.noborder as boolean | undefined,
-    noheader: flags.noheader as boolean | undefined,
-    humanReadable: flags['human-readable'] as boolean | undefined,
-    fields: typeof flags.fields === 'string' ? flags.fields.split(',').filter(Boolean) : undefined,
-    sort: flags.sort as string | undefined,
-    query: flags.query as string | undefined,
-    trace: flags.trace as boolean | undefined,
-    requestTimeout: flags['request-timeout'] as number | undefined,
-    insecure: flags.insecure as boolean | undefined,
-    tlsFingerprint: flags['tls-fingerprint'] as string | undefined,
-    caFile: flags['ca-file'] as string | undefined,
-    quiet: flags.quiet as boolean | undefined,
-    schema: flags.schema as string | undefined,
-    otp: flags.otp as string | undefined,
+/** One global option of the table as an oclif flag; `overrides` for a command that words it its own way. */
+export function globalFlag<N extends Spec['name']>(name: N, overrides: Overrides = {}): FlagOf<Extract<Spec, { name: N }>> {
+  const spec: GlobalSpec = GLOBAL_OPTIONS.find((s) => s.name === name)!;
+  const common = {
+    ...(spec.short ? { char: spec.short as Interfaces.AlphabetLowercase } : {}),
+    description: spec.help,
+    helpGroup: 'GLOBAL',
+    ...overrides,
   };
+  if (spec.kind === 'boolean') return Flags.boolean({ ...common, ...(spec.negatable ? { allowNo: true } : {}) }) as never;
+  if (spec.kind === 'seconds') return secondsFlag(common) as never;
+  if (spec.kind === 'list') return Flags.custom<string[]>({ parse: async (input) => parseGlobalValue(spec, input) as string[] })(common) as never;
+  // oclif checks the choices itself (and lists them in the help) before parse() sees the value.
+  const options = spec.options ? { options: [...spec.options] } : {};
+  return Flags.custom<string>({ ...options, parse: async (input) => parseGlobalValue(spec, input) as string })(common) as never;
+}
+
+type GlobalFlags = { [S in Extract<Spec, { scope: 'all' }> as S['name']]: FlagOf<S> };
+
+/** The global options (DESIGN.md §3) every oclif command takes: the table's entries of scope `all`. */
+export const globalFlags = Object.fromEntries(
+  GLOBAL_OPTIONS.filter((s) => s.scope === 'all').map((s) => [s.name, globalFlag(s.name)]),
+) as unknown as GlobalFlags;
+
+/** oclif's parsed flags → the same GlobalOptions the fast path builds (the flags parsed their values already). */
+export function toGlobals(flags: Record<string, unknown>): GlobalOptions {
+  const globals: Record<string, unknown> = {};
+  for (const spec of GLOBAL_OPTIONS) {
+    if (flags[spec.name] !== undefined) globals[spec.key] = flags[spec.name];
+  }
+  return globals as GlobalOptions;
 }

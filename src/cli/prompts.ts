@@ -13,12 +13,15 @@ export async function promptOrInterrupt<T>(ask: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The second-factor code, typed masked on stderr. @inquirer/prompts is loaded only here (~90 ms to import). */
-export const askSecondFactor: NonNullable<ClientHooks['askSecondFactor']> = (q) =>
+/** A secret typed masked on stderr, so stdout stays clean. @inquirer/prompts is loaded only here (~90 ms to import). */
+export const askSecret = (question: string): Promise<string> =>
   promptOrInterrupt(async () => {
     const { password } = await import('@inquirer/prompts');
-    return password({ message: `${q.label} for ${q.username}:`, mask: '*' }, { output: process.stderr });
+    return password({ message: question, mask: '*' }, { output: process.stderr });
   });
+
+/** The second-factor code, asked the same way. */
+export const askSecondFactor: NonNullable<ClientHooks['askSecondFactor']> = (q) => askSecret(`${q.label} for ${q.username}:`);
 
 /** Trust on first use: show the certificate, ask, and on yes save the fingerprint in the profile (a failed save only warns). */
 export function certificateTrust(

@@ -6,6 +6,7 @@ import type { HttpMethod, Operation } from '../schema/types';
 import { VERB_METHODS, VERBS, isVerb, verbOf, type Verb } from '../schema/verbs';
 import { schemaFor } from './context';
 import { splitGlobals } from './globals';
+import { examplesText, USAGE_EXAMPLES, USAGE_SUMMARY } from './verb-summary';
 import { writeOut } from './io';
 import { isatty } from 'node:tty';
 
@@ -64,7 +65,7 @@ export async function runUsage(argv: string[]): Promise<number> {
     } else throw new UsageError(`unknown option '${a}' for usage`, 'options: --verbose, --returns, --command get|set|create|delete');
   }
   if (globals.help) {
-    writeOut('Usage: pvecli usage PATH [--verbose] [--returns] [--command get|set|create|delete] [-o json]\n\nShow how to call the operations of an API path.\n\nExamples:\n  pvecli usage /nodes/{node}/qemu --command create -v\n  pvecli usage /cluster/resources --returns\n');
+    writeOut(`Usage: pvecli usage PATH [--verbose] [--returns] [--command get|set|create|delete] [-o json]\n\n${USAGE_SUMMARY}\n\n${examplesText(USAGE_EXAMPLES)}`);
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('missing API path', "e.g. 'pvecli usage /nodes/{node}/qemu --command create -v'");

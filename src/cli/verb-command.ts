@@ -1,12 +1,6 @@
 import { Args, Command } from '@oclif/core';
 import type { Verb } from '../schema/verbs';
-
-const SUMMARY: Record<Verb, string> = {
-  get: 'Read an API path (HTTP GET).',
-  set: 'Change an API object (HTTP PUT).',
-  create: 'Create an API object or start an action (HTTP POST).',
-  delete: 'Delete an API object (HTTP DELETE).',
-};
+import { VERB_SUMMARY, verbDescription } from './verb-summary';
 
 const EXAMPLES: Record<Verb, string[]> = {
   get: ['pvecli get /nodes', 'pvecli get /cluster/resources --type vm -o json', 'pvecli get /nodes/pve/qemu/100/config'],
@@ -21,8 +15,8 @@ const EXAMPLES: Record<Verb, string[]> = {
  */
 export function verbCommand(verb: Verb): typeof Command {
   return class VerbCommand extends Command {
-    static summary = SUMMARY[verb];
-    static description = `${SUMMARY[verb]} Parameters come from the API schema of PATH; 'pvecli ${verb} PATH --help' lists them.`;
+    static summary = VERB_SUMMARY[verb];
+    static description = verbDescription(verb);
     static strict = false;
     static args = { path: Args.string({ description: 'API path, e.g. /nodes/pve/qemu/100', required: false }) };
     static examples = EXAMPLES[verb];

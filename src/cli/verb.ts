@@ -10,16 +10,18 @@ import { readInput } from './input';
 import { writeOut } from './io';
 import { operationsOf, usageText } from './usage';
 import { openConnection } from './connection';
+import { examplesText, verbDescription } from './verb-summary';
 
-const VERB_HELP: Record<Verb, string> = {
-  get: 'Read an API path (HTTP GET).',
-  set: 'Change an API object (HTTP PUT).',
-  create: 'Create an API object or start an action (HTTP POST).',
-  delete: 'Delete an API object (HTTP DELETE).',
-};
+/** One example of each verb, whichever verb's help is asked for. */
+const VERB_HELP_EXAMPLES = [
+  'pvecli get /nodes/pve/status',
+  'pvecli create /nodes/pve/qemu --vmid 100 --memory 2048 --net0 virtio,bridge=vmbr0',
+  'pvecli set /nodes/pve/qemu/100/config --memory 4096 --delete net1',
+  'pvecli delete /nodes/pve/qemu/100',
+];
 
 function verbHelp(verb: Verb): string {
-  return `Usage: pvecli ${verb} PATH [--PARAM VALUE ...] [global options]\n\n${VERB_HELP[verb]} Parameters come from the API schema of PATH;\n'pvecli ${verb} PATH --help' lists them.\n\nExamples:\n  pvecli get /nodes/pve/status\n  pvecli create /nodes/pve/qemu --vmid 100 --memory 2048 --net0 virtio,bridge=vmbr0\n  pvecli set /nodes/pve/qemu/100/config --memory 4096 --delete net1\n  pvecli delete /nodes/pve/qemu/100\n`;
+  return `Usage: pvecli ${verb} PATH [--PARAM VALUE ...] [global options]\n\n${verbDescription(verb, '\n')}\n\n${examplesText(VERB_HELP_EXAMPLES)}`;
 }
 
 /** get/set/create/delete: resolve → parse → validate → (dry run | send) → wait for a task → render. */
@@ -74,8 +76,9 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
       return 0;
     }
     const data = await connection.client().request(request);
-    const { isUpid, waitForTask } = require('../tasks') as typeof import('../tasks');
+    const { isUpid } = require('../tasks/upid') as typeof import('../tasks/upid');
     if (op.method !== 'GET' && isUpid(data) && !globals.async) {
+      const { waitForTask } = require('./task-wait') as typeof import('./task-wait');
       return await waitForTask(connection.client(), data, globals);
     }
     printResult(data, globals, op.returns);

@@ -3,18 +3,27 @@
  * The CLI calls resolveConnection once per run; profile commands use the file API.
  */
 import { UsageError } from '../errors';
-import { ConfigFile, updateConfigFile } from './file';
+import type { ConfigFile } from './file';
+import { updateConfigFile } from './locked-update';
 import { configFilePath } from './paths';
 
 export { writeFileAtomic } from '../util/atomic-file';
-export { ConfigFile, PROFILE_KEYS, SECRET_KEYS, checkProfileName, coerceProfileValue, isProfileKey, updateConfigFile } from './file';
-export type { Profile, ProfileKey, ProfileValue } from './file';
+export { coerceProfileValue } from './coerce';
+export { ConfigFile } from './file';
+export { updateConfigFile } from './locked-update';
+export { PROFILE_KEYS, SECRET_KEYS, isProfileKey } from './profile-keys';
+export type { Profile, ProfileKey, ProfileValue } from './profile-keys';
+export { ENVIRONMENT_PROFILE, MOCK_PROFILE, checkProfileName } from './profile-names';
 export { withFileLock } from '../util/file-lock';
 export { cacheDir, configFilePath, stateDir } from './paths';
-export { DEFAULTS, ENV } from './precedence';
+export { ENV } from './environment';
+export { DEFAULTS } from './precedence';
 export type { GlobalConnectionFlags } from './precedence';
-export { ENVIRONMENT_PROFILE, MOCK_PROFILE, describeConnection, normalizeUrl, resolveConnection, selectConnection } from './resolve';
+export { describeConnection } from './describe';
+export { resolveConnection } from './resolve';
 export type { ResolveOptions, ResolvedConnection } from './resolve';
+export { selectConnection } from './select';
+export { normalizeUrl } from './server-url';
 export { describeSecret, isLiteralSecret, parseSecretRef } from './secrets';
 export type { ConnectionSettings, Service, SettingSource } from './types';
 

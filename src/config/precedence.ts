@@ -1,5 +1,6 @@
 import { UsageError } from '../errors';
-import type { Profile } from './file';
+import { envBoolean, envNumber, envString, ENV } from './environment';
+import type { Profile } from './profile-keys';
 import type { ConnectionSettings, Service, SettingSource } from './types';
 
 /** The per-run global flags that carry connection settings (DESIGN.md §3). */
@@ -13,31 +14,6 @@ export interface GlobalConnectionFlags {
   otp?: string;
   schema?: string;
 }
-
-/** Environment variables of DESIGN.md §5. */
-export const ENV = {
-  url: 'PROXMOX_API_URL',
-  tokenId: 'PROXMOX_API_TOKEN_ID',
-  tokenSecret: 'PROXMOX_API_TOKEN_SECRET',
-  username: 'PROXMOX_API_USERNAME',
-  password: 'PROXMOX_API_PASSWORD',
-  otp: 'PROXMOX_API_OTP',
-  otpType: 'PROXMOX_API_OTPTYPE',
-  verifySsl: 'PROXMOX_API_VERIFY_SSL',
-  fingerprint: 'PROXMOX_API_FINGERPRINT',
-  caFile: 'PROXMOX_API_CA_FILE',
-  service: 'PROXMOX_API_SERVICE',
-  backend: 'PROXMOX_API_BACKEND',
-  pathPrefix: 'PROXMOX_API_PATH_PREFIX',
-  timeout: 'PROXMOX_API_TIMEOUT',
-  connectTimeout: 'PROXMOX_API_CONNECT_TIMEOUT',
-  retries: 'PROXMOX_API_RETRIES',
-  retryBackoff: 'PROXMOX_API_RETRY_BACKOFF',
-  httpsProxy: 'PROXMOX_API_HTTPS_PROXY',
-  httpProxy: 'PROXMOX_API_HTTP_PROXY',
-  profile: 'PVECLI_PROFILE',
-  configFile: 'PROXMOX_CONFIG_FILE',
-} as const;
 
 export const DEFAULTS = {
   otpType: 'totp',
@@ -68,30 +44,6 @@ function pick<T>(candidates: Array<[SettingSource, T | undefined]>, fallback?: T
   return { value: fallback, source: 'default' };
 }
 
-/** An environment variable, empty meaning unset (so CI can blank one out). */
-function envString(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const value = env[name];
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function envNumber(env: NodeJS.ProcessEnv, name: string, integer = false): number | undefined {
-  const text = envString(env, name);
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`${name}=${text} is not a non-negative ${integer ? 'integer' : 'number'}`);
-  }
-  return n;
-}
-
-function envBoolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
-  const text = envString(env, name);
-  if (text === undefined) return undefined;
-  if (/^(1|true|yes|on)$/i.test(text)) return true;
-  if (/^(0|false|no|off)$/i.test(text)) return false;
-  throw new UsageError(`${name}=${text} is not a boolean (true/false, 1/0, yes/no)`);
-}
-
 export function parseService(text: string, where: string): Service {
   const service = text.toUpperCase() as Service;
   if (!SERVICES.includes(service)) throw new UsageError(`${where}: unknown service '${text}' (expected: ${SERVICES.join(', ').toLowerCase()})`);
@@ -103,15 +55,6 @@ export function normalizePathPrefix(prefix: string): string {
   const trimmed = prefix.trim().replace(/\/+$/, '');
   if (trimmed === '') return '';
   return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
-}
-
-/** Only https is implemented; ssh and local are reserved names from DESIGN.md §5. */
-export function checkBackend(env: NodeJS.ProcessEnv): void {
-  const backend = envString(env, ENV.backend);
-  if (backend !== undefined && backend.toLowerCase() !== 'https') {
-    const known = ['ssh', 'local'].includes(backend.toLowerCase());
-    throw new UsageError(`${ENV.backend}=${backend}: ${known ? 'this backend is not supported yet' : 'unknown backend'}; only https is`, `unset ${ENV.backend}`);
-  }
 }
 
 /**

@@ -6,10 +6,16 @@ import { existsSync, rmSync } from 'node:fs';
 import { ticketCachePath } from './ticket-store';
 import { UsageError } from '../errors';
 import { nearest } from '../util/text';
-import { ConfigFile, PROFILE_KEYS, SECRET_KEYS, checkProfileName, coerceProfileValue, isProfileKey, updateConfigFile, type Profile, type ProfileKey } from './file';
+import { coerceProfileValue } from './coerce';
+import { checkTokenId, noPmgTokens } from './credentials';
+import { ConfigFile } from './file';
+import { updateConfigFile } from './locked-update';
 import { cacheDir, configFilePath } from './paths';
 import { normalizePathPrefix, parseService } from './precedence';
-import { checkTokenId, MOCK_PROFILE, noPmgTokens, normalizeUrl, warnAboutExposedSecrets } from './resolve';
+import { PROFILE_KEYS, SECRET_KEYS, isProfileKey, type Profile, type ProfileKey } from './profile-keys';
+import { checkProfileName, MOCK_PROFILE } from './profile-names';
+import { normalizeUrl } from './server-url';
+import { warnAboutExposedSecrets } from './warnings';
 import { maskUrlPasswords } from '../util/mask';
 import { describeSecret, isLiteralSecret } from './secrets';
 

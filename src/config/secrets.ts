@@ -36,6 +36,8 @@ export interface DereferenceContext {
   env: NodeJS.ProcessEnv;
   /** Whether prompting is possible (a TTY); asked only for `prompt` */
   interactive: boolean | (() => boolean);
+  /** Asks a person for a `prompt` secret (the CLI's masked terminal prompt); config itself never prompts. */
+  ask?: (question: string) => Promise<string>;
   /** Relative file: paths are taken relative to the config file's directory. */
   configFile: string;
   warn: (message: string) => void;
@@ -69,13 +71,8 @@ export async function dereferenceSecret(text: string, ctx: DereferenceContext): 
       if (!(typeof ctx.interactive === 'function' ? ctx.interactive() : ctx.interactive)) {
         throw new UsageError(`${ctx.label} is 'prompt' but there is no terminal to ask on`, 'set it through the environment instead (PROXMOX_API_TOKEN_SECRET / PROXMOX_API_PASSWORD)');
       }
-      return promptSecret(ctx.question);
+      if (!ctx.ask) throw new UsageError(`${ctx.label} is 'prompt' but nothing can ask for it here`);
+      return ctx.ask(ctx.question);
     }
   }
-}
-
-/** Ask for a secret on the terminal, echoing '*'; the prompt goes to stderr so stdout stays clean. */
-export async function promptSecret(message: string): Promise<string> {
-  const { password } = await import('@inquirer/prompts');
-  return password({ message, mask: '*' }, { output: process.stderr });
 }

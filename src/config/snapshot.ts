@@ -7,7 +7,7 @@
 import { readFileSync, statSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-file';
-import type { Profile } from './file';
+import type { Profile } from './profile-keys';
 import { cacheDir } from './paths';
 
 export interface ConfigSnapshot {

@@ -3,7 +3,7 @@
  * the storage, the pool, the user and token must exist, with Proxmox's error wording.
  */
 import { fail } from './mock-error';
-import { guestAt } from './handlers/guests';
+import { guestAt } from './handlers/guest-common';
 import type { MockState } from './state';
 
 export function checkObjectsExist(state: MockState, method: string, template: string, params: Record<string, string>): void {

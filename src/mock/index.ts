@@ -54,7 +54,8 @@ export interface MockOptions {
 export interface MockServer {
   url: string;
   fingerprint?: string;
-  close(): Promise<void>;
+  /** Stop accepting; requests in flight get up to `graceMs` (default 10 s) to finish. */
+  close(graceMs?: number): Promise<void>;
 }
 
 const DEFAULT_TASK_MS = 1000;
@@ -121,7 +122,7 @@ async function start(opts: MockOptions): Promise<{ server: MockServer; state: Mo
   const mock: MockServer = {
     url: `${opts.http ? 'http' : 'https'}://${shownHost}:${running.port}`,
     fingerprint: cert?.fingerprint,
-    close: () => running.close(),
+    close: (graceMs) => running.close(graceMs),
   };
   return { server: mock, state: deps.state };
 }
@@ -157,7 +158,8 @@ export async function startEmbeddedMock(
     fingerprint: server.fingerprint!,
     tokenId: `${EMBEDDED_TOKEN.userid}!${EMBEDDED_TOKEN.name}`,
     tokenSecret: token.secret,
-    close: server.close,
+    // A one-shot run closes when its last reply has come: nothing is left to wait for.
+    close: () => server.close(0),
   };
 }
 

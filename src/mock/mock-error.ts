@@ -2,14 +2,15 @@
  * The mock's own errors. None carries an exit code or a CLI flag: `mock serve` and the CLI map them to theirs.
  */
 
-/** An error reply: the HTTP status, the message Proxmox puts in the reason phrase, and per-parameter errors. */
-export class MockError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly errors?: Record<string, string>,
-  ) {
-    super(message);
+import { RequestError } from '../server/errors';
+
+/**
+ * An error reply of the simulated Proxmox: the HTTP status, the message Proxmox puts in the reason phrase, and
+ * per-parameter errors. A request error of the HTTP front, so the front answers it as it answers its own.
+ */
+export class MockError extends RequestError {
+  constructor(status: number, message: string, errors?: Record<string, string>) {
+    super(status, message, errors);
     this.name = 'MockError';
   }
 }

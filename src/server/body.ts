@@ -3,7 +3,7 @@
  * them. Form and JSON bodies are read whole (they are small, and limited); multipart file parts are streamed.
  */
 import type { Readable } from 'node:stream';
-import { HttpError } from './errors';
+import { RequestError } from './errors';
 import { type FilePart, multipartBoundary, multipartParts } from './multipart';
 import type { ServerRequest } from './types';
 
@@ -25,7 +25,7 @@ export function parseForm(text: string, out: Record<string, unknown> = {}): Reco
     try {
       add(out, decodeURIComponent(rawKey.replace(/\+/g, ' ')), decodeURIComponent(rawValue.replace(/\+/g, ' ')));
     } catch {
-      throw new HttpError(400, 'malformed form body: invalid percent-encoding');
+      throw new RequestError(400, 'malformed form body: invalid percent-encoding');
     }
   }
   return out;
@@ -38,9 +38,9 @@ export function parseJsonBody(text: string, out: Record<string, unknown>): Recor
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new HttpError(400, 'malformed JSON body');
+    throw new RequestError(400, 'malformed JSON body');
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new HttpError(400, 'JSON body must be an object');
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new RequestError(400, 'JSON body must be an object');
   for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
     if (v === null) continue;
     out[k] = typeof v === 'boolean' ? (v ? 1 : 0) : v;
@@ -56,7 +56,7 @@ export function parseBody(contentType: string | undefined, text: string, out: Re
   if (type === 'application/json') return parseJsonBody(text, out);
   if (type === '' || type === 'application/x-www-form-urlencoded') return parseForm(text, out);
   if (!text) return out;
-  throw new HttpError(415, `unsupported content type '${type}'`);
+  throw new RequestError(415, `unsupported content type '${type}'`);
 }
 
 /** The whole body; the server's limits already stop one that is too large. */
@@ -85,7 +85,7 @@ export async function readParams(
   for await (const part of multipartParts(req.body, boundary)) {
     if (part.kind === 'field') add(out, part.name, part.value);
     else if (onFile) await onFile(part);
-    else throw new HttpError(415, `file upload '${part.name}' is not accepted here`);
+    else throw new RequestError(415, `file upload '${part.name}' is not accepted here`);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 /** A request the server answers with an error status: a body too large, malformed or of an unknown type. */
-export class HttpError extends Error {
+export class RequestError extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -7,6 +7,6 @@ export class HttpError extends Error {
     readonly errors?: Record<string, string>,
   ) {
     super(message);
-    this.name = 'HttpError';
+    this.name = 'RequestError';
   }
 }

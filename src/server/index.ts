@@ -1,6 +1,6 @@
 /** The HTTP front shared by `mock serve` and the gateway: listen, TLS, bodies, one handler, Proxmox-shaped replies. */
 export { listen, type AccessEntry, type RunningServer, type ServerLimits, type ServerOptions } from './listen';
-export { HttpError } from './errors';
+export { RequestError } from './errors';
 export { type Reply, errorReply } from './reply';
 export { type Handler, type ServerRequest } from './types';
 export { parseBody, parseForm, queryParams, readAll, readParams } from './body';

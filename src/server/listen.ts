@@ -7,7 +7,7 @@ import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Transform } from 'node:stream';
 import { mediaType } from './body';
-import { HttpError } from './errors';
+import { RequestError } from './errors';
 import { type Reply, errorReply, writeReply } from './reply';
 import type { Handler, ServerRequest } from './types';
 
@@ -40,7 +40,7 @@ export interface ServerOptions {
   /** Headers sent with every reply, such as `Server`. */
   headers?: Record<string, string>;
   limits?: ServerLimits;
-  /** A handler threw something other than an HttpError: a bug, answered with 500 and its message. */
+  /** A handler threw something other than an RequestError: a bug, answered with 500 and its message. */
   onError?: (error: unknown, req: ServerRequest) => void;
   /** One entry per answered request. */
   onResponse?: (entry: AccessEntry) => void;
@@ -69,7 +69,7 @@ function limitBody(req: http.IncomingMessage, limit: number): Transform {
   const limited = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       size += chunk.length;
-      callback(size > limit ? new HttpError(413, TOO_LARGE) : null, chunk);
+      callback(size > limit ? new RequestError(413, TOO_LARGE) : null, chunk);
     },
   });
   req.on('error', (e) => limited.destroy(e));
@@ -122,7 +122,7 @@ export function listen(handler: Handler, opts: ServerOptions): Promise<RunningSe
   let idle: (() => void) | undefined;
 
   function replyFor(e: unknown, request: ServerRequest): Reply {
-    if (e instanceof HttpError) return errorReply(e.status, e.message, e.errors);
+    if (e instanceof RequestError) return errorReply(e.status, e.message, e.errors);
     opts.onError?.(e, request);
     return errorReply(500, e instanceof Error ? e.message : String(e));
   }

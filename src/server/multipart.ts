@@ -5,7 +5,7 @@
  */
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { HttpError } from './errors';
+import { RequestError } from './errors';
 
 export interface FieldPart {
   kind: 'field';
@@ -43,11 +43,11 @@ const MAX_PADDING = 256;
 export function multipartBoundary(contentType: string | undefined): string | undefined {
   if (!/^\s*multipart\/form-data\s*(;|$)/i.test(contentType ?? '')) return undefined;
   const m = /;\s*boundary\s*=\s*(?:"([^"]{1,70})"|([^\s;"]{1,70}))/i.exec(contentType ?? '');
-  if (!m) throw new HttpError(400, 'malformed multipart body: no boundary');
+  if (!m) throw new RequestError(400, 'malformed multipart body: no boundary');
   return m[1] ?? m[2];
 }
 
-const malformed = (what: string) => new HttpError(400, `malformed multipart body: ${what}`);
+const malformed = (what: string) => new RequestError(400, `malformed multipart body: ${what}`);
 
 /** `form-data; name="a"; filename="b"` → its parameters, quoted strings unescaped. */
 function dispositionOf(value: string): { type: string; params: Record<string, string> } {
@@ -165,10 +165,10 @@ export class MultipartParser extends Writable {
     // A part with no header lines: its blank line follows at once.
     const end = this.buf.subarray(0, 2).equals(CRLF) ? -2 : this.buf.indexOf(HEADER_END);
     if (end === -1) {
-      if (this.buf.length > this.limits.headerBytes) throw new HttpError(400, 'malformed multipart body: part headers too large');
+      if (this.buf.length > this.limits.headerBytes) throw new RequestError(400, 'malformed multipart body: part headers too large');
       return false;
     }
-    if (end > this.limits.headerBytes) throw new HttpError(400, 'malformed multipart body: part headers too large');
+    if (end > this.limits.headerBytes) throw new RequestError(400, 'malformed multipart body: part headers too large');
     const headers = end === -2 ? {} : parseHeaders(this.buf.subarray(0, end).toString('utf8'));
     this.buf = this.buf.subarray(end === -2 ? 2 : end + 4);
     this.startPart(headers);
@@ -177,7 +177,7 @@ export class MultipartParser extends Writable {
   }
 
   private startPart(headers: Record<string, string>): void {
-    if (++this.parts > this.limits.parts) throw new HttpError(413, `multipart body has more than ${this.limits.parts} parts`);
+    if (++this.parts > this.limits.parts) throw new RequestError(413, `multipart body has more than ${this.limits.parts} parts`);
     const { type, params } = dispositionOf(headers['content-disposition'] ?? '');
     if (type !== 'form-data' || params.name === undefined) throw malformed('a part without Content-Disposition: form-data; name=...');
     if (params.filename === undefined) {
@@ -216,7 +216,7 @@ export class MultipartParser extends Writable {
     }
     const field = this.field!;
     field.size += data.length;
-    if (field.size > this.limits.fieldBytes) throw new HttpError(413, `multipart field '${field.name}' is larger than ${this.limits.fieldBytes} bytes`);
+    if (field.size > this.limits.fieldBytes) throw new RequestError(413, `multipart field '${field.name}' is larger than ${this.limits.fieldBytes} bytes`);
     field.chunks.push(data);
   }
 
@@ -243,7 +243,7 @@ export class MultipartParser extends Writable {
 
 /**
  * The parts of a multipart body, in order. A file part's stream must be read (or is drained) before the next part
- * comes; an error in the body ends the iteration with an HttpError (400 malformed, 413 too large).
+ * comes; an error in the body ends the iteration with an RequestError (400 malformed, 413 too large).
  */
 export async function* multipartParts(body: Readable, boundary: string, limits?: MultipartLimits): AsyncGenerator<Part> {
   const queue: Part[] = [];

@@ -13,9 +13,9 @@ export interface ServerRequest {
   query: string;
   headers: IncomingHttpHeaders;
   remoteAddress: string;
-  /** The body, cut off with a 413 HttpError past the server's limit. What a handler leaves unread is discarded. */
+  /** The body, cut off with a 413 RequestError past the server's limit. What a handler leaves unread is discarded. */
   readonly body: Readable;
 }
 
-/** The one interface the mock and the gateway plug into: a request in, a reply out. Throw an HttpError to refuse. */
+/** The one interface the mock and the gateway plug into: a request in, a reply out. Throw an RequestError to refuse. */
 export type Handler = (req: ServerRequest) => Reply | Promise<Reply>;

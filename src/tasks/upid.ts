@@ -1,5 +1,3 @@
-import { UsageError } from '../errors';
-
 /** A Proxmox task id, decoded: UPID:node:pid:pstart:starttime:type:id:user: (pid, pstart, starttime in hex). */
 export interface Upid {
   upid: string;
@@ -19,9 +17,17 @@ export function isUpid(value: unknown): value is string {
   return typeof value === 'string' && UPID_RE.test(value);
 }
 
+/** A string that is not a UPID; the CLI reports it as a usage error. */
+export class MalformedUpid extends Error {
+  constructor(readonly text: string) {
+    super(`malformed UPID '${text}'`);
+    this.name = 'MalformedUpid';
+  }
+}
+
 export function parseUpid(upid: string): Upid {
   const m = UPID_RE.exec(upid.trim());
-  if (!m) throw new UsageError(`malformed UPID '${upid}'`, 'a UPID looks like UPID:pve:000A1B2C:0001E240:6751A3F0:qmstart:100:root@pam:');
+  if (!m) throw new MalformedUpid(upid);
   return {
     upid: upid.trim(),
     node: m[1],

@@ -1,4 +1,3 @@
-import { CliError, ExitCode } from '../errors';
 import type { ApiClient } from '../http';
 import { parseUpid, taskPath, type Upid } from './upid';
 
@@ -35,15 +34,19 @@ const FIRST_DELAY_MS = 100;
 const MAX_DELAY_MS = 2000;
 const LOG_PAGE = 1000;
 
-export class TaskWaitTimeout extends CliError {
-  constructor(readonly upid: string, seconds: number) {
-    super(`still waiting for task after ${seconds} s; the task goes on on the server`, ExitCode.timeout, `follow it with: pvecli task wait ${upid}`);
+/** The wait ran out (`waitTimeout`); the task itself goes on. */
+export class TaskWaitTimeout extends Error {
+  constructor(readonly upid: string, readonly seconds: number) {
+    super(`still waiting for task after ${seconds} s; the task goes on on the server`);
+    this.name = 'TaskWaitTimeout';
   }
 }
 
-export class TaskWaitInterrupted extends CliError {
+/** The wait was aborted through its signal; the task itself goes on. */
+export class TaskWaitInterrupted extends Error {
   constructor(readonly upid: string) {
-    super('interrupted; the task goes on on the server', ExitCode.interrupted, `follow it with: pvecli task log ${upid} --follow`);
+    super('interrupted; the task goes on on the server');
+    this.name = 'TaskWaitInterrupted';
   }
 }
 
@@ -56,26 +59,14 @@ export async function followTask(client: ApiClient, upidText: string, opts: Foll
   const started = Date.now();
   const deadline = opts.waitTimeout !== undefined ? started + opts.waitTimeout * 1000 : undefined;
   let delay = FIRST_DELAY_MS;
-  let nextLine = 0;
-  const pageSize = opts.pageSize ?? LOG_PAGE;
+  let lastLine = 0;
   const readLog = async () => {
     if (opts.noLog) return;
-    for (;;) {
-      const page = (await client.request<Array<{ n: number; t: string }>>({
-        method: 'GET',
-        path: taskPath(upid, 'log'),
-        params: { start: String(nextLine), limit: String(pageSize) },
-        signal: opts.signal,
-      })) ?? [];
-      for (const entry of page) {
-        // Line numbers are 1-based; a line is only reported once even if pages overlap.
-        if (entry.n > nextLine) {
-          nextLine = entry.n;
-          opts.onLog?.(entry.t);
-        }
-      }
-      if (page.length < pageSize) return;
-    }
+    lastLine = await readLogPages(client, upid, (lines) => lines.forEach((line) => opts.onLog?.(line)), {
+      after: lastLine,
+      pageSize: opts.pageSize,
+      signal: opts.signal,
+    });
   };
   for (;;) {
     if (opts.signal?.aborted) throw new TaskWaitInterrupted(upid.upid);
@@ -94,6 +85,38 @@ export async function followTask(client: ApiClient, upidText: string, opts: Foll
   }
 }
 
+/**
+ * Read a task's log after line `after` (line numbers are 1-based, so 0 reads it all) page by page, handing each
+ * page's new lines over as it comes, so a log is never held whole; returns the number of the last line read.
+ */
+export async function readLogPages(
+  client: ApiClient,
+  upid: Upid,
+  onPage: (lines: string[]) => void,
+  opts: { after?: number; pageSize?: number; signal?: AbortSignal } = {},
+): Promise<number> {
+  const pageSize = opts.pageSize ?? LOG_PAGE;
+  let last = opts.after ?? 0;
+  for (;;) {
+    const page = (await client.request<Array<{ n: number; t: string }>>({
+      method: 'GET',
+      path: taskPath(upid, 'log'),
+      params: { start: String(last), limit: String(pageSize) },
+      signal: opts.signal,
+    })) ?? [];
+    const lines: string[] = [];
+    for (const entry of page) {
+      // A line is only reported once even if pages overlap.
+      if (entry.n > last) {
+        last = entry.n;
+        lines.push(entry.t);
+      }
+    }
+    onPage(lines);
+    if (page.length < pageSize) return last;
+  }
+}
+
 export async function readStatus(client: ApiClient, upid: Upid, signal?: AbortSignal): Promise<TaskStatus> {
   const s = await client.request<Record<string, unknown>>({ method: 'GET', path: taskPath(upid, 'status'), signal });
   return { ...decoded(upid), ...(s ?? {}) } as TaskStatus;
@@ -103,12 +126,11 @@ function decoded(upid: Upid): Omit<TaskStatus, 'status'> & { status?: string } {
   return { upid: upid.upid, node: upid.node, type: upid.type, id: upid.id, user: upid.user, pid: upid.pid, starttime: upid.starttime };
 }
 
-/** The exit code for a finished task: OK and "WARNINGS: n" succeed, anything else is a failed task (8). */
-export function taskExitCode(status: TaskStatus): number {
-  if (status.status === 'running') return ExitCode.ok;
+/** A task that is still running, or ended with OK or "WARNINGS: n", has not failed; any other exit status is a failure. */
+export function taskFailed(status: TaskStatus): boolean {
+  if (status.status === 'running') return false;
   const exit = status.exitstatus ?? '';
-  if (exit === 'OK' || /^WARNINGS: \d+$/.test(exit)) return ExitCode.ok;
-  return ExitCode.taskFailed;
+  return !(exit === 'OK' || /^WARNINGS: \d+$/.test(exit));
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined, upid: string): Promise<void> {

@@ -1,4 +1,7 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv, runCli } from '../helpers/cli';
@@ -8,6 +11,26 @@ const hasZsh = spawnSync('zsh', ['-c', 'true']).status === 0;
 const hasFish = spawnSync('fish', ['-c', 'true']).status === 0;
 /** Asynchronous, so the test mock in this process can answer the completion's request meanwhile. */
 const run = promisify(execFile);
+
+/**
+ * The script `pvecli completion SHELL` prints, written once to a file that each completion sources: it does not
+ * depend on the environment, and printing it goes through oclif, so once per shell instead of once per TAB.
+ * (One test below still loads it the way users do, with eval "$(pvecli completion bash)".)
+ */
+const scriptFiles = new Map<string, Promise<string>>();
+function completionScript(shell: 'bash' | 'zsh' | 'fish'): Promise<string> {
+  let file = scriptFiles.get(shell);
+  if (!file) {
+    file = runCli(['completion', shell]).then((r) => {
+      if (r.code !== 0 || !r.stdout) throw new Error(`pvecli completion ${shell} exited ${r.code}: ${r.stderr}`);
+      const path = join(mkdtempSync(join(tmpdir(), 'pvecli-completion-')), `pvecli.${shell}`);
+      writeFileSync(path, r.stdout);
+      return path;
+    });
+    scriptFiles.set(shell, file);
+  }
+  return file;
+}
 
 interface BashCompletion {
   /** COMPREPLY: the text bash puts in place of the part of the word after its last break character */
@@ -25,7 +48,7 @@ interface BashCompletion {
 async function bashComplete(line: string, env: NodeJS.ProcessEnv): Promise<BashCompletion> {
   const script = `
 pvecli() { "${process.execPath}" "${BIN}" "$@"; }
-eval "$(pvecli completion bash)"
+source ${shellQuote(await completionScript('bash'))}
 before=$COMP_WORDBREAKS
 COMP_LINE=${shellQuote(line)}
 COMP_POINT=\${#COMP_LINE}
@@ -76,6 +99,13 @@ async function replies(line: string, env: NodeJS.ProcessEnv): Promise<string[]> 
 
 describe('shell completion in a real bash', () => {
   const env = isolatedEnv();
+  it('eval "$(pvecli completion bash)" loads the script the other tests source, and registers it for pvecli', async () => {
+    const script = `pvecli() { "${process.execPath}" "${BIN}" "$@"; }\neval "$(pvecli completion bash)"\ncomplete -p pvecli\ndeclare -f _pvecli_complete`;
+    const { stdout } = await run('bash', ['-c', script], { env, encoding: 'utf8' });
+    expect(stdout).toMatch(/^complete .*-F _pvecli_complete.* pvecli$/m);
+    const sourced = (await run('bash', ['-c', `source ${shellQuote(await completionScript('bash'))}\ndeclare -f _pvecli_complete`], { env, encoding: 'utf8' })).stdout;
+    expect(stdout).toContain(sourced);
+  });
   it('completes API paths segment by segment', async () => {
     expect(await replies('pvecli get /no', env)).toEqual(['/nodes/']);
     expect(await replies('pvecli get no', env)).toEqual(['nodes/']);
@@ -229,12 +259,23 @@ describe('profile names', () => {
 });
 
 describe.skipIf(!hasZsh)('shell completion in zsh', () => {
+  /** compinit scans every completion function (1–3 s); it does once, into a dump file the other runs load with -C. */
+  let dump: Promise<string> | undefined;
+  function compinitDump(): Promise<string> {
+    dump ??= (async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'pvecli-zsh-')), 'zcompdump');
+      await run('zsh', ['-f', '-c', `autoload -Uz compinit && compinit -u -d ${shellQuote(file)}`], { encoding: 'utf8' });
+      return file;
+    })();
+    return dump;
+  }
+
   /** Run the zsh function with `words`/`CURRENT` as the completion system sets them, compadd recording what it is given. */
   async function zshComplete(words: string[], env: NodeJS.ProcessEnv): Promise<string[]> {
     const script = `
-autoload -Uz compinit && compinit -u
+autoload -Uz compinit && compinit -C -d ${shellQuote(await compinitDump())}
 pvecli() { "${process.execPath}" "${BIN}" "$@"; }
-eval "$(pvecli completion zsh)"
+source ${shellQuote(await completionScript('zsh'))}
 whence -w _pvecli
 compadd() { print -r -- "added \${@[-1]}"; }
 words=(${words.map(shellQuote).join(' ')})
@@ -270,7 +311,7 @@ describe.skipIf(!hasFish)('shell completion in fish', () => {
   async function fishComplete(line: string, env: NodeJS.ProcessEnv): Promise<string[]> {
     const script = `
 function pvecli; "${process.execPath}" "${BIN}" $argv; end
-pvecli completion fish | source
+source ${shellQuote(await completionScript('fish'))}
 complete -C ${shellQuote(line)}
 `;
     const { stdout } = await run('fish', ['--no-config', '-c', script], { env, encoding: 'utf8' });

@@ -42,6 +42,7 @@ describe('parameters through the CLI', () => {
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stdout).toBe('');
     });
   }
 

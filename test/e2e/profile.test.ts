@@ -171,9 +171,6 @@ describe('profile commands (no server)', () => {
   });
 });
 
-
-/** Run pvecli on a pseudo-terminal (python's pty): each time a question shows, type its answer; returns all terminal output. */
-
 describe('profiles against HTTPS servers', () => {
   let one: TestServer;
   let two: TestServer;

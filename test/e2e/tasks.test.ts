@@ -51,10 +51,9 @@ describe('tasks: wait by default and exit with the result', () => {
   });
 
   it('--wait-timeout → exit 9, the task goes on', async () => {
-    const started = Date.now();
+    // Exit 9, not 0: the wait ended before the 8 s task did (no wall-clock budget, which a loaded machine breaks).
     const { r } = await createVm(slow, 'slowpoke', ['--wait-timeout', '1']);
     expect(r.code).toBe(9);
-    expect(Date.now() - started).toBeLessThan(6000);
     expect(r.stderr).toMatch(/the task goes on/);
     expect(r.stderr).toMatch(/pvecli task wait UPID:pve:/);
   });

@@ -59,7 +59,8 @@ export function runCli(
     if (opts.input !== undefined) child.stdin.end(opts.input);
     else child.stdin.end();
     if (child.pid && opts.onSpawn) opts.onSpawn(child.pid);
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 25_000);
+    // Below vitest's testTimeout (60 s), so a hung child ends with its output in the failure, not a bare timeout.
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 50_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);

@@ -1,4 +1,7 @@
-/** Runs bin/run.js on a pseudo-terminal (python's pty), answering each question when it shows; resolves with all it printed. */
+/**
+ * Runs bin/run.js on a pseudo-terminal (python's pty), answering each question when it shows; resolves with all it
+ * printed. The driver gives up after 45 s (a dialogue takes ~3 s idle), under the 60 s test timeout.
+ */
 import { spawn, spawnSync } from 'node:child_process';
 import { BIN } from './cli';
 
@@ -11,7 +14,7 @@ dialogue = json.loads(os.environ['PTY_DIALOGUE'])
 pid, fd = pty.fork()
 if pid == 0:
     os.execv(sys.argv[1], sys.argv[1:])
-out, seen, end = b'', 0, time.time() + 20
+out, seen, end = b'', 0, time.time() + 45
 while time.time() < end:
     r, _, _ = select.select([fd], [], [], 0.05)
     if r:

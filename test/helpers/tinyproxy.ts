@@ -63,7 +63,8 @@ export async function startTinyproxy(opts: { basicAuth?: { user: string; passwor
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
-  const deadline = Date.now() + 5000;
+  // Polls until the port accepts; it takes ~50 ms idle, and the limit only bounds a tinyproxy that never listens.
+  const deadline = Date.now() + 20_000;
   for (;;) {
     const ready = await Promise.race([accepts(port), spawnError]);
     if (ready) break;

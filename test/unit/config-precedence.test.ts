@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { resolveConnection as resolveStrictly, type GlobalConnectionFlags, type ResolveOptions } from '../../src/config/index';
-import { checkTokenId, normalizeUrl } from '../../src/config/resolve';
+import { checkTokenId } from '../../src/config/credentials';
+import { normalizeUrl } from '../../src/config/server-url';
 
 /** Precedence is about where each setting comes from; the credentials check has tests of its own below. */
 const resolveConnection = (flags: GlobalConnectionFlags, opts: ResolveOptions = {}) => resolveStrictly(flags, { requireCredentials: false, ...opts });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Parser } from '@oclif/core';
 import { GLOBAL_SPECS, hoistLeadingGlobals, leadingGlobalsEnd, splitGlobals } from '../../src/cli/globals';
+import { GLOBAL_OPTIONS } from '../../src/cli/global-options';
+import { globalFlag, globalFlags, toGlobals } from '../../src/cli/oclif-flags';
 import { availableSchemas, loadSchema } from '../../src/schema/load';
 import { ROOT } from '../helpers/cli';
 
@@ -16,7 +20,7 @@ const KNOWN_COLLISIONS: Record<string, string> = {
 
 describe('global options', () => {
   it('no bundled schema uses a global long name, except the documented collisions', () => {
-    const names = new Set(GLOBAL_SPECS.map((s) => s.name));
+    const names = new Set<string>(GLOBAL_OPTIONS.map((s) => s.name));
     const found = new Set<string>();
     const ids = availableSchemas();
     expect(ids.length).toBe(6);
@@ -79,5 +83,58 @@ describe('global options before the command', () => {
   });
   it('-o=json is -ojson', () => {
     expect(splitGlobals(['-o=json']).globals.outputFormat).toBe('json');
+  });
+});
+
+describe('one table of global options for both parsers', () => {
+  const oclifFlags = globalFlags as unknown as Record<string, { char?: string; type: string; options?: readonly string[]; allowNo?: boolean; description?: string }>;
+
+  it('every option of scope `all` is an oclif flag with the same alias, kind, choices and help, and no other is', () => {
+    const all = GLOBAL_OPTIONS.filter((s) => s.scope === 'all');
+    expect(Object.keys(oclifFlags).sort()).toEqual(all.map((s) => s.name).sort());
+    for (const spec of all) {
+      const flag = oclifFlags[spec.name];
+      expect(flag.char, spec.name).toBe('short' in spec ? spec.short : undefined);
+      expect(flag.type, spec.name).toBe(spec.kind === 'boolean' ? 'boolean' : 'option');
+      expect(flag.options, spec.name).toEqual('options' in spec ? [...spec.options] : undefined);
+      expect(flag.allowNo ?? false, spec.name).toBe(spec.kind === 'boolean' && 'negatable' in spec && spec.negatable);
+      expect(flag.description, spec.name).toBe(spec.help);
+    }
+  });
+
+  it('the fast parser knows every option of the table, with the same alias and whether it takes a value', () => {
+    expect(GLOBAL_SPECS.map((s) => [s.name, s.short, s.value])).toEqual(GLOBAL_OPTIONS.map((s) => [s.name, 'short' in s ? s.short : undefined, s.kind !== 'boolean']));
+  });
+
+  it('names only environment variables the sources read', () => {
+    const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('global-options.ts'))
+      .map((f) => readFileSync(join(ROOT, 'src', f), 'utf8'))
+      .join('\n');
+    for (const spec of GLOBAL_OPTIONS) if ('env' in spec) expect(sources, spec.name).toContain(`'${spec.env}'`);
+  });
+
+  it('an option of scope `verbs` an oclif command adds is made from the table too', () => {
+    const flag = globalFlag('wait-timeout', { description: 'seconds to wait at most' }) as unknown as { type: string; helpValue?: string };
+    expect(flag).toMatchObject({ type: 'option', helpValue: 'SECONDS' });
+  });
+
+  it('both parsers give the same GlobalOptions for the same words', async () => {
+    const cases = [
+      ['-p', 'lab', '-o', 'json', '--noborder', '--fields', 'a, b', '--sort=-mem', '--request-timeout', '0.5', '-q'],
+      ['--profile=lab', '-ojson', '--no-human-readable', '--trace', '--insecure', '--ca-file', '/tmp/ca.pem', '--schema', 'pve-9.1'],
+      ['--output-format', 'yaml', '--noheader', '--human-readable', '--query', '[0]', '--tls-fingerprint', 'AB:CD', '--otp', '123456'],
+    ];
+    for (const argv of cases) {
+      const { flags } = await Parser.parse(argv, { flags: globalFlags, strict: true });
+      expect(toGlobals(flags), argv.join(' ')).toEqual(splitGlobals(argv).globals);
+    }
+  });
+
+  it('both parsers refuse the same bad values', async () => {
+    for (const argv of [['-o', 'xml'], ['--request-timeout', '0']]) {
+      expect(() => splitGlobals(argv), argv.join(' ')).toThrow();
+      await expect(Parser.parse(argv, { flags: globalFlags, strict: true }), argv.join(' ')).rejects.toThrow();
+    }
   });
 });

@@ -580,15 +580,16 @@ describe('timeouts and retries', () => {
     expect(server.count('POST', '/nodes/pve/qemu')).toBe(1);
   });
 
-  it('a server that accepts and never answers is exit 9 within the timeout (+1 s)', async () => {
-    server.script('GET', '/nodes/pve/hang', [{ hang: true }]);
+  it('a server that accepts and never answers is exit 9 after the timeout, and a timed-out GET is not retried', async () => {
+    server.reset();
+    server.script('GET', '/nodes/pve/hang', [{ hang: true }, { hang: true }, { hang: true }]);
     const started = Date.now();
     const err = await failure(once(settings({ ...token, timeout: 1.5, retries: 2 }), '/nodes/pve/hang'));
-    const took = Date.now() - started;
     expect(err.exitCode).toBe(9);
     expect(err.message).toMatch(/timed out after 1.5 s/);
-    expect(took).toBeGreaterThanOrEqual(1400);
-    expect(took).toBeLessThan(2500);
+    // A lower bound only (the limit did not fire early): an upper one would measure the machine's load.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+    expect(server.count('GET', '/nodes/pve/hang')).toBe(1);
   });
 
   it('retries a GET whose connection was reset, but not a PUT', async () => {
@@ -631,20 +632,17 @@ describe('timeouts and retries', () => {
 
   it('a TLS handshake that never completes is a connect timeout: exit 3 naming the host', () =>
     withSilentPeer(async (port) => {
-      const started = Date.now();
       const err = await failure(once(settings({ ...token, url: `https://127.0.0.1:${port}`, connectTimeout: 0.5, timeout: 5 })));
       expect(err.exitCode).toBe(3);
+      // The message says which limit ended it: the connect timeout, not the 5 s request timeout.
       expect(err.message).toMatch(new RegExp(`connect timeout after 0.5 s to 127.0.0.1:${port}`));
-      expect(Date.now() - started).toBeLessThan(1500);
     }));
 
   it('the request timeout also bounds a TLS handshake that never completes (exit 9, not the connect timeout)', () =>
     withSilentPeer(async (port) => {
-      const started = Date.now();
       const err = await failure(once(settings({ ...token, url: `https://127.0.0.1:${port}`, connectTimeout: 20, timeout: 0.8 })));
       expect(err.exitCode).toBe(9);
       expect(err.message).toMatch(/timed out after 0.8 s/);
-      expect(Date.now() - started).toBeLessThan(10_000);
     }));
 
   it('a caller abort is exit 130', async () => {

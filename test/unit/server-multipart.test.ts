@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../src/server/errors';
+import { RequestError } from '../../src/server/errors';
 import { type Part, multipartBoundary, multipartParts } from '../../src/server/multipart';
 
 const BOUNDARY = '----pvecliBoundary7MA4YWxkTrZu0gW';
@@ -128,12 +128,12 @@ describe('multipart/form-data, streamed', () => {
   });
 
   it('refuses malformed bodies with 400 and oversized fields with 413', async () => {
-    const fails = async (source: Readable): Promise<HttpError> => {
+    const fails = async (source: Readable): Promise<RequestError> => {
       try {
         await collect(source);
       } catch (e) {
-        expect(e).toBeInstanceOf(HttpError);
-        return e as HttpError;
+        expect(e).toBeInstanceOf(RequestError);
+        return e as RequestError;
       }
       throw new Error('accepted');
     };

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { hasPrivs } from '../acl';
 import type { MockState, Storage } from '../state';
 import { type HandlerContext, type HandlerTable, now, str } from './context';
-import { guestStatus, nextId } from './guests';
+import { guestStatus, nextId } from './guest-common';
 
 const GiB = 1024 ** 3;
 const NODE_BOOT = now() - 86400 * 12;

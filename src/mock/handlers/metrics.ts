@@ -2,7 +2,7 @@
 import { rngFor } from '../random';
 import type { MockState } from '../state';
 import { type HandlerContext, type HandlerTable, str } from './context';
-import { guestAt, guestStatus } from './guests';
+import { guestAt, guestStatus } from './guest-common';
 import { storageAt } from './storage';
 
 const STEP_S: Record<string, number> = { hour: 60, day: 1800, week: 10800, month: 43200, year: 604800, decade: 6048000 };

@@ -3,7 +3,7 @@ import { hasPrivs } from '../acl';
 import { fail } from '../mock-error';
 import type { MockState, Pool } from '../state';
 import { type HandlerContext, type HandlerTable, bool, str } from './context';
-import { guestStatus } from './guests';
+import { guestStatus } from './guest-common';
 
 function poolAt(state: MockState, id: string): Pool {
   const p = state.data.pools[id];

@@ -7,7 +7,7 @@
 import { badParams, fail } from '../mock-error';
 import type { ConfigValue, MockState, Realm } from '../state';
 import { type HandlerContext, type HandlerTable, bool } from './context';
-import { configDigest } from './guests';
+import { configDigest } from './guest-common';
 
 const BUILTIN: Record<string, string> = { pam: 'Linux PAM standard authentication', pve: 'Proxmox VE authentication server' };
 

@@ -5,7 +5,7 @@ import type { Effect } from '../effects';
 import { type MockState, type Storage, type Volume, volumesOf } from '../state';
 import { storageStatus } from './cluster';
 import { type HandlerContext, type HandlerTable, bool, int, now, str } from './context';
-import { magicFailure } from './guests';
+import { magicFailure } from './guest-common';
 
 export function storageAt(state: MockState, id: string): Storage {
   const s = state.data.storages[id];

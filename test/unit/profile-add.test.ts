@@ -11,7 +11,7 @@ const answer = async (config: { message: string }) => {
 };
 vi.mock('@inquirer/prompts', () => ({ input: answer, select: answer, password: answer, confirm: answer }));
 
-const { collectProfileValues } = await import('../../src/config/profile-add');
+const { collectProfileValues } = await import('../../src/cli/profile-add');
 const { certificateFetcher } = await import('../../src/cli/connection');
 
 let server: TestServer;

@@ -1,12 +1,14 @@
 import { UsageError } from '../errors';
-import type { GlobalOptions } from '../cli/globals';
-import { openConnection } from '../cli/connection';
-import { printResult } from '../cli/context';
 import { withDefaultShape } from '../output/shape';
-import { writeOut } from '../cli/io';
-import { parseUpid, taskPath } from './upid';
-import { followTask, readStatus, taskExitCode } from './wait';
-import { waitForTasks } from './index';
+import { MalformedUpid, parseUpid, taskPath, type Upid } from '../tasks/upid';
+import { followTask, readLogPages, readStatus } from '../tasks/wait';
+import type { GlobalOptions } from './globals';
+import { openConnection } from './connection';
+import type { ApiClient } from '../http';
+import { printResult } from './context';
+import { writeOut } from './io';
+import { taskExitCode, waitErrorForCli } from './task-outcome';
+import { waitForTasks } from './task-wait';
 
 export interface TaskListOptions {
   node?: string;
@@ -28,8 +30,7 @@ export function parseSince(text: string, now = Date.now()): number {
 
 export async function taskList(globals: GlobalOptions, opts: TaskListOptions): Promise<number> {
   const since = opts.since ? parseSince(opts.since) : undefined;
-  const conn = await openConnection(globals, { needServer: true });
-  try {
+  return withServer(globals, async (client) => {
     let rows: Array<Record<string, unknown>>;
     if (opts.node) {
       const params: Record<string, string> = {};
@@ -38,9 +39,9 @@ export async function taskList(globals: GlobalOptions, opts: TaskListOptions): P
       params.source = opts.running ? 'active' : 'all';
       if (opts.limit) params.limit = String(opts.limit);
       if (since !== undefined) params.since = String(since);
-      rows = await conn.client().request({ method: 'GET', path: `/nodes/${opts.node}/tasks`, params });
+      rows = await client.request({ method: 'GET', path: `/nodes/${opts.node}/tasks`, params });
     } else {
-      rows = await conn.client().request({ method: 'GET', path: '/cluster/tasks' });
+      rows = await client.request({ method: 'GET', path: '/cluster/tasks' });
     }
     rows = (rows ?? []).filter((t) => {
       if (opts.running && t.endtime) return false;
@@ -52,68 +53,66 @@ export async function taskList(globals: GlobalOptions, opts: TaskListOptions): P
     if (opts.limit) rows = rows.slice(0, opts.limit);
     printResult(rows, withDefaultShape(globals, { fields: ['upid', 'node', 'type', 'id', 'user', 'starttime', 'endtime', 'status'] }));
     return 0;
-  } finally {
-    await conn.close();
-  }
+  });
 }
 
 export async function taskStatus(globals: GlobalOptions, upidText: string): Promise<number> {
-  const upid = parseUpid(upidText);
-  const conn = await openConnection(globals, { needServer: true });
-  try {
-    const status = await readStatus(conn.client(), upid);
+  const upid = upidArgument(upidText);
+  return withServer(globals, async (client) => {
+    const status = await readStatus(client, upid);
     printResult({ ...status }, globals);
     return taskExitCode(status);
-  } finally {
-    await conn.close();
-  }
+  });
 }
 
 /** The log is this command's result, so it goes to stdout. */
 export async function taskLog(globals: GlobalOptions, upidText: string, follow: boolean): Promise<number> {
-  const upid = parseUpid(upidText);
-  const conn = await openConnection(globals, { needServer: true });
-  try {
+  const upid = upidArgument(upidText);
+  return withServer(globals, async (client) => {
     if (follow) {
-      const status = await followTask(conn.client(), upid.upid, { waitTimeout: globals.waitTimeout, onLog: (line) => writeOut(line + '\n') });
+      const status = await followTask(client, upid.upid, { waitTimeout: globals.waitTimeout, onLog: (line) => writeOut(line + '\n') }).catch(
+        (err: unknown) => {
+          throw waitErrorForCli(err);
+        },
+      );
       return taskExitCode(status);
     }
-    // Each page is written as it comes: the log is never held whole.
-    for (let start = 0; ; ) {
-      const page = await conn.client().request<Array<{ n: number; t: string }>>({
-        method: 'GET',
-        path: taskPath(upid, 'log'),
-        params: { start: String(start), limit: '1000' },
-      });
-      writeOut((page ?? []).map((e) => e.t + '\n').join(''));
-      if (!page || page.length < 1000) break;
-      start += page.length;
-    }
+    await readLogPages(client, upid, (lines) => writeOut(lines.map((line) => line + '\n').join('')));
     return 0;
-  } finally {
-    await conn.close();
-  }
+  });
 }
 
 /** `task wait UPID…`: the UPIDs are checked before anything is sent. */
 export async function taskWait(globals: GlobalOptions, upids: string[]): Promise<number> {
   if (upids.length === 0) throw new UsageError('task wait needs at least one UPID');
-  upids.forEach(parseUpid);
-  const conn = await openConnection(globals, { needServer: true });
-  try {
-    return await waitForTasks(conn.client(), upids, globals);
-  } finally {
-    await conn.close();
-  }
+  upids.forEach(upidArgument);
+  return withServer(globals, (client) => waitForTasks(client, upids, globals));
 }
 
 export async function taskStop(globals: GlobalOptions, upidText: string): Promise<number> {
-  const upid = parseUpid(upidText);
-  const conn = await openConnection(globals, { needServer: true });
-  try {
-    await conn.client().request({ method: 'DELETE', path: taskPath(upid, '') });
+  const upid = upidArgument(upidText);
+  return withServer(globals, async (client) => {
+    await client.request({ method: 'DELETE', path: taskPath(upid, '') });
     if (!globals.quiet) writeOut(`stop requested for ${upid.upid}\n`);
     return 0;
+  });
+}
+
+/** A UPID typed by the user: a malformed one is a usage error, and nothing is sent. */
+function upidArgument(text: string): Upid {
+  try {
+    return parseUpid(text);
+  } catch (err) {
+    if (err instanceof MalformedUpid) throw new UsageError(err.message, 'a UPID looks like UPID:pve:000A1B2C:0001E240:6751A3F0:qmstart:100:root@pam:');
+    throw err;
+  }
+}
+
+/** Every task command talks to the server; the connection is closed however the command ends. */
+async function withServer(globals: GlobalOptions, run: (client: ApiClient) => Promise<number>): Promise<number> {
+  const conn = await openConnection(globals, { needServer: true });
+  try {
+    return await run(conn.client());
   } finally {
     await conn.close();
   }

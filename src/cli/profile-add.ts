@@ -4,9 +4,9 @@
  * missing value is a usage error naming the flag.
  */
 import { UsageError } from '../errors';
-import type { Profile } from './file';
-import { normalizeProfile } from './profiles';
-import { parseSecretRef } from './secrets';
+import type { Profile } from '../config/file';
+import { normalizeProfile } from '../config/profiles';
+import { parseSecretRef } from '../config/secrets';
 
 export interface AddFlags {
   url?: string;

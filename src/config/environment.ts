@@ -1,0 +1,60 @@
+/** The environment variables of DESIGN.md §5, read as typed values: empty means unset (so CI can blank one out). */
+import { UsageError } from '../errors';
+
+/** The names, by setting (plus the profile and config file choices). */
+export const ENV = {
+  url: 'PROXMOX_API_URL',
+  tokenId: 'PROXMOX_API_TOKEN_ID',
+  tokenSecret: 'PROXMOX_API_TOKEN_SECRET',
+  username: 'PROXMOX_API_USERNAME',
+  password: 'PROXMOX_API_PASSWORD',
+  otp: 'PROXMOX_API_OTP',
+  otpType: 'PROXMOX_API_OTPTYPE',
+  verifySsl: 'PROXMOX_API_VERIFY_SSL',
+  fingerprint: 'PROXMOX_API_FINGERPRINT',
+  caFile: 'PROXMOX_API_CA_FILE',
+  service: 'PROXMOX_API_SERVICE',
+  backend: 'PROXMOX_API_BACKEND',
+  pathPrefix: 'PROXMOX_API_PATH_PREFIX',
+  timeout: 'PROXMOX_API_TIMEOUT',
+  connectTimeout: 'PROXMOX_API_CONNECT_TIMEOUT',
+  retries: 'PROXMOX_API_RETRIES',
+  retryBackoff: 'PROXMOX_API_RETRY_BACKOFF',
+  httpsProxy: 'PROXMOX_API_HTTPS_PROXY',
+  httpProxy: 'PROXMOX_API_HTTP_PROXY',
+  profile: 'PVECLI_PROFILE',
+  configFile: 'PROXMOX_CONFIG_FILE',
+} as const;
+
+/** An environment variable, empty meaning unset. */
+export function envString(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+export function envNumber(env: NodeJS.ProcessEnv, name: string, integer = false): number | undefined {
+  const text = envString(env, name);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${name}=${text} is not a non-negative ${integer ? 'integer' : 'number'}`);
+  }
+  return n;
+}
+
+export function envBoolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const text = envString(env, name);
+  if (text === undefined) return undefined;
+  if (/^(1|true|yes|on)$/i.test(text)) return true;
+  if (/^(0|false|no|off)$/i.test(text)) return false;
+  throw new UsageError(`${name}=${text} is not a boolean (true/false, 1/0, yes/no)`);
+}
+
+/** Only https is implemented; ssh and local are reserved names from DESIGN.md §5. */
+export function checkBackend(env: NodeJS.ProcessEnv): void {
+  const backend = envString(env, ENV.backend);
+  if (backend !== undefined && backend.toLowerCase() !== 'https') {
+    const known = ['ssh', 'local'].includes(backend.toLowerCase());
+    throw new UsageError(`${ENV.backend}=${backend}: ${known ? 'this backend is not supported yet' : 'unknown backend'}; only https is`, `unset ${ENV.backend}`);
+  }
+}
