@@ -4,7 +4,7 @@
  */
 import type { Schema } from '../schema/load';
 import type { Operation } from '../schema/types';
-import { type Handler, HttpError, type Reply, type ServerRequest, errorReply } from '../server';
+import { type Handler, type Reply, RequestError, type ServerRequest, errorReply } from '../server';
 import { type AccessPolicy, accessOf } from './access';
 import type { Cors } from './cors';
 import type { Metrics } from './metrics';
@@ -81,7 +81,7 @@ export function gatewayHandler(ctx: GatewayContext): Handler {
       reply = await route(ctx, req);
     } catch (e) {
       // A body that is malformed, too large or of an unknown type: answered here so that it gets CORS headers too.
-      if (!(e instanceof HttpError)) throw e;
+      if (!(e instanceof RequestError)) throw e;
       reply = errorReply(e.status, e.message, e.errors);
     }
     return ctx.cors.decorate(req.headers, reply);

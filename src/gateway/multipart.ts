@@ -6,7 +6,7 @@
  * seen by the check: clients send them first, as Proxmox's own web UI does.
  */
 import { Readable } from 'node:stream';
-import { HttpError, MultipartParser } from '../server';
+import { MultipartParser, RequestError } from '../server';
 
 /** The fields before the file: at most this many bytes are held (a field is small; the file is never held). */
 const PREFIX_LIMIT = 1024 * 1024;
@@ -53,7 +53,7 @@ export function readUpload(source: Readable, boundary: string): Promise<Upload> 
       size += chunk.length;
       parser.write(chunk);
       if (fileSeen) stop();
-      else if (size > PREFIX_LIMIT) stop(new HttpError(413, `multipart fields before the file exceed ${PREFIX_LIMIT} bytes`));
+      else if (size > PREFIX_LIMIT) stop(new RequestError(413, `multipart fields before the file exceed ${PREFIX_LIMIT} bytes`));
     };
     const onEnd = () => parser.end();
     parser.on('error', stop).on('finish', () => stop());

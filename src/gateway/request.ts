@@ -4,7 +4,7 @@
  * upstream as they came. Multipart uploads are checked on their fields and streamed (./multipart.ts).
  */
 import type { Readable } from 'node:stream';
-import { HttpError, type ServerRequest, multipartBoundary, parseBody, queryParams, readAll } from '../server';
+import { RequestError, type ServerRequest, multipartBoundary, parseBody, queryParams, readAll } from '../server';
 import { readUpload } from './multipart';
 
 export const API_PREFIX = '/api2/json';
@@ -37,7 +37,7 @@ export async function readApiRequest(req: ServerRequest, apiPath: string): Promi
   if (boundary !== undefined) {
     // Proxmox takes no chunked bodies, so an upload is forwarded with the length the client gave.
     const length = req.headers['content-length'];
-    if (length === undefined) throw new HttpError(411, 'an upload needs a Content-Length');
+    if (length === undefined) throw new RequestError(411, 'an upload needs a Content-Length');
     const upload = await readUpload(req.body, boundary);
     [fromBody, out.body, out.length] = [upload.params, upload.body, length];
   } else {
