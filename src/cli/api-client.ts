@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { ConnectionSettings as ProfileSettings } from '../config/types';
-import { UsageError } from '../errors';
+import { caBundle } from '../config/ca-bundle';
 import type { ApiClient } from '../http';
 import { cliErrorOf } from './http-errors';
 import { askSecondFactor, certificateTrust } from './prompts';
@@ -45,20 +44,4 @@ export function createCliClient(settings: ProfileSettings, opts: CliClientOption
     exchange: (req) => mapped(() => client.exchange(req)),
     close: () => client.close(),
   };
-}
-
-/** --ca-file's PEM text (only where it decides: verification on, no pin); a file without a certificate is refused. */
-function caBundle(settings: ProfileSettings): string | undefined {
-  if (!settings.caFile || !settings.verifyTls || settings.fingerprint) return undefined;
-  let pem: string;
-  try {
-    pem = readFileSync(settings.caFile, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read CA file ${settings.caFile}: ${(err as Error).message}`);
-  }
-  // Node ignores a CA list without certificates and then trusts nothing: say so instead of a TLS error.
-  if (!/-----BEGIN CERTIFICATE-----/.test(pem)) {
-    throw new UsageError(`no PEM certificate in CA file ${settings.caFile}`, 'expected one or more -----BEGIN CERTIFICATE----- blocks');
-  }
-  return pem;
 }

@@ -2,8 +2,8 @@
  * Real mode's upstream, chosen exactly as the CLI chooses its target (flag › environment › profile, DESIGN.md §5)
  * by src/config; then made into the HTTP core's settings here (the CA file read as PEM text).
  */
-import { readFileSync } from 'node:fs';
 import { resolveConnection } from '../config';
+import { caBundle } from '../config/ca-bundle';
 import { UsageError } from '../errors';
 import type { ConnectionSettings } from '../http';
 import { maskUrlPasswords } from '../util/mask';
@@ -24,20 +24,7 @@ export async function resolveUpstream(profile: string | undefined, schema: strin
   const s = resolved.settings;
   if (s.tokenId !== undefined && s.tokenSecret === undefined) throw new UsageError(`API token ${s.tokenId} has no secret`, 'set PROXMOX_API_TOKEN_SECRET too');
   const authMethod = s.tokenId !== undefined ? 'token' : s.username !== undefined ? 'password' : 'none';
-  return { settings: { ...s, ca: caBundle(s.caFile, s.verifyTls && !s.fingerprint) }, schema: s.schema, authMethod };
-}
-
-/** The CA file's PEM text, where it decides (verification on, no pin); one without a certificate is refused. */
-function caBundle(file: string | undefined, used: boolean): string | undefined {
-  if (!file || !used) return undefined;
-  let pem: string;
-  try {
-    pem = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read CA file ${file}: ${(err as Error).message}`);
-  }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`no PEM certificate in CA file ${file}`);
-  return pem;
+  return { settings: { ...s, ca: caBundle(s) }, schema: s.schema, authMethod };
 }
 
 /** The upstream as logs and /mode show it: the URL with any password masked, and the path prefix. */
