@@ -50,6 +50,9 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
   // A template path (`/nodes/{node}/qemu`) may have its open parameters given as flags (`--node pve`).
   const open = new Set([...params.pathParamNames(op)].filter((name) => !(name in resolved.params)));
   const values = params.parseArgs(op, rest, { input, open });
+  const { uploadSpecOf, withUploadDefaults } = require('./upload') as typeof import('./upload');
+  const upload = uploadSpecOf(op);
+  if (upload) withUploadDefaults(values);
   for (const name of open) {
     if (values[name] === undefined) {
       throw new UsageError(`the path leaves {${name}} open`, `fill it in, or give --${name} (${fillTemplate(resolved.template, { ...resolved.params, [name]: name.toUpperCase() })})`);
@@ -68,14 +71,23 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
     throw new UsageError(firstError, more.length ? more.join('; ') : undefined);
   }
   const request: ApiRequest = { method: op.method, path: resolved.concrete, params: params.encodeParams(op, values as Record<string, ParamValue>) };
+  // Checked before anything is sent: the local file of an upload; where a file reply would go.
+  const file = upload && (require('./upload') as typeof import('./upload')).uploadFile(upload, request);
+  const download = op.method === 'GET' && (globals.outFile !== undefined || (require('./download') as typeof import('./download')).isDownload(op, values));
+  if (download && !globals.dryRun) (require('./download') as typeof import('./download')).checkDownloadTarget(globals);
   const connection = await openConnection(globals, { needServer: !globals.dryRun });
   try {
     if (globals.dryRun) {
       const { describeRequest } = require('../http') as typeof import('../http');
-      writeOut(dryRunText(describeRequest(connection.settings, request)));
+      const described = describeRequest(connection.settings, request);
+      writeOut(dryRunText(upload && file ? (require('./upload') as typeof import('./upload')).describeUpload(upload, request, file, described) : described));
       return 0;
     }
-    const data = await connection.client().request(request);
+    if (download) return await (require('./download') as typeof import('./download')).runDownload(connection.client(), request, globals);
+    const data =
+      upload && file
+        ? await (require('./upload') as typeof import('./upload')).sendUpload(connection.client(), upload, request, file, globals)
+        : await connection.client().request(request);
     const { isUpid } = require('../tasks/upid') as typeof import('../tasks/upid');
     if (op.method !== 'GET' && isUpid(data) && !globals.async) {
       const { waitForTask } = require('./task-wait') as typeof import('./task-wait');

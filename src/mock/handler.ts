@@ -4,6 +4,7 @@
  */
 import { type Handler, type Reply, type ServerRequest, errorReply, queryParams, readParams } from '../server';
 import { withFileLock } from '../util/file-lock';
+import { forgetUpload, receiveUpload } from './handlers/upload';
 import { MockError } from './mock-error';
 import { type RouterDeps, route } from './router';
 
@@ -35,8 +36,13 @@ export function mockHandler(deps: RouterDeps): Handler {
     try {
       const path = apiPath(req);
       const query = queryParams(req);
-      const args = QUERY_ONLY.has(req.method) ? query : await readParams(req, query);
-      return await answer(deps, req, path, args);
+      // A file part streams through here before routing, as pve-http-server spools it before calling the API.
+      const args = QUERY_ONLY.has(req.method) ? query : await readParams(req, query, (part) => receiveUpload(part, query));
+      try {
+        return await answer(deps, req, path, args);
+      } finally {
+        forgetUpload(args);
+      }
     } catch (e) {
       if (e instanceof MockError) return errorReply(e.status, e.message, e.errors);
       throw e;
