@@ -4,7 +4,9 @@
  * parameters as form fields, and by default a SHA-256 checksum the server verifies.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { isatty } from 'node:tty';
@@ -33,7 +35,35 @@ export const UPLOADS: Readonly<Record<string, UploadSpec>> = {
 };
 
 const DEFAULT_ALGORITHM = 'sha256';
-const READ_CHUNK = 1 << 20;
+const READ_CHUNK = 1 << 16;
+/**
+ * Buffers the upload reads into, in turn. Fresh buffers per read are freed only when V8 collects them, which it
+ * lets grow by tens of MB first (over the RSS budget); a ring reuses each buffer after RING_SIZE further reads. The
+ * body's streams hold a couple of chunks at most (backpressure), far fewer than the ring; and a reused buffer sent
+ * twice would fail the server's checksum check, which every upload carries.
+ */
+const RING_SIZE = 32;
+
+/** The file's bytes through a ring of reused buffers. */
+function ringReader(path: string): Readable {
+  return Readable.from(
+    (async function* () {
+      const handle = await open(path, 'r');
+      try {
+        const ring = Array.from({ length: RING_SIZE }, () => Buffer.allocUnsafe(READ_CHUNK));
+        for (let i = 0; ; i++) {
+          const buffer = ring[i % RING_SIZE];
+          const { bytesRead } = await handle.read(buffer, 0, READ_CHUNK, null);
+          if (bytesRead === 0) return;
+          yield buffer.subarray(0, bytesRead);
+        }
+      } finally {
+        await handle.close();
+      }
+    })(),
+    { objectMode: false },
+  );
+}
 
 export function uploadSpecOf(op: Operation): UploadSpec | undefined {
   return UPLOADS[`${op.method} ${op.path}`];
@@ -66,7 +96,7 @@ export function localFile(path: string): LocalFile {
 /** The file's digest in one streamed pass: Proxmox reads the checksum before the file's bytes, so it comes first. */
 export async function fileDigest(file: LocalFile, algorithm: string, meter?: ProgressMeter): Promise<string> {
   const hash = createHash(algorithm);
-  const source = createReadStream(file.path, { highWaterMark: READ_CHUNK });
+  const source = ringReader(file.path);
   await (meter ? pipeline(source, meter.stream, hash) : pipeline(source, hash));
   return hash.digest('hex');
 }
@@ -87,7 +117,7 @@ function uploadBody(spec: UploadSpec, params: Record<string, string | string[]>,
     filename: basename(file.path),
     size: file.size,
     open: () => {
-      const source = createReadStream(file.path, { highWaterMark: READ_CHUNK });
+      const source = ringReader(file.path);
       if (!meter) return source;
       source.once('error', (err) => meter.stream.destroy(err));
       return source.pipe(meter.stream);
