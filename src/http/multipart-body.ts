@@ -31,15 +31,16 @@ const quoted = (value: string): string => value.replace(/["\r\n\\]/g, '_');
 /** The fields in the order given (Proxmox's parser reads them in a fixed order), then the one file part. */
 export function multipartBody(fields: ReadonlyArray<readonly [string, string]>, file: MultipartFile): MultipartBody {
   const boundary = `----pvecli${randomBytes(12).toString('hex')}`;
+  const filename = quoted(file.filename);
   const fieldText = fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${quoted(name)}"\r\n\r\n${value}\r\n`).join('');
-  const fileHead = `--${boundary}\r\nContent-Disposition: form-data; name="${quoted(file.field)}"; filename="${quoted(file.filename)}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+  const fileHead = `--${boundary}\r\nContent-Disposition: form-data; name="${quoted(file.field)}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
   const head = Buffer.from(fieldText + fileHead);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return {
     contentType: `multipart/form-data; boundary=${boundary}`,
     length: head.length + file.size + tail.length,
     stream: () => Readable.from(parts(head, file, tail), { objectMode: false }),
-    preview: () => `${head.toString()}<${file.filename}: ${file.size} bytes>${tail.toString()}`,
+    preview: () => `${head.toString()}<${filename}: ${file.size} bytes>${tail.toString()}`,
   };
 }
 
