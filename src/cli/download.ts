@@ -9,33 +9,9 @@ import { pipeline } from 'node:stream/promises';
 import { isatty } from 'node:tty';
 import { CliError, ExitCode, UsageError } from '../errors';
 import type { ApiClient, ApiRequest } from '../http';
-import type { Operation } from '../schema/types';
 import type { GlobalOptions } from './globals';
 import { cliErrorOf } from './http-errors';
 import { useStreams, writeErr } from './io';
-
-/**
- * Operations whose reply is a file, keyed by `METHOD template`; `when` names the parameter that asks for the file
- * (else the reply is JSON). Source: the operations marked `download_allowed` in PVE's api data (pve-9.2), and the
- * download operations of PBS 4 and PMG 6.3 (their api data does not mark them; their handlers return the file).
- */
-export const DOWNLOADS: Readonly<Record<string, { when?: string }>> = {
-  'GET /nodes/{node}/tasks/{upid}/log': { when: 'download' },
-  'GET /nodes/{node}/storage/{storage}/file-restore/download': {},
-  'GET /admin/datastore/{store}/download': {},
-  'GET /admin/datastore/{store}/download-decoded': {},
-  'GET /admin/datastore/{store}/pxar-file-download': {},
-  'GET /nodes/{node}/backup/{filename}': {},
-  'GET /quarantine/download': {},
-};
-
-const truthy = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 'true';
-
-/** Whether this call's reply is a file (by the table above). */
-export function isDownload(op: Operation, values: Record<string, unknown>): boolean {
-  const spec = DOWNLOADS[`${op.method} ${op.path}`];
-  return !!spec && (spec.when === undefined || truthy(values[spec.when]));
-}
 
 /** A file reply with nowhere to go but a terminal is refused before anything is sent (exit 2). */
 export function checkDownloadTarget(globals: GlobalOptions): void {

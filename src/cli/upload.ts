@@ -12,27 +12,9 @@ import { pipeline } from 'node:stream/promises';
 import { isatty } from 'node:tty';
 import { CliError, ExitCode, UsageError } from '../errors';
 import type { ApiClient, ApiRequest, DescribedRequest, MultipartBody } from '../http';
-import type { Operation } from '../schema/types';
+import type { UploadSpec } from './file-ops';
 import type { GlobalOptions } from './globals';
 import { progressMeter, type ProgressMeter } from './progress';
-
-export interface UploadSpec {
-  /** The parameter that names the local file; the part carries its base name. */
-  file: string;
-  /** The form fields in the order the server's parser reads them, before the file part. */
-  fields: readonly string[];
-}
-
-/**
- * Operations that take a file, keyed by `METHOD template`. Sources: PVE's `upload` (pve-storage
- * PVE/API2/Storage/Status.pm) takes the file as `filename`; pve-http-server's multipart reader (APIServer/AnyEvent.pm
- * `file_upload_multipart`) picks `content`, `checksum-algorithm`, `checksum` off the front of the body in exactly
- * this order, then expects the file part named `filename`, so nothing else may come between. PBS 4's
- * `upload-backup-log` takes its blob as the raw body, not a form file; PMG 6.3 and PDM 1.1 have no upload.
- */
-export const UPLOADS: Readonly<Record<string, UploadSpec>> = {
-  'POST /nodes/{node}/storage/{storage}/upload': { file: 'filename', fields: ['content', 'checksum-algorithm', 'checksum'] },
-};
 
 const DEFAULT_ALGORITHM = 'sha256';
 const READ_CHUNK = 1 << 16;
@@ -65,8 +47,19 @@ function ringReader(path: string): Readable {
   );
 }
 
-export function uploadSpecOf(op: Operation): UploadSpec | undefined {
-  return UPLOADS[`${op.method} ${op.path}`];
+/**
+ * One upload call: made before validation (a --checksum gets its algorithm), its local file checked once the
+ * request is built (exit 2 before anything is sent), then described (--dry-run) or sent.
+ */
+export function startUpload(spec: UploadSpec, values: Record<string, unknown>) {
+  withUploadDefaults(values);
+  let file: LocalFile | undefined;
+  const checked = (request: ApiRequest) => (file ??= uploadFile(spec, request));
+  return {
+    check: (request: ApiRequest) => void checked(request),
+    describe: (request: ApiRequest, described: DescribedRequest) => describeUpload(spec, request, checked(request), described),
+    send: (client: ApiClient, request: ApiRequest, globals: GlobalOptions) => sendUpload(client, spec, request, checked(request), globals),
+  };
 }
 
 /** Before validation: a --checksum given without its algorithm is a SHA-256 one (the schema requires both). */

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { localFile, withUploadDefaults, fileDigest, uploadSpecOf, UPLOADS } from '../../src/cli/upload';
+import { UPLOADS, isDownload, uploadSpecOf } from '../../src/cli/file-ops';
+import { fileDigest, localFile, withUploadDefaults } from '../../src/cli/upload';
 import { progressMeter, progressText } from '../../src/cli/progress';
 import { multipartBody } from '../../src/http';
 import { multipartBoundary, multipartParts } from '../../src/server';
@@ -68,6 +69,12 @@ describe('upload parameters and the local file', () => {
   it('the upload table names the file parameter of PVE upload', () => {
     expect(uploadSpecOf({ method: 'POST', path: '/nodes/{node}/storage/{storage}/upload' } as Operation)).toBe(UPLOADS['POST /nodes/{node}/storage/{storage}/upload']);
     expect(uploadSpecOf({ method: 'POST', path: '/nodes/{node}/qemu' } as Operation)).toBeUndefined();
+  });
+
+  it('a task log is a file only when its download parameter asks for one', () => {
+    const log = { method: 'GET', path: '/nodes/{node}/tasks/{upid}/log' } as Operation;
+    expect([isDownload(log, {}), isDownload(log, { download: true }), isDownload(log, { download: false })]).toEqual([false, true, false]);
+    expect(isDownload({ method: 'GET', path: '/quarantine/download' } as Operation, {})).toBe(true);
   });
 
   it('a --checksum without its algorithm is SHA-256; a given algorithm stays', () => {
