@@ -58,6 +58,9 @@ export async function receiveUpload(part: FilePart, fields: Record<string, unkno
   fields.tmpfilename = tmpfilename;
 }
 
+/** The paths whose requests may carry a file, as pve-manager's HTTP server marks them (`isUpload`). */
+export const isUploadPath = (path: string): boolean => /^\/nodes\/[^/]+\/storage\/[^/]+\/upload$/.test(path);
+
 /** Forget an upload the request did not use (it failed validation, or a permission check). */
 export function forgetUpload(fields: Record<string, unknown>): void {
   if (typeof fields.tmpfilename === 'string') received.delete(fields.tmpfilename);
