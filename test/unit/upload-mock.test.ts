@@ -1,12 +1,15 @@
 /** The mock's upload as pve-http-server and pve-storage answer it: the file part, the storage checks, the imgcopy task. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multipartBody } from '../../src/http';
-import { TEST_TOKEN_ID, TEST_TOKEN_SECRET, startTestMock } from '../helpers/mock';
-import { request, tokenHeader, waitTask } from '../e2e/mock-helpers';
+import { type MockServer, startMockServer } from '../../src/mock';
+import { TEST_TOKEN_ID, TEST_TOKEN_SECRET } from '../helpers/mock';
+import { request, tempDir, tokenHeader, waitTask } from '../e2e/mock-helpers';
 
-type Mock = Awaited<ReturnType<typeof startTestMock>>;
-let mock: Mock;
+let mock: MockServer;
+let stateFile: string;
 const auth = tokenHeader(`${TEST_TOKEN_ID}=${TEST_TOKEN_SECRET}`);
 
 async function body(fields: Array<[string, string]>, filename: string, data: Buffer, field = 'filename'): Promise<{ raw: Buffer; type: string }> {
@@ -22,7 +25,9 @@ async function post(storage: string, fields: Array<[string, string]>, filename: 
 }
 
 beforeAll(async () => {
-  mock = await startTestMock({ taskDuration: 20 });
+  const dir = tempDir();
+  stateFile = join(dir, 'state.json');
+  mock = await startMockServer({ port: 0, stateFile, certDir: dir, tokens: [`${TEST_TOKEN_ID}=${TEST_TOKEN_SECRET}`], taskDuration: 20 });
 });
 afterAll(async () => {
   await mock?.close();
@@ -37,6 +42,8 @@ describe('POST /nodes/{node}/storage/{storage}/upload on the mock', () => {
     expect((await waitTask(mock.url, upid, auth)).exitstatus).toBe('OK');
     const list = await request(mock.url, 'GET', '/nodes/pve/storage/local/content', { headers: auth, params: { content: 'vztmpl' } });
     expect(list.body.data).toContainEqual(expect.objectContaining({ volid: 'local:vztmpl/debian-13-standard.tar.zst', size: 5000, format: 'tzst' }));
+    const listed = (list.body.data as Array<Record<string, unknown>>).find((v) => v.volid === 'local:vztmpl/debian-13-standard.tar.zst');
+    expect(listed).not.toHaveProperty('checksum');
   });
 
   it('refuses as PVE does: a storage without the content type, a storage without a path, a wrong extension', async () => {
@@ -61,6 +68,18 @@ describe('POST /nodes/{node}/storage/{storage}/upload on the mock', () => {
     expect(r.status).toBe(400);
     const list = await request(mock.url, 'GET', '/nodes/pve/storage/local/content', { headers: auth, params: { content: 'iso' } });
     expect((list.body.data as Array<{ volid: string }>).some((v) => v.volid === 'local:iso/cut.iso')).toBe(false);
+  });
+
+  it('keeps the digest of a verified upload with the volume, in the state', async () => {
+    const data = Buffer.from('checked iso');
+    const { createHash } = await import('node:crypto');
+    const sha = createHash('sha256').update(data).digest('hex');
+    const r = await post('local', [['content', 'iso'], ['checksum-algorithm', 'sha256'], ['checksum', sha]], 'kept.iso', data);
+    expect((await waitTask(mock.url, r.body.data as string, auth)).exitstatus).toBe('OK');
+    // The task's end is saved with the next write.
+    await request(mock.url, 'POST', '/pools', { headers: auth, params: { poolid: 'after' } });
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { storages: { local: { volumes: Record<string, Array<{ volid: string; checksum?: string }>> } } };
+    expect(state.storages.local.volumes.pve.find((v) => v.volid === 'local:iso/kept.iso')?.checksum).toBe(`sha256:${sha}`);
   });
 
   it('verifies the checksum in the task: a mismatch fails it with pve-storage message', async () => {

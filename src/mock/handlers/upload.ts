@@ -99,6 +99,7 @@ export const uploadHandlers: HandlerTable = {
     log.push(`target node: ${ctx.params.node}`, `target file: ${dest}`, `file size is: ${file.size}`, `command: cp -- ${tmp} ${dest}`, 'finished file import successfully');
     const volid = `${s.storage}:${content}/${filename}`;
     const volume: Volume = { volid, content, format: kind.format(m), size: file.size, ctime: now() };
+    if (file.digest) volume.checksum = `${file.algorithm}:${file.digest}`;
     // PVE overwrites a file of the same name: the old volume goes, the new one comes when the task ends.
     return ctx.task({
       node: ctx.params.node,
