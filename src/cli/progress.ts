@@ -26,7 +26,7 @@ export interface ProgressMeter {
 export function progressMeter(total: number, label: string, draw: (text: string) => void): ProgressMeter {
   const started = performance.now();
   let done = 0;
-  let last = 0;
+  let last = started;
   let shown = false;
   const show = (final: boolean) => {
     shown = true;
