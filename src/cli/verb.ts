@@ -10,6 +10,7 @@ import { readInput } from './input';
 import { writeOut } from './io';
 import { operationsOf, usageText } from './usage';
 import { openConnection } from './connection';
+import { isDownload, uploadSpecOf } from './file-ops';
 import { examplesText, verbDescription } from './verb-summary';
 
 /** One example of each verb, whichever verb's help is asked for. */
@@ -50,6 +51,8 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
   // A template path (`/nodes/{node}/qemu`) may have its open parameters given as flags (`--node pve`).
   const open = new Set([...params.pathParamNames(op)].filter((name) => !(name in resolved.params)));
   const values = params.parseArgs(op, rest, { input, open });
+  const uploadSpec = uploadSpecOf(op);
+  const upload = uploadSpec && (require('./upload') as typeof import('./upload')).startUpload(uploadSpec, values);
   for (const name of open) {
     if (values[name] === undefined) {
       throw new UsageError(`the path leaves {${name}} open`, `fill it in, or give --${name} (${fillTemplate(resolved.template, { ...resolved.params, [name]: name.toUpperCase() })})`);
@@ -68,14 +71,20 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
     throw new UsageError(firstError, more.length ? more.join('; ') : undefined);
   }
   const request: ApiRequest = { method: op.method, path: resolved.concrete, params: params.encodeParams(op, values as Record<string, ParamValue>) };
+  // Checked before anything is sent: the local file of an upload; where a file reply would go.
+  upload?.check(request);
+  const download = op.method === 'GET' && (globals.outFile !== undefined || isDownload(op, values)) ? (require('./download') as typeof import('./download')) : undefined;
+  if (download && !globals.dryRun) download.checkDownloadTarget(globals);
   const connection = await openConnection(globals, { needServer: !globals.dryRun });
   try {
     if (globals.dryRun) {
       const { describeRequest } = require('../http') as typeof import('../http');
-      writeOut(dryRunText(describeRequest(connection.settings, request)));
+      const described = describeRequest(connection.settings, request);
+      writeOut(dryRunText(upload ? upload.describe(request, described) : described));
       return 0;
     }
-    const data = await connection.client().request(request);
+    if (download) return await download.runDownload(connection.client(), request, globals);
+    const data = upload ? await upload.send(connection.client(), request, globals) : await connection.client().request(request);
     const { isUpid } = require('../tasks/upid') as typeof import('../tasks/upid');
     if (op.method !== 'GET' && isUpid(data) && !globals.async) {
       const { waitForTask } = require('./task-wait') as typeof import('./task-wait');

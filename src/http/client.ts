@@ -24,6 +24,8 @@ interface Outgoing {
   headers: Record<string, string>;
   body?: string | Buffer | Readable;
   withAuth: boolean;
+  /** Overrides settings.timeout for this exchange. */
+  timeoutS?: number;
   signal?: AbortSignal;
 }
 
@@ -64,7 +66,12 @@ export function createClient(settings: ConnectionSettings, hooks: ClientHooks = 
       redacted(async () => {
         const inQuery = paramsInQuery(req.method);
         const out = outgoing(settings, req.method, req.path, inQuery ? encodeParams(req.params) : '', req.signal);
-        if (!inQuery) {
+        out.timeoutS = req.timeoutS;
+        if (req.body) {
+          out.body = req.body.stream;
+          out.headers['content-type'] = req.body.contentType;
+          out.headers['content-length'] = String(req.body.length);
+        } else if (!inQuery) {
           out.body = req.json ? JSON.stringify(req.params ?? {}) : encodeParams(req.params);
           out.headers['content-type'] = req.json ? 'application/json' : 'application/x-www-form-urlencoded';
         }
@@ -199,12 +206,13 @@ class Connection {
     // Proxmox's server does not take chunked request bodies: text always goes with its length.
     if (typeof out.body === 'string' || Buffer.isBuffer(out.body)) headers['content-length'] = String(Buffer.byteLength(out.body));
     // A timeout of 0 (or less) means no limit. It bounds the whole exchange, the body's reading included.
-    const timeout = this.settings.timeout > 0 ? AbortSignal.timeout(this.settings.timeout * 1000) : undefined;
+    const limitS = out.timeoutS ?? this.settings.timeout;
+    const timeout = limitS > 0 ? AbortSignal.timeout(limitS * 1000) : undefined;
     const signals = [timeout, out.signal].filter((s): s is AbortSignal => !!s);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : (signals[0] ?? new AbortController().signal);
     const started = performance.now();
     const fail = (err: unknown) =>
-      transportError(err, { where: this.where(), label: out.label, timeoutS: this.settings.timeout, timedOut: !!timeout?.aborted });
+      transportError(err, { where: this.where(), label: out.label, timeoutS: limitS, timedOut: !!timeout?.aborted });
     try {
       const reply = await transport.send({ method: out.method, url: out.url, headers, body: out.body, signal });
       this.trace(`${out.method} ${this.redactor.url(out.url)} → ${reply.status} ${reply.reason} (${elapsed(started)} ms)`);
@@ -286,6 +294,11 @@ function elapsed(started: number): number {
 }
 
 const CREDENTIALS_HINT = 'check the credentials of this profile (API token, or user and password)';
+
+/** An exchange's reply that is not a file: its `data`, or the HttpError its status means (as `request` throws). */
+export async function replyData<T>(reply: ExchangeReply, label: string): Promise<T> {
+  return unwrap<T>(reply, await readText(reply, ERROR_BODY_LIMIT, reply.status >= 300), label, CREDENTIALS_HINT);
+}
 
 /** `data` of a 2xx reply; an HttpError for any other (a 401 with `hint401` when the server gave no detail). */
 function unwrap<T>(reply: ExchangeReply, text: string, label: string, hint401?: string): T {

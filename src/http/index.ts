@@ -6,7 +6,9 @@
 export type { ApiClient, ApiRequest, ClientHooks, ExchangeReply, ExchangeRequest, TicketStore } from './types';
 export type { ConnectionSettings, Service } from './settings';
 export type { CachedTicket } from './ticket';
-export { createClient, readText } from './client';
+export { createClient, readText, replyData } from './client';
+export { encodeParams as encodeQuery } from './url';
+export { multipartBody, type MultipartBody, type MultipartFile } from './multipart-body';
 export { describeRequest, type DescribedRequest } from './describe';
 export { HttpError, type HttpErrorKind } from './errors';
 export { normalizeFingerprint } from './tls';

@@ -12,6 +12,10 @@ export interface ApiRequest {
   params?: Record<string, string | string[]>;
   /** Send a JSON body instead of a form. */
   json?: boolean;
+  /** A body made by the caller (a multipart upload) instead of `params`: sent with its length, never resent. */
+  body?: { contentType: string; length: number; stream: Readable };
+  /** Seconds for this exchange instead of the settings' timeout (0: none, as for an upload of any size). */
+  timeoutS?: number;
   signal?: AbortSignal;
 }
 

@@ -2,8 +2,9 @@
  * The mock as a handler of src/server: the `/api2/json` prefix, the request's parameters, the state file's lock
  * around writes, and the router's answer as a reply.
  */
-import { type Handler, type Reply, type ServerRequest, errorReply, queryParams, readParams } from '../server';
+import { type FilePart, type Handler, type Reply, type ServerRequest, errorReply, queryParams, readParams } from '../server';
 import { withFileLock } from '../util/file-lock';
+import { forgetUpload, isUploadPath, receiveUpload } from './handlers/upload';
 import { MockError } from './mock-error';
 import { type RouterDeps, route } from './router';
 
@@ -35,8 +36,14 @@ export function mockHandler(deps: RouterDeps): Handler {
     try {
       const path = apiPath(req);
       const query = queryParams(req);
-      const args = QUERY_ONLY.has(req.method) ? query : await readParams(req, query);
-      return await answer(deps, req, path, args);
+      // A file part streams through here before routing, as pve-http-server spools it before calling the API.
+      const onFile = isUploadPath(path) ? (part: FilePart) => receiveUpload(part, query) : undefined;
+      const args = QUERY_ONLY.has(req.method) ? query : await readParams(req, query, onFile);
+      try {
+        return await answer(deps, req, path, args);
+      } finally {
+        forgetUpload(args);
+      }
     } catch (e) {
       if (e instanceof MockError) return errorReply(e.status, e.message, e.errors);
       throw e;

@@ -10,6 +10,7 @@ import { evaluateCheck } from './acl';
 import { type Identity, identify, requireIdentity } from './auth';
 import { conform } from './conform';
 import { generateReply } from './generate';
+import { MockFile } from './file-reply';
 import { checkObjectsExist } from './guards';
 import { HANDLERS } from './handlers';
 import type { HandlerContext } from './handlers/context';
@@ -21,7 +22,10 @@ import { validateRequest } from './validate';
 export interface MockReply {
   status: number;
   message: string;
-  body: Record<string, unknown>;
+  body: Record<string, unknown> | null;
+  /** A file reply's bytes, sent as they are with `headers`. */
+  raw?: Buffer;
+  headers?: Record<string, string>;
 }
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -77,7 +81,9 @@ function directoryIndex(schema: Schema, template: string, returns: Operation['re
 /** A MockError becomes Proxmox's error reply; anything else is a bug, left to the server to answer (500) and log. */
 export function route(deps: RouterDeps, method: string, path: string, args: Record<string, unknown>, headers: Headers): MockReply {
   try {
-    return { status: 200, message: 'OK', body: dispatch(deps, method, path, args, headers) };
+    const body = dispatch(deps, method, path, args, headers);
+    if (body instanceof MockFile) return { status: 200, message: 'OK', body: null, raw: body.data, headers: body.headers() };
+    return { status: 200, message: 'OK', body };
   } catch (e) {
     if (!(e instanceof MockError)) throw e;
     const body: Record<string, unknown> = { data: null, message: `${e.message}\n` };
@@ -164,21 +170,23 @@ function handlerContext(deps: RouterDeps, call: Call): HandlerContext {
   };
 }
 
-/** The reply's body: from the hand-written handler, else a directory index, else generated from `returns`. */
-function reply(deps: RouterDeps, call: Call): Record<string, unknown> {
+/** The reply's body: from the hand-written handler (or its file), else a directory index, else generated from `returns`. */
+function reply(deps: RouterDeps, call: Call): Record<string, unknown> | MockFile {
   const { op, resolved, method } = call;
   const gen = generator(deps, call);
   const handler = HANDLERS[`${method} ${resolved.template}`];
   if (handler) {
     const ctx = handlerContext(deps, call);
-    const data = conform(op.returns, handler(ctx), gen);
+    const result = handler(ctx);
+    if (result instanceof MockFile) return result;
+    const data = conform(op.returns, result, gen);
     return ctx.extra ? { data, ...ctx.extra } : { data };
   }
   const index = method === 'GET' ? directoryIndex(deps.schema, resolved.template, op.returns) : undefined;
   return { data: index ? conform(op.returns, index, gen) : generateReply(op.returns, gen, method) };
 }
 
-function dispatch(deps: RouterDeps, method: string, path: string, args: Record<string, unknown>, headers: Headers): Record<string, unknown> {
+function dispatch(deps: RouterDeps, method: string, path: string, args: Record<string, unknown>, headers: Headers): Record<string, unknown> | MockFile {
   const { schema, state, tasks } = deps;
   state.refresh();
   // Tasks that ended since the last request take effect first. A GET keeps that in memory only (it holds no lock

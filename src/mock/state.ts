@@ -39,6 +39,8 @@ export interface Volume {
   size: number;
   vmid?: number;
   ctime: number;
+  /** An uploaded file's digest as `ALGORITHM:HEX` (kept in the state, not listed: PVE lists no checksum). */
+  checksum?: string;
 }
 
 export interface Storage {

@@ -147,6 +147,8 @@ describe('mock: all 675 PVE 9.2 operations', () => {
     const names = new Set<string>();
     const failures: string[] = [];
     for (const c of cases) {
+      // A file upload takes a multipart body with the file: test/unit/upload-mock.test.ts calls it so.
+      if (c.template === '/nodes/{node}/storage/{storage}/upload') continue;
       const params: Record<string, unknown> = {};
       const props = c.op.parameters.properties ?? {};
       const path = c.template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(pathValue(c, name, props[name])));

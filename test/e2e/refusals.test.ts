@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, isolatedEnv } from '../helpers/cli';
 process.env.PVECLI_SCHEMA_ROOT = join(ROOT, 'schema');
 import { useStreams } from '../../src/cli/io';
+import { uploadSpecOf } from '../../src/cli/file-ops';
 import { runVerb } from '../../src/cli/verb';
 import { pathParamNames } from '../../src/params/argv';
 import { sampleArg } from '../../src/params/samples';
@@ -104,7 +105,9 @@ describe('every PVE 9.2 operation through the verb pipeline', () => {
       const built = valid(op);
       if (!built) continue;
       const verb = verbOf(op.method);
-      const ok = await run(verb, [built.path, ...built.argv, '--dry-run']);
+      // An upload's dry run shows its local file, which must exist: any file does (this one).
+      const argv = uploadSpecOf(op) ? built.argv.map((a, i) => (built.argv[i - 1] === '--filename' ? __filename : a)) : built.argv;
+      const ok = await run(verb, [built.path, ...argv, '--dry-run']);
       if (ok.code !== 0 || !ok.out.startsWith(`${op.method} `)) failures.push(`${verb} ${built.path}: dry run exit ${ok.code} ${ok.error ?? ''}`);
       else dryRuns++;
 

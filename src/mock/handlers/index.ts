@@ -7,6 +7,7 @@ import { poolHandlers } from './pools';
 import { realmHandlers } from './realms';
 import { storageHandlers } from './storage';
 import { taskHandlers } from './tasks';
+import { uploadHandlers } from './upload';
 
 /** Every hand-written handler, keyed by `METHOD /template`; all other operations are answered from the schema. */
 export const HANDLERS: HandlerTable = {
@@ -15,6 +16,7 @@ export const HANDLERS: HandlerTable = {
   ...guestHandlers('qemu'),
   ...guestHandlers('lxc'),
   ...storageHandlers,
+  ...uploadHandlers,
   ...poolHandlers,
   ...accessHandlers,
   ...realmHandlers,

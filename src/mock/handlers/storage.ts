@@ -90,7 +90,7 @@ export const storageHandlers: HandlerTable = {
     return volumesOf(s, ctx.params.node)
       .filter((v) => !ctx.args.content || v.content === ctx.args.content)
       .filter((v) => ctx.args.vmid === undefined || v.vmid === Number(ctx.args.vmid))
-      .map((v) => ({ ...v, used: v.content === 'images' ? Math.floor(v.size / 4) : undefined }));
+      .map(({ checksum: _kept, ...v }) => ({ ...v, used: v.content === 'images' ? Math.floor(v.size / 4) : undefined }));
   },
 
   'POST /nodes/{node}/storage/{storage}/content': (ctx) => {

@@ -3,6 +3,7 @@
  * tasks (a user also those of their tokens), and everyone's only with Sys.Audit on the node (on `/` for the
  * cluster-wide list); the node list shows finished tasks unless `source` asks for running ones.
  */
+import { MockFile } from '../file-reply';
 import { badParams } from '../mock-error';
 import { hasPrivs, requirePrivs } from '../acl';
 import type { TaskRecord } from '../state';
@@ -79,6 +80,11 @@ export const taskHandlers: HandlerTable = {
   'GET /nodes/{node}/tasks/{upid}/status': (ctx) => ctx.tasks.status(task(ctx, 'Sys.Audit')),
 
   'GET /nodes/{node}/tasks/{upid}/log': (ctx) => {
+    // `download`: the whole log as a text file, as pve-manager sends it.
+    if (bool(ctx.args.download)) {
+      const { lines } = ctx.tasks.log(task(ctx, 'Sys.Audit'), 0, Number.MAX_SAFE_INTEGER);
+      return new MockFile(Buffer.from(lines.map((l) => `${l.t}\n`).join('')), 'text/plain', `${ctx.params.upid.replace(/:/g, '_')}.log`);
+    }
     const { lines, total } = ctx.tasks.log(task(ctx, 'Sys.Audit'), int(ctx.args.start, 0), int(ctx.args.limit, 50));
     ctx.extra = { total };
     return lines;
