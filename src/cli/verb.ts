@@ -11,6 +11,8 @@ import { writeOut } from './io';
 import { operationsOf, usageText } from './usage';
 import { openConnection } from './connection';
 import { examplesText, verbDescription } from './verb-summary';
+import { checkQuery } from '../output/shape';
+import { afterSuccess } from './sent-errors';
 
 /** One example of each verb, whichever verb's help is asked for. */
 const VERB_HELP_EXAMPLES = [
@@ -68,6 +70,8 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
     throw new UsageError(firstError, more.length ? more.join('; ') : undefined);
   }
   const request: ApiRequest = { method: op.method, path: resolved.concrete, params: params.encodeParams(op, values as Record<string, ParamValue>) };
+  // Every check of the invocation comes before anything is sent (exit 2 means nothing was).
+  if (globals.query) checkQuery(globals.query);
   const connection = await openConnection(globals, { needServer: !globals.dryRun });
   try {
     if (globals.dryRun) {
@@ -81,7 +85,11 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
       const { waitForTask } = require('./task-wait') as typeof import('./task-wait');
       return await waitForTask(connection.client(), data, globals);
     }
-    printResult(data, globals, op.returns);
+    try {
+      printResult(data, globals, op.returns);
+    } catch (err) {
+      throw afterSuccess(err, `${op.method} ${resolved.concrete}`);
+    }
     return 0;
   } finally {
     await connection.close();
