@@ -52,6 +52,7 @@ export function renderOptions(globals: GlobalOptions, returns?: PropSchema): Ren
     expand: globals.expand ? (data) => expand(data, returns) : undefined,
     colour: useColour(),
     width: isatty(1) ? process.stdout.columns : undefined,
+    escape: isatty(1),
   };
 }
 

@@ -1,4 +1,6 @@
 import { writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
+import { escapeLine } from '../output/escape';
 import { CliError, ExitCode } from '../errors';
 import { cliErrorOf } from './http-errors';
 
@@ -62,7 +64,20 @@ export function writeOut(text: string): void {
 }
 
 export function writeErr(line: string): void {
-  writeFd(2, line.endsWith('\n') ? line : line + '\n');
+  const text = terminalSafe(2, line);
+  writeFd(2, text.endsWith('\n') ? text : text + '\n');
+}
+
+const terminals = new Map<number, boolean>();
+
+/**
+ * Text that may come from a server (messages, task logs) as written to `fd`: on a terminal its control characters
+ * are shown escaped (src/output/escape.ts); to a pipe or file it stays exact.
+ */
+export function terminalSafe(fd: 1 | 2, text: string): string {
+  let tty = terminals.get(fd);
+  if (tty === undefined) terminals.set(fd, (tty = isatty(fd)));
+  return tty ? escapeLine(text) : text;
 }
 
 export function warn(message: string): void {

@@ -6,7 +6,7 @@ import type { GlobalOptions } from './globals';
 import { openConnection } from './connection';
 import type { ApiClient } from '../http';
 import { printResult } from './context';
-import { writeOut } from './io';
+import { terminalSafe, writeOut } from './io';
 import { taskExitCode, waitErrorForCli } from './task-outcome';
 import { waitForTasks } from './task-wait';
 
@@ -70,14 +70,14 @@ export async function taskLog(globals: GlobalOptions, upidText: string, follow: 
   const upid = upidArgument(upidText);
   return withServer(globals, async (client) => {
     if (follow) {
-      const status = await followTask(client, upid.upid, { waitTimeout: globals.waitTimeout, onLog: (line) => writeOut(line + '\n') }).catch(
+      const status = await followTask(client, upid.upid, { waitTimeout: globals.waitTimeout, onLog: (line) => writeOut(terminalSafe(1, line) + '\n') }).catch(
         (err: unknown) => {
           throw waitErrorForCli(err);
         },
       );
       return taskExitCode(status);
     }
-    await readLogPages(client, upid, (lines) => writeOut(lines.map((line) => line + '\n').join('')));
+    await readLogPages(client, upid, (lines) => writeOut(lines.map((line) => terminalSafe(1, line) + '\n').join('')));
     return 0;
   });
 }
