@@ -4,7 +4,8 @@ import { HttpError, isConnectionReset, replyError, transportError } from './erro
 import { authority, resolveProxy } from './proxy';
 import { Redactor } from './redact';
 import { RETRYABLE_STATUS, backoffMs, isIdempotent, retryAfterMs, sleep } from './retry';
-import { jsonDepthOver, MAX_JSON_DEPTH } from './json-depth';
+import { sizeText } from '../util/size-text';
+import { jsonDepthOver, MAX_JSON_DEPTH } from '../util/json-depth';
 import { DEFAULT_MAX_REPLY_BYTES, type ConnectionSettings } from './settings';
 import { memoryTicketStore } from './ticket';
 import { tlsPolicy } from './tls';
@@ -291,10 +292,6 @@ export async function readText(reply: ExchangeReply, limit: number, cut = false,
     size += chunk.length;
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function sizeText(bytes: number): string {
-  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
 }
 
 function elapsed(started: number): number {

@@ -1,5 +1,5 @@
 /**
- * Nesting depth of JSON text, checked before parsing: JSON.parse copes with any depth, but every consumer after it
+ * Nesting depth of JSON text (or YAML's flow style), checked before parsing: JSON.parse copes with any depth, but every consumer after it
  * (validation, --expand, the renderers) walks the value recursively and would die with a stack overflow on a reply
  * nested 100,000 deep. No API reply nests more than a dozen levels.
  */
