@@ -2,6 +2,7 @@ import { writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { escapeLine } from '../output/escape';
 import { CliError, ExitCode } from '../errors';
+import { fileErrorOf } from './file-errors';
 import { cliErrorOf } from './http-errors';
 
 /**
@@ -119,7 +120,7 @@ export function errorText(message: string): string {
 
 /** Report an error as `pvecli: <what happened>` (+ hint), and return its exit code. */
 export function reportError(failure: unknown): number {
-  const err = cliErrorOf(failure);
+  const err = fileErrorOf(cliErrorOf(failure));
   if (isCliError(err)) {
     writeErr(errorText(err.message));
     if (err.hint) writeErr(`hint: ${err.hint}`);
