@@ -3,7 +3,7 @@
  * close, escape codes in messages), bounded file reads, duration ranges, terminal escaping, UPID path values, the
  * config snapshot without secrets, and a failure after a sent request exiting 10 instead of 2.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import { escapeCell, escapeLine } from '../../src/output/escape';
 import { render } from '../../src/output/render';
 import { validateParams } from '../../src/params';
 import { loadSchema } from '../../src/schema/load';
+import { MockState } from '../../src/mock/state';
 import { readBounded } from '../../src/util/bounded-read';
 import { MAX_SECONDS } from '../../src/util/duration';
 import { FaultServer, hugeBody, reply } from '../helpers/fault-server';
@@ -198,6 +199,18 @@ describe('checked before sending', () => {
 });
 
 describe('secrets at rest', () => {
+  it('the mock removes temp state files that killed writers left (they hold token secrets), keeping a live one', () => {
+    const stateDir = mkdtempSync(join(dir, 'state-'));
+    const file = join(stateDir, 'mock-state.json');
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const orphan = join(stateDir, `.mock-state.json.${dead}.x1.tmp`);
+    const live = join(stateDir, `.mock-state.json.${process.pid}.x2.tmp`);
+    writeFileSync(orphan, '{"secret":"orphan-token-secret"}');
+    writeFileSync(live, '{}');
+    new MockState(file);
+    expect([existsSync(orphan), existsSync(live), existsSync(file)]).toEqual([false, true, true]);
+  });
+
   it('the config snapshot cache never holds a literal secret, and an old one that did is removed', () => {
     const home = mkdtempSync(join(dir, 'home-'));
     const env = { HOME: home };
