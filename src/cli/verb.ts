@@ -13,6 +13,7 @@ import { openConnection } from './connection';
 import { examplesText, verbDescription } from './verb-summary';
 import { checkQuery } from '../output/shape';
 import { afterSuccess } from './sent-errors';
+import { resolveSecretArgs } from './secret-args';
 
 /** One example of each verb, whichever verb's help is asked for. */
 const VERB_HELP_EXAMPLES = [
@@ -52,6 +53,7 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
   // A template path (`/nodes/{node}/qemu`) may have its open parameters given as flags (`--node pve`).
   const open = new Set([...params.pathParamNames(op)].filter((name) => !(name in resolved.params)));
   const values = params.parseArgs(op, rest, { input, open });
+  resolveSecretArgs(op, values, rest, process.env);
   for (const name of open) {
     if (values[name] === undefined) {
       throw new UsageError(`the path leaves {${name}} open`, `fill it in, or give --${name} (${fillTemplate(resolved.template, { ...resolved.params, [name]: name.toUpperCase() })})`);
