@@ -49,7 +49,7 @@ describe.skipIf(!existsSync(join(DIST, 'src/cli/verb.js')))(`fuzzed invocations 
     const cases = Array.from({ length: CASES }, () => randomInvocation(r, pools, inputs));
     writeFileSync(join(dir, 'cases.json'), JSON.stringify(cases));
     const home = join(dir, 'home');
-    execFileSync(process.execPath, [join(__dirname, '../helpers/fuzz-runner.cjs'), join(dir, 'cases.json'), join(dir, 'out.json'), DIST], {
+    execFileSync(process.execPath, [join(__dirname, '../helpers/fuzz-runner.js'), join(dir, 'cases.json'), join(dir, 'out.json'), DIST], {
       env: {
         PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, 'c'), XDG_CACHE_HOME: join(home, 'k'), XDG_STATE_HOME: join(home, 's'),
         NO_COLOR: '1', PVECLI_SCHEMA_ROOT: join(ROOT, 'schema'), PROXMOX_API_TOKEN_ID: 'root@pam!fuzz', PROXMOX_API_TOKEN_SECRET: 'fuzz-secret',
