@@ -116,7 +116,7 @@ export function argvCase(r: Rng, pools: Pool[]): { schema: Schema; op: Operation
   const argv = randomArgv(r, op);
   const pathValues = () => {
     const path: Record<string, string> = {};
-    for (const m of op.path.matchAll(/\{([^}]+)\}/g)) path[m[1]] = r.next() < 0.9 ? String(sampleArg(op.parameters.properties[m[1]] ?? {}) ?? 'x') : randomString(r);
+    for (const m of op.path.matchAll(/\{([^}]+)\}/g)) path[m[1]] = r.next() < 0.9 ? String(sampleArg(op.parameters.properties[m[1]] ?? {}, m[1]) ?? 'x') : randomString(r);
     return path;
   };
   return { schema, op, argv, pathValues };
@@ -168,7 +168,7 @@ export function randomInvocation(r: Rng, pools: Array<{ id: string; ops: Operati
   const { id, ops } = r.next() < 0.8 ? pools[0] : r.pick(pools.slice(1));
   const op = r.pick(ops);
   const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const sample = sampleArg(op.parameters.properties?.[name] ?? {});
+    const sample = sampleArg(op.parameters.properties?.[name] ?? {}, name);
     const value = Array.isArray(sample) ? sample[0] : sample ?? 'x';
     return encodeURIComponent(r.next() < 0.85 ? String(value) : mutate(r, String(value)));
   });
