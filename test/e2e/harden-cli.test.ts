@@ -3,7 +3,7 @@
  * before sending (exit 2 and nothing sent), a failure only the reply can show exits 10 saying the request
  * succeeded, server text reaches a terminal escaped, an unwritable or unsafe config is a clear refusal.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli';
@@ -90,6 +90,43 @@ describe('files pvecli uses', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^pvecli: cannot write .*not-a-dir\/state\/pvecli: a part of the path is not a directory/m);
     expect(r.stderr).not.toContain('internal error');
+  });
+});
+
+describe('secrets at rest and in the process list', () => {
+  it('after profile add, a login and an API password from file:, no file under HOME and no command line holds a secret', async () => {
+    const PASSWORD = 'harden-login-pw-0b5e';
+    const API_PASSWORD = 'harden-api-pw-77c1';
+    const login = await startTestServer({ users: { 'alice@pve': PASSWORD } });
+    try {
+      const home = isolatedEnv({ HARDEN_PW: PASSWORD });
+      const add = await runCli(
+        ['profile', 'add', 'lab', '--url', login.url, '--username', 'alice@pve', '--password', 'env:HARDEN_PW', '--fingerprint', login.cert.fingerprint],
+        { env: home },
+      );
+      expect(add.code, add.stderr).toBe(0);
+      const pwFile = join(home.HOME!, 'api-pw');
+      writeFileSync(pwFile, API_PASSWORD);
+      const cmdlines: string[] = [];
+      const run = await runCli(['create', '/access/users', '--userid', 'bob@pve', '--password', `file:${pwFile}`], {
+        env: home,
+        onSpawn: (pid) => cmdlines.push(readFileSync(`/proc/${pid}/cmdline`, 'utf8')),
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expect(login.requests.at(-1)!.form.password).toBe(API_PASSWORD);
+      const files = (readdirSync(home.HOME!, { recursive: true }) as string[]).map((f) => join(home.HOME!, f)).filter((f) => f !== pwFile && statSync(f).isFile());
+      expect(files.some((f) => f.includes('ticket-lab'))).toBe(true);
+      for (const f of files) {
+        const text = readFileSync(f, 'utf8');
+        expect(text, f).not.toContain(PASSWORD);
+        expect(text, f).not.toContain(API_PASSWORD);
+      }
+      expect(cmdlines.join('\n')).not.toContain(API_PASSWORD);
+      // (run.stdout is the test server's echo of the request, form included.)
+      expect(run.stderr + add.stdout + add.stderr).not.toMatch(/harden-(login|api)-pw/);
+    } finally {
+      await login.close();
+    }
   });
 });
 
