@@ -11,7 +11,6 @@ import { writeOut } from './io';
 import { operationsOf, usageText } from './usage';
 import { openConnection } from './connection';
 import { examplesText, verbDescription } from './verb-summary';
-import { checkQuery } from '../output/shape';
 import { afterSuccess } from './sent-errors';
 import { resolveSecretArgs } from './secret-args';
 
@@ -72,8 +71,6 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
     throw new UsageError(firstError, more.length ? more.join('; ') : undefined);
   }
   const request: ApiRequest = { method: op.method, path: resolved.concrete, params: params.encodeParams(op, values as Record<string, ParamValue>) };
-  // Every check of the invocation comes before anything is sent (exit 2 means nothing was).
-  if (globals.query) checkQuery(globals.query);
   const connection = await openConnection(globals, { needServer: !globals.dryRun });
   try {
     if (globals.dryRun) {
