@@ -16,6 +16,7 @@ import { envReplyLimit } from '../../src/config/environment';
 import { resolveConnection } from '../../src/config/resolve';
 import { loadConfigSnapshot } from '../../src/config/snapshot';
 import { ConfigFile } from '../../src/config/file';
+import { coerceProfileValue } from '../../src/config/coerce';
 import { CliError, ExitCode, UsageError } from '../../src/errors';
 import { createClient, HttpError, type ConnectionSettings } from '../../src/http';
 import { DEFAULT_MAX_REPLY_BYTES } from '../../src/http/settings';
@@ -169,7 +170,18 @@ describe('durations', () => {
     expect((await resolve({ PROXMOX_API_TIMEOUT: '0', PROXMOX_API_CONNECT_TIMEOUT: '2147483' })).settings).toMatchObject({ timeout: 0, connectTimeout: 2147483 });
     const config = join(dir, 'timeouts.yaml');
     writeFileSync(config, 'current: a\nprofiles:\n  a:\n    url: https://x:8006\n    token_id: a@pam!t\n    token_secret: env:S\n    timeout: 99999999\n', { mode: 0o600 });
-    await expect(resolveConnection({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: config, S: 's' } })).rejects.toThrow("profile 'a': timeout 99999999 is more than");
+    await expect(resolveConnection({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: config, S: 's' } })).rejects.toThrow("profile 'a': timeout must be at most 2147483 seconds");
+  });
+
+  it('a profile: the file and profile commands refuse a duration beyond the range, naming the key', () => {
+    const path = join(dir, 'long.yaml');
+    writeFileSync(path, 'profiles:\n  a:\n    url: https://x\n    connect_timeout: 1e9\n', { mode: 0o600 });
+    expect(() => ConfigFile.read(path)).toThrow(`${path}:4: profile 'a': connect_timeout must be at most 2147483 seconds (about 24 days)`);
+    writeFileSync(path, 'profiles:\n  a:\n    retry_backoff: "3000000"\n', { mode: 0o600 });
+    expect(() => ConfigFile.read(path)).toThrow("profile 'a': retry_backoff must be at most 2147483 seconds");
+    expect(coerceProfileValue('timeout', '2147483')).toBe(2147483);
+    expect(() => coerceProfileValue('timeout', '2147484')).toThrow('timeout must be at most 2147483 seconds');
+    expect(() => coerceProfileValue('timeout', '-1')).toThrow('timeout must be a non-negative number');
   });
 
   it('PVECLI_MAX_REPLY_MB: more than 0, at most 512', () => {
