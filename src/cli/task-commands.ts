@@ -51,7 +51,8 @@ export async function taskList(globals: GlobalOptions, opts: TaskListOptions): P
     });
     rows.sort((a, b) => Number(b.starttime ?? 0) - Number(a.starttime ?? 0));
     if (opts.limit) rows = rows.slice(0, opts.limit);
-    printResult(rows, withDefaultShape(globals, { fields: ['upid', 'node', 'type', 'id', 'user', 'starttime', 'endtime', 'status'] }));
+    const sent = opts.node ? `GET /nodes/${opts.node}/tasks` : 'GET /cluster/tasks';
+    printResult(rows, withDefaultShape(globals, { fields: ['upid', 'node', 'type', 'id', 'user', 'starttime', 'endtime', 'status'] }), undefined, sent);
     return 0;
   });
 }
@@ -60,7 +61,7 @@ export async function taskStatus(globals: GlobalOptions, upidText: string): Prom
   const upid = upidArgument(upidText);
   return withServer(globals, async (client) => {
     const status = await readStatus(client, upid);
-    printResult({ ...status }, globals);
+    printResult({ ...status }, globals, undefined, `GET /nodes/${upid.node}/tasks/${upid.upid}/status`);
     return taskExitCode(status);
   });
 }

@@ -11,7 +11,6 @@ import { writeOut } from './io';
 import { operationsOf, usageText } from './usage';
 import { openConnection } from './connection';
 import { examplesText, verbDescription } from './verb-summary';
-import { afterSuccess } from './sent-errors';
 import { resolveSecretArgs } from './secret-args';
 
 /** One example of each verb, whichever verb's help is asked for. */
@@ -84,11 +83,7 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
       const { waitForTask } = require('./task-wait') as typeof import('./task-wait');
       return await waitForTask(connection.client(), data, globals);
     }
-    try {
-      printResult(data, globals, op.returns);
-    } catch (err) {
-      throw afterSuccess(err, `${op.method} ${resolved.concrete}`);
-    }
+    printResult(data, globals, op.returns, `${op.method} ${resolved.concrete}`);
     return 0;
   } finally {
     await connection.close();
