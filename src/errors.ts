@@ -10,6 +10,8 @@ export const ExitCode = {
   api: 7,
   taskFailed: 8,
   timeout: 9,
+  /** The request was sent and succeeded, but its result cannot be shown as asked (a --fields key absent from it). */
+  resultUnshown: 10,
   interrupted: 130,
 } as const;
 

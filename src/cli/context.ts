@@ -4,6 +4,7 @@ import { renderTo, type RenderOptions } from '../output/render';
 import { useColour } from '../output/style';
 import type { PropSchema } from '../schema/types';
 import { writeOut } from './io';
+import { afterSuccess } from './sent-errors';
 import { isatty } from 'node:tty';
 
 /**
@@ -52,6 +53,7 @@ export function renderOptions(globals: GlobalOptions, returns?: PropSchema): Ren
     expand: globals.expand ? (data) => expand(data, returns) : undefined,
     colour: useColour(),
     width: isatty(1) ? process.stdout.columns : undefined,
+    escape: isatty(1),
   };
 }
 
@@ -61,7 +63,12 @@ function expand(data: unknown, returns: PropSchema | undefined): unknown {
   return expandPropertyStrings(data, returns, params.propertyFormatOf, (f, t) => params.parsePropertyString(f, t));
 }
 
-export function printResult(data: unknown, globals: GlobalOptions, returns?: PropSchema): void {
+/** `sent`: the request the data is the reply to (`GET /cluster/tasks`), so a failure here does not exit 2. */
+export function printResult(data: unknown, globals: GlobalOptions, returns?: PropSchema, sent?: string): void {
   if (globals.quiet) return;
-  renderTo(data, renderOptions(globals, returns), writeOut);
+  try {
+    renderTo(data, renderOptions(globals, returns), writeOut);
+  } catch (err) {
+    throw sent ? afterSuccess(err, sent) : err;
+  }
 }

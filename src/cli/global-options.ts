@@ -28,8 +28,11 @@ export interface GlobalOptions {
   otp?: string;
 }
 
-/** boolean: a bare flag; string: one word; list: a,b,c; seconds: a positive number, fractions allowed. */
-export type GlobalKind = 'boolean' | 'string' | 'list' | 'seconds';
+/**
+ * boolean: a bare flag; string: one word; list: a,b,c; seconds: a positive number, fractions allowed, within a
+ * timer's range; query: a JMESPath expression, its syntax checked as it is parsed (before anything is sent).
+ */
+export type GlobalKind = 'boolean' | 'string' | 'list' | 'seconds' | 'query';
 
 export interface GlobalSpec {
   name: string;
@@ -68,7 +71,7 @@ export const GLOBAL_OPTIONS = [
     help: 'sort rows by KEY, descending with a leading - (--sort -mem); numbers by value, text naturally (pve2 before pve10)',
     scope: 'all',
   },
-  { name: 'query', kind: 'string', key: 'query', help: "JMESPath applied to the result before rendering, e.g. \"[?status=='running'].upid\"", scope: 'all' },
+  { name: 'query', kind: 'query', key: 'query', help: "JMESPath applied to the result before rendering, e.g. \"[?status=='running'].upid\"", scope: 'all' },
   { name: 'expand', kind: 'boolean', key: 'expand', help: 'property strings as objects', scope: 'verbs' },
   { name: 'input', kind: 'string', key: 'input', help: 'parameters from a JSON or YAML file (- for stdin); flags win', scope: 'verbs' },
   { name: 'dry-run', kind: 'boolean', key: 'dryRun', help: 'print the request, send nothing', scope: 'verbs' },

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors';
 import { GLOBAL_OPTIONS, type GlobalOptions, type GlobalSpec } from './global-options';
 import { parseSeconds } from './seconds';
+import { checkQuery } from '../output/shape';
 
 export type { GlobalOptions, GlobalSpec } from './global-options';
 
@@ -135,6 +136,9 @@ export function parseGlobalValue(spec: GlobalSpec, value: string): string | stri
       return value.split(',').map((s) => s.trim()).filter(Boolean);
     case 'seconds':
       return parseSeconds(spec.name, value);
+    case 'query':
+      checkQuery(value);
+      return value;
     default:
       return value;
   }

@@ -27,6 +27,7 @@ const EXIT_BY_KIND: Record<HttpErrorKind, number> = {
   auth: ExitCode.auth,
   reply: ExitCode.api,
   protocol: ExitCode.api,
+  'too-large': ExitCode.api,
 };
 
 /** DESIGN.md §4 for a reply: 401→4, 403→5, 404→6, any other error status→7. */

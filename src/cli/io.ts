@@ -1,5 +1,8 @@
 import { writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
+import { escapeLine } from '../output/escape';
 import { CliError, ExitCode } from '../errors';
+import { fileErrorOf } from './file-errors';
 import { cliErrorOf } from './http-errors';
 
 /**
@@ -62,7 +65,20 @@ export function writeOut(text: string): void {
 }
 
 export function writeErr(line: string): void {
-  writeFd(2, line.endsWith('\n') ? line : line + '\n');
+  const text = terminalSafe(2, line);
+  writeFd(2, text.endsWith('\n') ? text : text + '\n');
+}
+
+const terminals = new Map<number, boolean>();
+
+/**
+ * Text that may come from a server (messages, task logs) as written to `fd`: on a terminal its control characters
+ * are shown escaped (src/output/escape.ts); to a pipe or file it stays exact.
+ */
+export function terminalSafe(fd: 1 | 2, text: string): string {
+  let tty = terminals.get(fd);
+  if (tty === undefined) terminals.set(fd, (tty = isatty(fd)));
+  return tty ? escapeLine(text) : text;
 }
 
 export function warn(message: string): void {
@@ -104,7 +120,7 @@ export function errorText(message: string): string {
 
 /** Report an error as `pvecli: <what happened>` (+ hint), and return its exit code. */
 export function reportError(failure: unknown): number {
-  const err = cliErrorOf(failure);
+  const err = fileErrorOf(cliErrorOf(failure));
   if (isCliError(err)) {
     writeErr(errorText(err.message));
     if (err.hint) writeErr(`hint: ${err.hint}`);

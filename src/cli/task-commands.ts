@@ -6,7 +6,7 @@ import type { GlobalOptions } from './globals';
 import { openConnection } from './connection';
 import type { ApiClient } from '../http';
 import { printResult } from './context';
-import { writeOut } from './io';
+import { terminalSafe, writeOut } from './io';
 import { taskExitCode, waitErrorForCli } from './task-outcome';
 import { waitForTasks } from './task-wait';
 
@@ -51,7 +51,8 @@ export async function taskList(globals: GlobalOptions, opts: TaskListOptions): P
     });
     rows.sort((a, b) => Number(b.starttime ?? 0) - Number(a.starttime ?? 0));
     if (opts.limit) rows = rows.slice(0, opts.limit);
-    printResult(rows, withDefaultShape(globals, { fields: ['upid', 'node', 'type', 'id', 'user', 'starttime', 'endtime', 'status'] }));
+    const sent = opts.node ? `GET /nodes/${opts.node}/tasks` : 'GET /cluster/tasks';
+    printResult(rows, withDefaultShape(globals, { fields: ['upid', 'node', 'type', 'id', 'user', 'starttime', 'endtime', 'status'] }), undefined, sent);
     return 0;
   });
 }
@@ -60,7 +61,7 @@ export async function taskStatus(globals: GlobalOptions, upidText: string): Prom
   const upid = upidArgument(upidText);
   return withServer(globals, async (client) => {
     const status = await readStatus(client, upid);
-    printResult({ ...status }, globals);
+    printResult({ ...status }, globals, undefined, `GET /nodes/${upid.node}/tasks/${upid.upid}/status`);
     return taskExitCode(status);
   });
 }
@@ -70,14 +71,14 @@ export async function taskLog(globals: GlobalOptions, upidText: string, follow: 
   const upid = upidArgument(upidText);
   return withServer(globals, async (client) => {
     if (follow) {
-      const status = await followTask(client, upid.upid, { waitTimeout: globals.waitTimeout, onLog: (line) => writeOut(line + '\n') }).catch(
+      const status = await followTask(client, upid.upid, { waitTimeout: globals.waitTimeout, onLog: (line) => writeOut(terminalSafe(1, line) + '\n') }).catch(
         (err: unknown) => {
           throw waitErrorForCli(err);
         },
       );
       return taskExitCode(status);
     }
-    await readLogPages(client, upid, (lines) => writeOut(lines.map((line) => line + '\n').join('')));
+    await readLogPages(client, upid, (lines) => writeOut(lines.map((line) => terminalSafe(1, line) + '\n').join('')));
     return 0;
   });
 }

@@ -12,6 +12,7 @@ import { operationsOf, usageText } from './usage';
 import { openConnection } from './connection';
 import { isDownload, uploadSpecOf } from './file-ops';
 import { examplesText, verbDescription } from './verb-summary';
+import { resolveSecretArgs } from './secret-args';
 
 /** One example of each verb, whichever verb's help is asked for. */
 const VERB_HELP_EXAMPLES = [
@@ -51,6 +52,7 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
   // A template path (`/nodes/{node}/qemu`) may have its open parameters given as flags (`--node pve`).
   const open = new Set([...params.pathParamNames(op)].filter((name) => !(name in resolved.params)));
   const values = params.parseArgs(op, rest, { input, open });
+  resolveSecretArgs(op, values, rest, process.env);
   const uploadSpec = uploadSpecOf(op);
   const upload = uploadSpec && (require('./upload') as typeof import('./upload')).startUpload(uploadSpec, values);
   for (const name of open) {
@@ -90,7 +92,7 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
       const { waitForTask } = require('./task-wait') as typeof import('./task-wait');
       return await waitForTask(connection.client(), data, globals);
     }
-    printResult(data, globals, op.returns);
+    printResult(data, globals, op.returns, `${op.method} ${resolved.concrete}`);
     return 0;
   } finally {
     await connection.close();

@@ -1,10 +1,16 @@
 import { PROFILE_KEYS, type ProfileKey, type ProfileValue } from './profile-keys';
-import { booleanOfText, booleanText, isNonNegative, numberOfText } from './value-text';
+import { MAX_SECONDS } from '../util/duration';
+import { booleanOfText, booleanText, isNonNegative, isSeconds, numberOfText } from './value-text';
 
-/** What a key's value must be, as error messages say it: "timeout must be a non-negative number". */
-export function valueRule(key: ProfileKey): string {
+/**
+ * What a key's value must be, as error messages say it: "timeout must be a non-negative number"; given the value,
+ * a duration beyond a timer's range says that instead.
+ */
+export function valueRule(key: ProfileKey, value?: unknown): string {
   const kind = PROFILE_KEYS[key];
   if (kind === 'boolean') return `${key} must be true or false`;
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? numberOfText(value) : Number.NaN;
+  if (kind === 'number' && Number.isFinite(n) && n > MAX_SECONDS) return `${key} must be at most ${MAX_SECONDS} seconds (about 24 days)`;
   if (kind === 'number' || kind === 'integer') return `${key} must be a non-negative ${kind}`;
   return `${key} must be a string`;
 }
@@ -25,9 +31,9 @@ export function coerceProfileValue(key: ProfileKey, value: unknown): ProfileValu
     case 'number':
     case 'integer': {
       const n = typeof value === 'number' ? value : typeof value === 'string' ? numberOfText(value) : Number.NaN;
-      if (isNonNegative(n, kind === 'integer')) return n;
+      if (kind === 'integer' ? isNonNegative(n, true) : isSeconds(n)) return n;
       break;
     }
   }
-  throw new Error(valueRule(key));
+  throw new Error(valueRule(key, value));
 }

@@ -3,6 +3,7 @@
  * from (config-validator.ts). A key's text forms ("30", "yes") are ajv formats named after value-text.ts's checks;
  * JSON Schema applies `format` to strings only and `minimum` to numbers only, so one type list covers both forms.
  */
+import { MAX_SECONDS } from '../util/duration';
 import { PROFILE_KEYS, type ValueKind } from './profile-keys';
 import { PROFILE_NAME } from './profile-names';
 
@@ -13,7 +14,8 @@ const VALUE_SCHEMAS: Record<ValueKind, JsonSchema> = {
   string: { type: ['string', 'number', 'null'] },
   secret: { type: ['string', 'null'] },
   boolean: { type: ['boolean', 'string', 'null'], format: 'booleanText' },
-  number: { type: ['number', 'string', 'null'], minimum: 0, format: 'nonNegativeNumber' },
+  // Every number key is a duration in seconds (timeout, connect_timeout, retry_backoff).
+  number: { type: ['number', 'string', 'null'], minimum: 0, maximum: MAX_SECONDS, format: 'secondsText' },
   integer: { type: ['integer', 'string', 'null'], minimum: 0, format: 'nonNegativeInteger' },
 };
 

@@ -36,7 +36,7 @@ function compile(standalone: boolean): { ajv: import('ajv').default; validate: C
     logger: false,
     code: standalone ? { source: true, formats: _`require(${FORMATS_MODULE})` } : undefined,
   });
-  for (const name of ['booleanText', 'nonNegativeNumber', 'nonNegativeInteger'] as const) ajv.addFormat(name, valueText[name]);
+  for (const name of ['booleanText', 'secondsText', 'nonNegativeInteger'] as const) ajv.addFormat(name, valueText[name]);
   return { ajv, validate: ajv.compile(configJsonSchema()) as ConfigValidateFn };
 }
 

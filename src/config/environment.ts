@@ -24,7 +24,19 @@ export const ENV = {
   httpProxy: 'PROXMOX_API_HTTP_PROXY',
   profile: 'PVECLI_PROFILE',
   configFile: 'PROXMOX_CONFIG_FILE',
+  maxReplyMb: 'PVECLI_MAX_REPLY_MB',
 } as const;
+
+/** V8's longest string is just under 512 MiB: a reply read as text cannot be longer. */
+const MAX_REPLY_MB = 512;
+
+/** PVECLI_MAX_REPLY_MB as bytes: the largest JSON reply read; undefined leaves the HTTP core's default. */
+export function envReplyLimit(env: NodeJS.ProcessEnv): number | undefined {
+  const mb = envNumber(env, ENV.maxReplyMb);
+  if (mb === undefined) return undefined;
+  if (mb <= 0 || mb > MAX_REPLY_MB) throw new UsageError(`${ENV.maxReplyMb}=${mb} must be more than 0 and at most ${MAX_REPLY_MB} (MiB)`);
+  return Math.floor(mb * 1024 * 1024);
+}
 
 /** An environment variable, empty meaning unset. */
 export function envString(env: NodeJS.ProcessEnv, name: string): string | undefined {

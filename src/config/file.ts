@@ -30,9 +30,10 @@
  * A file that is not valid YAML/JSON or has unknown keys or wrong value types is an error naming file:line
  * (validate-config.ts); nothing is written over it. Writing is updateConfigFile's (locked-update.ts).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Document, Pair, YAMLMap } from 'yaml';
 import { UsageError } from '../errors';
+import { readBounded } from '../util/bounded-read';
 import { coerceProfileValue } from './coerce';
 import { PROFILE_KEYS, isProfileKey, type Profile, type ProfileKey } from './profile-keys';
 import { checkProfileName } from './profile-names';
@@ -46,6 +47,9 @@ export type { Profile, ProfileKey, ProfileValue } from './profile-keys';
 
 const NEW_FILE_COMMENT = ' pvecli configuration: profiles and the current one. Edit with `pvecli profile ...` or by hand.\n' +
   ' Secrets are references: env:NAME, file:PATH or prompt.';
+
+/** Thousands of profiles fit in 4 MiB; a larger file is not a config file. */
+const CONFIG_LIMIT = 4 * 1024 * 1024;
 
 /** One config file, parsed and validated, editable without losing comments or key order. */
 export class ConfigFile {
@@ -63,7 +67,7 @@ export class ConfigFile {
     let text: string;
     let mode = 0;
     try {
-      text = readFileSync(path, 'utf8');
+      text = readBounded(path, { limit: CONFIG_LIMIT, regularOnly: true });
       mode = statSync(path).mode & 0o777;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

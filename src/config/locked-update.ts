@@ -22,8 +22,8 @@ export async function updateConfigFile<T>(path: string, edit: (config: ConfigFil
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (error instanceof CliError || !code) throw error;
-    // EACCES, EROFS, ENOSPC...: say which file, not a stack.
-    throw new CliError(`cannot write the config file ${path}: ${(error as Error).message}`, ExitCode.internal, 'set PROXMOX_CONFIG_FILE to a writable path');
+    // EACCES, EROFS, ENOSPC...: say which file, not a stack; the user's environment, so a usage error (exit 2).
+    throw new CliError(`cannot write the config file ${path}: ${(error as Error).message}`, ExitCode.usage, 'set PROXMOX_CONFIG_FILE to a writable path');
   }
 }
 

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors';
+import { durationProblem } from '../util/duration';
 import { envBoolean, envNumber, envString, ENV } from './environment';
 import type { Profile } from './profile-keys';
 import type { ConnectionSettings, Service, SettingSource } from './types';
@@ -36,7 +37,7 @@ export interface Picked<T> {
 
 /** The settings as picked by precedence; secrets from a profile are still references. */
 /** Every setting with its source; passwordPrompt is derived later from a `prompt` password, never picked. */
-export type PickedSettings = { [K in Exclude<keyof ConnectionSettings, 'passwordPrompt'>]-?: Picked<ConnectionSettings[K]> };
+export type PickedSettings = { [K in Exclude<keyof ConnectionSettings, 'passwordPrompt' | 'maxReplyBytes'>]-?: Picked<ConnectionSettings[K]> };
 
 /** First defined candidate wins; candidates are listed flag, environment, profile, in that order. */
 function pick<T>(candidates: Array<[SettingSource, T | undefined]>, fallback?: T): Picked<T> {
@@ -98,10 +99,10 @@ export function pickSettings(
     ...pickTrust(flags, env, p),
     caFile: pick<string>([['flag', flags.caFile], ['environment', envString(env, ENV.caFile)], ['profile', p.ca_file]]),
     proxy: pick<string>([['environment', envProxy], ['profile', p.proxy]]),
-    timeout: pick<number>([['flag', flags.requestTimeout], ['environment', envNumber(env, ENV.timeout)], ['profile', p.timeout]], DEFAULTS.timeout),
-    connectTimeout: pick<number>([['environment', envNumber(env, ENV.connectTimeout)], ['profile', p.connect_timeout]], DEFAULTS.connectTimeout),
+    timeout: ranged(pick<number>([['flag', flags.requestTimeout], ['environment', envNumber(env, ENV.timeout)], ['profile', p.timeout]], DEFAULTS.timeout), ENV.timeout, where('timeout')),
+    connectTimeout: ranged(pick<number>([['environment', envNumber(env, ENV.connectTimeout)], ['profile', p.connect_timeout]], DEFAULTS.connectTimeout), ENV.connectTimeout, where('connect_timeout')),
     retries: pick<number>([['environment', envNumber(env, ENV.retries, true)], ['profile', p.retries]], DEFAULTS.retries),
-    retryBackoff: pick<number>([['environment', envNumber(env, ENV.retryBackoff)], ['profile', p.retry_backoff]], DEFAULTS.retryBackoff),
+    retryBackoff: ranged(pick<number>([['environment', envNumber(env, ENV.retryBackoff)], ['profile', p.retry_backoff]], DEFAULTS.retryBackoff), ENV.retryBackoff, where('retry_backoff')),
     cacheDir: { value: cacheDirectory, source: 'default' },
     schema,
   };
@@ -159,6 +160,16 @@ function pickCredentials(
     username: pick<string>([['profile', p.username]]),
     password: pick<string>([['environment', envString(env, ENV.password)], ['profile', p.password]]),
   };
+}
+
+/** A duration from the environment or a profile, held to what a timer can wait (the flags check their own). */
+function ranged(picked: Picked<number>, envName: string, profileKey: string): Picked<number> {
+  const problem = picked.value === undefined ? undefined : durationProblem(picked.value, true);
+  if (problem && picked.source !== 'default') {
+    const what = picked.source === 'environment' ? `${envName}=${picked.value}` : `${profileKey} ${picked.value}`;
+    throw new UsageError(`${what} ${problem}`);
+  }
+  return picked;
 }
 
 function map<T, U>(value: T | undefined, fn: (v: T) => U): U | undefined {

@@ -1,5 +1,6 @@
 /** The run's connection (DESIGN.md §5): the selection (select.ts) checked, its URL normalised, secrets dereferenced. */
 import { isatty } from 'node:tty';
+import { envReplyLimit } from './environment';
 import { checkCredentials } from './credentials';
 import type { GlobalConnectionFlags } from './precedence';
 import { MOCK_PROFILE } from './profile-names';
@@ -87,6 +88,7 @@ export async function resolveConnection(flags: GlobalConnectionFlags, opts: Reso
     connectTimeout: picked.connectTimeout.value!,
     retries: picked.retries.value!,
     retryBackoff: picked.retryBackoff.value!,
+    maxReplyBytes: envReplyLimit(env),
     cacheDir: picked.cacheDir.value!,
     schema: picked.schema.value,
   };

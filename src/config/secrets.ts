@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readBounded, type BoundedReadError } from '../util/bounded-read';
+
+/** A token or password is short; /dev/zero named by mistake must not fill memory. */
+const SECRET_FILE_LIMIT = 64 * 1024;
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../errors';
 import { expandHome } from './paths';
@@ -62,9 +65,11 @@ export async function dereferenceSecret(text: string, ctx: DereferenceContext): 
       const path = isAbsolute(expanded) ? expanded : resolve(dirname(ctx.configFile), expanded);
       try {
         // A trailing newline is an artefact of `echo secret > file`, never part of a token or password.
-        return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+        // Not only regular files: `file:/dev/fd/3` or a FIFO fed by a password manager is a fair use.
+        return readBounded(path, { limit: SECRET_FILE_LIMIT }).replace(/\r?\n$/, '');
       } catch (error) {
-        throw new UsageError(`${ctx.label} refers to file:${ref.path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+        const e = error as BoundedReadError;
+        throw new UsageError(`${ctx.label} refers to file:${ref.path}, which cannot be read (${e.code ?? e.message})`);
       }
     }
     case 'prompt': {

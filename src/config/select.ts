@@ -10,6 +10,7 @@ import { checkBackend, ENV } from './environment';
 import { pickSettings, type GlobalConnectionFlags, type Picked, type PickedSettings } from './precedence';
 import type { Profile } from './profile-keys';
 import { ENVIRONMENT_PROFILE, MOCK_PROFILE } from './profile-names';
+import { checkConfigFileSafety } from './file-safety';
 import { loadConfigSnapshot, type ConfigSnapshot } from './snapshot';
 import type { SettingSource } from './types';
 import { warnAboutExposedSecrets } from './warnings';
@@ -32,7 +33,10 @@ export function selectConnection(flags: GlobalConnectionFlags, env: NodeJS.Proce
   checkBackend(env);
   const configFile = configFilePath(env);
   const config = loadConfigSnapshot(configFile, env, () => ConfigFile.read(configFile).snapshot());
-  if (config) warnAboutExposedSecrets(config, warn);
+  if (config) {
+    checkConfigFileSafety(configFile);
+    warnAboutExposedSecrets(config, warn);
+  }
   const names = config?.profiles.map(([n]) => n) ?? [];
   const envProfile = env[ENV.profile] || undefined;
   const chosen: Array<[SettingSource, string | undefined]> = [['flag', flags.profile], ['environment', envProfile], ['profile', config?.current]];

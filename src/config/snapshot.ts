@@ -4,11 +4,17 @@
  * $XDG_CACHE_HOME/pvecli is valid while the file's identity (device, inode, size, mtime, ctime) is unchanged,
  * so only the first run after an edit pays for the parser.
  */
-import { readFileSync, statSync, type BigIntStats } from 'node:fs';
+import { readFileSync, rmSync, statSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-file';
 import type { Profile } from './profile-keys';
 import { cacheDir } from './paths';
+import { SECRET_KEYS } from './profile-keys';
+import { isLiteralSecret } from './secrets';
+
+function holdsLiteralSecret(snapshot: ConfigSnapshot): boolean {
+  return snapshot.profiles.some(([, profile]) => SECRET_KEYS.some((key) => typeof profile[key] === 'string' && isLiteralSecret(profile[key])));
+}
 
 export interface ConfigSnapshot {
   path: string;
@@ -19,7 +25,8 @@ export interface ConfigSnapshot {
   profiles: Array<[name: string, profile: Profile]>;
 }
 
-const FORMAT = 1;
+/** 2: never holds a literal secret (format 1 could). */
+const FORMAT = 2;
 /** Like git's racy-clean rule: a file changed this recently might change again within the same mtime tick. */
 const SETTLE_MS = 2_000;
 
@@ -55,14 +62,16 @@ export function loadConfigSnapshot(path: string, env: NodeJS.ProcessEnv, parse: 
     // no cache, or an unreadable one: parse
   }
   const snapshot = parse();
-  if (Date.now() - Number(stat.mtimeMs) > SETTLE_MS) {
-    const { mode: _mode, ...rest } = snapshot;
-    try {
-      // 0600: a profile may hold a literal secret, and the cache must not be easier to read than the file.
+  try {
+    // A literal secret stays in the config file alone: a copy in the cache would outlive the file's deletion, so
+    // such a file is parsed on every run (its owner is warned about the literal anyway) and an old copy removed.
+    if (holdsLiteralSecret(snapshot)) rmSync(cacheFile, { force: true });
+    else if (Date.now() - Number(stat.mtimeMs) > SETTLE_MS) {
+      const { mode: _mode, ...rest } = snapshot;
       writeFileAtomic(cacheFile, JSON.stringify({ format: FORMAT, key, snapshot: rest } satisfies CacheEntry), 0o600);
-    } catch {
-      // a read-only cache dir only costs speed
     }
+  } catch {
+    // a read-only cache dir only costs speed
   }
   return { ...snapshot, mode };
 }

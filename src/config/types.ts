@@ -31,6 +31,8 @@ export interface ConnectionSettings {
   connectTimeout: number;
   retries: number;
   retryBackoff: number;
+  /** PVECLI_MAX_REPLY_MB in bytes; undefined: the HTTP core's default (256 MiB). */
+  maxReplyBytes?: number;
   /** Directory for this profile's ticket cache ($XDG_CACHE_HOME/pvecli). */
   cacheDir: string;
   /** Schema id for this profile, e.g. pve-9.2 */

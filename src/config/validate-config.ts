@@ -70,7 +70,7 @@ function describe(doc: Document, error: ConfigSchemaError): Problem | undefined 
     return { offset: valueOffset(doc, path), message: `profile '${name}' must be a mapping` };
   }
   if (!isProfileKey(key)) return undefined;
-  return { offset: valueOffset(doc, path), message: `profile '${name}': ${valueRule(key)}` };
+  return { offset: valueOffset(doc, path), message: `profile '${name}': ${valueRule(key, doc.getIn(path))}` };
 }
 
 /** JSON turns every key into a string, so a key written as a number (`123:`) is caught here, on the document. */

@@ -4,6 +4,8 @@
  * looks them up by name, so their exported names are format names.
  */
 
+import { MAX_SECONDS } from '../util/duration';
+
 /** Number() reads '' and blanks as 0; here they are no number at all. */
 export function numberOfText(text: string): number {
   return text.trim() === '' ? Number.NaN : Number(text);
@@ -13,8 +15,13 @@ export function isNonNegative(n: number, integer: boolean): boolean {
   return Number.isFinite(n) && n >= 0 && (!integer || Number.isInteger(n));
 }
 
-export function nonNegativeNumber(text: string): boolean {
-  return isNonNegative(numberOfText(text), false);
+/** A profile's number keys are all durations (timeout, connect_timeout, retry_backoff): within a timer's range. */
+export function isSeconds(n: number): boolean {
+  return isNonNegative(n, false) && n <= MAX_SECONDS;
+}
+
+export function secondsText(text: string): boolean {
+  return isSeconds(numberOfText(text));
 }
 
 export function nonNegativeInteger(text: string): boolean {

@@ -4,7 +4,9 @@ import { HttpError, isConnectionReset, replyError, transportError } from './erro
 import { authority, resolveProxy } from './proxy';
 import { Redactor } from './redact';
 import { RETRYABLE_STATUS, backoffMs, isIdempotent, retryAfterMs, sleep } from './retry';
-import type { ConnectionSettings } from './settings';
+import { sizeText } from '../util/size-text';
+import { jsonDepthOver, MAX_JSON_DEPTH } from '../util/json-depth';
+import { DEFAULT_MAX_REPLY_BYTES, type ConnectionSettings } from './settings';
 import { memoryTicketStore } from './ticket';
 import { tlsPolicy } from './tls';
 import { createTransport, type ConnectPlan, type Transport } from './transport';
@@ -14,6 +16,8 @@ import { encodeParams, hostAndPort, paramsInQuery, parseTarget, targetUrl } from
 const USER_AGENT = 'pvecli';
 /** An error body worth reading into a message; larger ones are cut (they are not Proxmox's JSON anyway). */
 const ERROR_BODY_LIMIT = 1 << 20;
+/** Where the reply limit is set, for the hint (the core knows environment variables, not the CLI's flags). */
+const REPLY_LIMIT_HINT = 'PVECLI_MAX_REPLY_MB (MiB)';
 
 /** One exchange after encoding: the layers below add auth, retries, the connection and its limits. */
 interface Outgoing {
@@ -76,7 +80,9 @@ export function createClient(settings: ConnectionSettings, hooks: ClientHooks = 
           out.headers['content-type'] = req.json ? 'application/json' : 'application/x-www-form-urlencoded';
         }
         const reply = await authed(out);
-        return unwrap<T>(reply, await readText(reply, ERROR_BODY_LIMIT, reply.status >= 300), out.label, CREDENTIALS_HINT);
+        const ok = reply.status < 300;
+        const text = await readText(reply, ok ? (settings.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES) : ERROR_BODY_LIMIT, !ok, out.label);
+        return unwrap<T>(reply, text, out.label, CREDENTIALS_HINT);
       }),
     async close() {
       connection.close();
@@ -276,13 +282,20 @@ function mapBodyErrors(body: Readable, fail: (err: unknown) => HttpError): Reada
   return out;
 }
 
-/** The body as text; with `cut`, only the first `limit` bytes are kept (an error body bigger than that is not Proxmox's). */
-export async function readText(reply: ExchangeReply, limit: number, cut = false): Promise<string> {
+/**
+ * The body as text; with `cut`, only the first `limit` bytes are kept (an error body bigger than that is not
+ * Proxmox's), else a body over `limit` is a 'too-large' error and the rest is not read.
+ */
+export async function readText(reply: ExchangeReply, limit: number, cut = false, label = 'the request'): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const piece of reply.body as AsyncIterable<Buffer | string>) {
     if (cut && size >= limit) continue;
     const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
+    if (!cut && size + chunk.length > limit) {
+      reply.body.destroy();
+      throw new HttpError('too-large', `the reply to ${label} is larger than ${sizeText(limit)}; it was not read further`, { hint: `raise the limit with ${REPLY_LIMIT_HINT}` });
+    }
     chunks.push(chunk);
     size += chunk.length;
   }
@@ -308,6 +321,8 @@ function unwrap<T>(reply: ExchangeReply, text: string, label: string, hint401?: 
   }
   if (reply.status < 200 || reply.status >= 300) throw replyError({ ...reply, body: text }, label);
   if (!text) return null as T;
+  const depth = jsonDepthOver(text, MAX_JSON_DEPTH);
+  if (depth) throw new HttpError('too-large', `the reply to ${label} is JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     return (JSON.parse(text) as { data: T }).data;
   } catch {

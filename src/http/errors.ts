@@ -25,7 +25,9 @@ export type HttpErrorKind =
   /** An error reply (status ≥ 400, other than 401): `status`, the server's message, `paramErrors`. */
   | 'reply'
   /** A reply that is not the API's JSON. */
-  | 'protocol';
+  | 'protocol'
+  /** A reply larger than `maxReplyBytes`, or JSON nested deeper than any API reply is: not read further. */
+  | 'too-large';
 
 export class HttpError extends Error {
   constructor(

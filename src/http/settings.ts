@@ -33,4 +33,9 @@ export interface ConnectionSettings {
   /** Retries of GET/HEAD on 502/503/504 and resets, with `retryBackoff` seconds doubling (capped at 30 s). */
   retries: number;
   retryBackoff: number;
+  /** The largest reply body `request` reads, in bytes (default DEFAULT_MAX_REPLY_BYTES); `exchange` streams and has none. */
+  maxReplyBytes?: number;
 }
+
+/** 256 MiB: far above any JSON reply Proxmox sends, far below what would exhaust a process's memory. */
+export const DEFAULT_MAX_REPLY_BYTES = 256 * 1024 * 1024;

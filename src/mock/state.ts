@@ -6,7 +6,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TaskEffects } from './effects';
-import { createFileExclusive, writeFileAtomic } from '../util/atomic-file';
+import { createFileExclusive, removeAbandonedTempFiles, writeFileAtomic } from '../util/atomic-file';
 import { MockStateFileError, parseState, readStateText } from './state-file';
 
 export type GuestType = 'qemu' | 'lxc';
@@ -326,6 +326,8 @@ export class MockState {
     private readonly file: string | undefined,
     password?: string,
   ) {
+    // A mock killed mid-save leaves its temp file behind, and a state holds token secrets: clear those on start.
+    if (file) removeAbandonedTempFiles(file);
     const loaded = file ? this.readFile() : undefined;
     this.data = loaded ?? normalise(seedState(password));
     if (file && !loaded) {

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors';
 import type { PropSchema } from '../schema/types';
 import { writeBoxed } from './boxed';
+import { escapeCell } from './escape';
 import { ChunkedWriter, type Write } from './chunks';
 import { writeJson } from './json';
 import { writeTable, type Column, type Rows } from './table';
@@ -32,6 +33,8 @@ export interface RenderOptions {
   colour?: boolean;
   /** Terminal width for text/table; undefined when not a TTY. */
   width?: number;
+  /** text/table on a terminal: control characters from the server shown escaped (json and yaml escape their own). */
+  escape?: boolean;
 }
 
 /** Keys shown first in tables when present: the identifiers people scan for. */
@@ -112,19 +115,20 @@ function renderHuman(data: unknown, opts: RenderOptions, write: Write): void {
   if (data === null || data === undefined) return;
   const human = opts.humanReadable ?? true;
   const itemProps = itemProperties(opts.returns);
+  const esc = opts.escape ? escapeCell : (text: string) => text;
   if (Array.isArray(data)) {
     if (data.length === 0) return;
-    if (data.every((d) => !isPlainObject(d))) return writeLines(data, write);
+    if (data.every((d) => !isPlainObject(d))) return writeLines(data, write, esc);
     const keys = columnKeys(data as Record<string, unknown>[], itemProps, opts.fields);
     const rows = (opts.sort ? data : sortRows(data, keys[0])) as Record<string, unknown>[];
     const columns: Column[] = keys.map((k) => ({
       key: k,
-      header: k,
+      header: esc(k),
       alignRight: rows.some((r) => typeof r[k] === 'number'),
     }));
     // Each pass over the table makes the cell texts anew: held for every row at once, they cost more than the rows.
     const cells = function* () {
-      for (const r of rows) yield keys.map((k) => cellText(k, r[k], itemProps?.[k], human));
+      for (const r of rows) yield keys.map((k) => esc(cellText(k, r[k], itemProps?.[k], human)));
     };
     return table(columns, cells, opts, write);
   }
@@ -135,15 +139,15 @@ function renderHuman(data: unknown, opts: RenderOptions, write: Write): void {
       { key: 'key', header: 'key', alignRight: false },
       { key: 'value', header: 'value', alignRight: false },
     ];
-    return table(columns, () => keys.map((k) => [k, cellText(k, data[k], props?.[k], human)]), opts, write);
+    return table(columns, () => keys.map((k) => [esc(k), esc(cellText(k, data[k], props?.[k], human))]), opts, write);
   }
-  write(scalarText(data) + '\n');
+  write(esc(scalarText(data)) + '\n');
 }
 
 /** A list of scalars: one per line. */
-function writeLines(data: unknown[], write: Write): void {
+function writeLines(data: unknown[], write: Write, esc: (text: string) => string): void {
   const out = new ChunkedWriter(write);
-  for (const d of data) out.push(scalarText(d) + '\n');
+  for (const d of data) out.push(esc(scalarText(d)) + '\n');
   out.flush();
 }
 

@@ -3,12 +3,28 @@ import type { PropSchema } from '../schema/types';
 
 /** `--query EXPR`: JMESPath over the result, before any rendering (a CI user's jq without jq). */
 export function applyQuery(data: unknown, expression: string): unknown {
-  const jmespath = require('@jmespath-community/jmespath') as { search(data: unknown, expr: string): unknown };
   try {
-    return jmespath.search(data as never, expression);
+    return jmespath().search(data as never, expression);
   } catch (err) {
-    throw new UsageError(`--query: ${(err as Error).message.split('\n')[0]}`, "JMESPath, e.g. --query '[?status==`running`].vmid'");
+    throw queryError(err);
   }
+}
+
+/** The expression's syntax alone, so a bad --query is refused before anything is sent. */
+export function checkQuery(expression: string): void {
+  try {
+    jmespath().compile(expression);
+  } catch (err) {
+    throw queryError(err);
+  }
+}
+
+function jmespath(): { search(data: unknown, expr: string): unknown; compile(expr: string): unknown } {
+  return require('@jmespath-community/jmespath') as ReturnType<typeof jmespath>;
+}
+
+function queryError(err: unknown): UsageError {
+  return new UsageError(`--query: ${(err as Error).message.split('\n')[0]}`, "JMESPath, e.g. --query '[?status==`running`].vmid'");
 }
 
 interface Shaping {

@@ -7,6 +7,7 @@ import { formatCheck } from './formats';
 import { patternRegExp } from './perl-regex';
 import { defaultKeyOf, propertyFormatOf, formatPropertyString } from './property-string';
 import { itemsOf, typeOf } from './coerce';
+import { impliedSample } from './implied-formats';
 
 /** One valid value per base format. */
 export const FORMAT_SAMPLES: Record<string, string> = {
@@ -124,8 +125,10 @@ const PATTERN_CANDIDATES = [
   'x@pam', 'root@pam!t', 'PVEAPIToken=root@pam!t=secret', '2024-01-01 12:00', 'pmgc-0123456789', '192.0.2.0/24', 'BC:24:11:00:00:01', '/', '$1$abc$def', 'de', 'pveb-0123456789', 'ab12', '12345678-1234-1234-1234-123456789012',
 ];
 
-/** A valid value for a parameter as typed on the command line, or undefined. */
-export function sampleArg(prop: PropSchema): string | string[] | undefined {
+/** A valid value for a parameter as typed on the command line, or undefined; `name` for forms only a name implies ({upid}). */
+export function sampleArg(prop: PropSchema, name?: string): string | string[] | undefined {
+  const implied = impliedSample(name, prop);
+  if (implied) return implied;
   const type = typeOf(prop);
   const choices = Array.isArray(prop.enum) ? prop.enum.filter((v) => v !== null && v !== undefined) : [];
   if (choices.length) return String(choices[0]);

@@ -6,6 +6,7 @@ import type { Schema } from '../schema/load';
 import { isOptional, type Operation, type PropSchema } from '../schema/types';
 import { isSecretParam } from '../util/secret-param';
 import { checkable, coerceValue, itemsOf } from './coerce';
+import { impliedFormatProblem } from './implied-formats';
 import { claim, VALUE } from './text';
 import {
   parsePropertyStringRaw,
@@ -76,6 +77,8 @@ function checkParam(validators: OperationValidators, name: string, prop: PropSch
   const schemaName = prop['x-family'] ? `${prop['x-family'].prefix}[n]` : name;
   const validate = validators.param(schemaName);
   if (validate && !validate(checkable(c.value))) return valueMessage(validate.errors ?? [], prop, c.value, secret);
+  const implied = impliedFormatProblem(name, prop, c.value, secret);
+  if (implied) return implied;
   const format = propertyFormatOf(prop) ?? propertyFormatOf(itemsOf(prop) ?? {});
   if (format) {
     for (const item of Array.isArray(c.value) ? c.value : [c.value]) {

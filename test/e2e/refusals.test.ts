@@ -78,7 +78,7 @@ function valid(op: Operation): { path: string; argv: string[]; required: string[
   for (const [name, prop] of Object.entries(op.parameters.properties ?? {})) {
     const isRequired = !prop.optional;
     if (!inPath.has(name) && !isRequired) continue;
-    const sample = sampleArg(prop);
+    const sample = sampleArg(prop, name);
     if (sample === undefined) return undefined;
     const first = Array.isArray(sample) ? sample[0] : sample;
     if (inPath.has(name)) values[name] = first;

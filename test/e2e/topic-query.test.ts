@@ -32,12 +32,12 @@ describe('--query on topic commands', () => {
     expect(Object.keys(JSON.parse(r.stdout)[0])).toEqual(['upid', 'node', 'type', 'id', 'user', 'starttime', 'endtime', 'status']);
   });
 
-  it('task list --sort -KEY orders descending; an unknown key exits 2 naming the valid ones', async () => {
+  it('task list --sort -KEY orders descending; an unknown key exits 10 (the list was fetched) naming the valid ones', async () => {
     const r = await runCli(['task', 'list', '-o', 'json', '--sort', '-id', '--query', "[?type=='qmcreate']"], { env: mock.env() });
     expect(JSON.parse(r.stdout).map((t: { id: string }) => t.id)).toEqual(['702', '701']);
     const bad = await runCli(['task', 'list', '--sort', 'vmid'], { env: mock.env() });
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^pvecli: --sort: unknown key 'vmid'\nhint: valid: .*\bupid\b/m);
+    expect(bad.code).toBe(10);
+    expect(bad.stderr).toMatch(/^pvecli: GET \/cluster\/tasks succeeded, but its result cannot be shown: --sort: unknown key 'vmid'\nhint: valid: .*\bupid\b/m);
   });
 
   it('task status: a scalar query prints the value; the exit code is still the task result', async () => {

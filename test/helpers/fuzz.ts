@@ -116,7 +116,7 @@ export function argvCase(r: Rng, pools: Pool[]): { schema: Schema; op: Operation
   const argv = randomArgv(r, op);
   const pathValues = () => {
     const path: Record<string, string> = {};
-    for (const m of op.path.matchAll(/\{([^}]+)\}/g)) path[m[1]] = r.next() < 0.9 ? String(sampleArg(op.parameters.properties[m[1]] ?? {}) ?? 'x') : randomString(r);
+    for (const m of op.path.matchAll(/\{([^}]+)\}/g)) path[m[1]] = r.next() < 0.9 ? String(sampleArg(op.parameters.properties[m[1]] ?? {}, m[1]) ?? 'x') : randomString(r);
     return path;
   };
   return { schema, op, argv, pathValues };
@@ -143,4 +143,52 @@ export function randomPropertyString(r: Rng, format: Record<string, PropSchema>)
     parts.push(r.next() < 0.2 ? value : `${key}=${value}`);
   }
   return parts.join(r.pick([',', ',', ',', ', ', ';']));
+}
+
+/** One whole invocation of a verb: the path filled (or spoiled), the operation's flags, global options, environment. */
+export interface Invocation {
+  verb: 'get' | 'set' | 'create' | 'delete';
+  argv: string[];
+  env: Record<string, string>;
+}
+
+const VERB_OF = { GET: 'get', PUT: 'set', POST: 'create', DELETE: 'delete' } as const;
+
+/** Durations as people and scripts mistype them: fine, zero, negative, fractions, beyond a timer's range, words. */
+export const DURATIONS = ['30', '0.5', '0', '-1', '1e9', '2147484', '2147483', 'abc', '', 'Infinity', '1e-3', ' 5'];
+const QUERIES = ['[', '[?status==`running`]', 'length(@)', '@', '[].node', '{a: b', '!!', 'foo[', 'sort_by(@, &x)'];
+const FORMATS = ['text', 'table', 'json', 'json-pretty', 'yaml', 'xml', ''];
+const KEYS = ['node', 'status', 'nosuch', 'id', '-mem', 'type', ''];
+
+/**
+ * A random invocation over `pools`; `inputs` are files for --input (valid, broken, special). Global options and
+ * environment values are drawn from the lists above, half of them bad, so every check before sending is reached.
+ */
+export function randomInvocation(r: Rng, pools: Array<{ id: string; ops: Operation[] }>, inputs: readonly string[]): Invocation {
+  const { id, ops } = r.next() < 0.8 ? pools[0] : r.pick(pools.slice(1));
+  const op = r.pick(ops);
+  const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const sample = sampleArg(op.parameters.properties?.[name] ?? {}, name);
+    const value = Array.isArray(sample) ? sample[0] : sample ?? 'x';
+    return encodeURIComponent(r.next() < 0.85 ? String(value) : mutate(r, String(value)));
+  });
+  // A third without the operation's own flags, so enough invocations are valid and go out.
+  const argv = [path, ...(r.next() < 0.33 ? [] : randomArgv(r, op))];
+  const globals: Array<() => string[]> = [
+    () => ['-o', r.pick(FORMATS)],
+    () => ['--fields', `${r.pick(KEYS)},${r.pick(KEYS)}`],
+    () => ['--sort', r.pick(KEYS)],
+    () => ['--query', r.pick(QUERIES)],
+    () => ['--request-timeout', r.pick(DURATIONS)],
+    () => ['--wait-timeout', r.pick(DURATIONS)],
+    () => ['--input', r.pick(inputs)],
+    () => ['--dry-run'],
+    () => ['--async'],
+    () => ['--expand'],
+  ];
+  for (let k = r.int(4); k > 0; k--) argv.push(...r.pick(globals)());
+  const env: Record<string, string> = { PVECLI_SCHEMA: id };
+  if (r.next() < 0.2) env[r.pick(['PROXMOX_API_TIMEOUT', 'PROXMOX_API_CONNECT_TIMEOUT', 'PROXMOX_API_RETRY_BACKOFF'])] = r.pick(DURATIONS);
+  if (r.next() < 0.05) env.PVECLI_MAX_REPLY_MB = r.pick(['0', '1', '600', 'x', '0.001']);
+  return { verb: VERB_OF[op.method as keyof typeof VERB_OF] ?? 'get', argv, env };
 }

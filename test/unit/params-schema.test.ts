@@ -49,7 +49,7 @@ function build(op: Operation, every = 3): Built {
   entries.forEach(([name, prop], i) => {
     const required = !prop.optional;
     if (!required && i % every !== 0) return;
-    const sample = sampleArg(prop);
+    const sample = sampleArg(prop, name);
     if (sample === undefined) {
       if (required) missingSamples.add(`${op.method} ${op.path}: no sample for required ${name} ${JSON.stringify(prop).slice(0, 300)}`);
       return;
