@@ -36,7 +36,7 @@ export default class MockServe extends Command {
     state: Flags.string({ description: 'keep the state in this JSON file, created if missing (default: in memory)' }),
     seed: Flags.integer({ description: 'seed for generated replies', default: 0 }),
     password: Flags.string({ description: "root@pam's password (default: pvecli-demo)" }),
-    token: Flags.string({ description: 'add an API token USER@REALM!NAME=SECRET (repeatable)', multiple: true }),
+    token: Flags.string({ description: 'add an API token USER@REALM!NAME=SECRET, or =env:NAME / =file:PATH to keep the secret out of ps (repeatable)', multiple: true }),
     privsep: Flags.boolean({ description: 'tokens from --token are privilege-separated (PVEAuditor on / only)' }),
     'task-duration': Flags.integer({ description: 'milliseconds a task runs', default: 1000, min: 0 }),
   };
@@ -50,14 +50,15 @@ export default class MockServe extends Command {
     const { flags } = await this.parse(MockServe);
     const { startMockServer } = require('../../src/mock') as typeof import('../../src/mock');
     const { stateDir } = require('../../src/config/paths') as typeof import('../../src/config/paths');
+    const { tokens, password, literal } = secretsOf(flags.token, flags.password);
     const server = await startMockServer({
       host: flags.host,
       port: flags.port,
       http: flags.http,
       stateFile: flags.state,
       seed: flags.seed,
-      password: flags.password,
-      tokens: flags.token,
+      password,
+      tokens,
       privsep: flags.privsep,
       taskDuration: flags['task-duration'],
       certDir: stateDir(),
@@ -66,6 +67,9 @@ export default class MockServe extends Command {
     }).catch((e: unknown) => {
       throw serveError(e, flags.host, flags.port);
     });
+    // After the start, so a refused --token is one error line, not a warning and an error.
+    const { warnVisibleSecret } = require('../../src/cli/secret-args') as typeof import('../../src/cli/secret-args');
+    for (const what of literal) warnVisibleSecret(what, what.startsWith('--password') ? '--password env:NAME or file:PATH' : '--token ID=env:NAME or ID=file:PATH');
     const format = flags['output-format'];
     if (format === 'json' || format === 'json-pretty') {
       process.stdout.write(JSON.stringify({ url: server.url, fingerprint: server.fingerprint ?? null }, null, format === 'json-pretty' ? 2 : undefined) + '\n');
@@ -84,4 +88,24 @@ export default class MockServe extends Command {
     });
     await server.close();
   }
+}
+
+/**
+ * --token ID=SECRET and --password as given, or with the secret named (`ID=env:NAME`, `ID=file:PATH`, `env:NAME`)
+ * so that it stays out of the process list; `literal` names the secrets typed in clear, to be warned about.
+ */
+function secretsOf(tokenArgs: string[] | undefined, passwordArg: string | undefined): { tokens?: string[]; password?: string; literal: string[] } {
+  const { secretFromReference } = require('../../src/cli/secret-args') as typeof import('../../src/cli/secret-args');
+  const literal: string[] = [];
+  const tokens = tokenArgs?.map((spec) => {
+    const eq = spec.indexOf('=');
+    if (eq < 0) return spec; // refused by the mock's own parser, with its message
+    const secret = secretFromReference(`--token ${spec.slice(0, eq)}`, spec.slice(eq + 1), process.env);
+    if (secret !== undefined) return `${spec.slice(0, eq)}=${secret}`;
+    literal.push(`the secret of --token ${spec.slice(0, eq)}`);
+    return spec;
+  });
+  const password = passwordArg === undefined ? undefined : secretFromReference('--password', passwordArg, process.env);
+  if (passwordArg !== undefined && password === undefined) literal.push('--password');
+  return { tokens, password: password ?? passwordArg, literal };
 }
