@@ -49,7 +49,7 @@ export default class ProfileAdd extends Command {
       { name: args.name, interactive: isInteractive(), say: writeErr, fetchCertificate: certificateFetcher() },
     );
     for (const key of literalSecretKeys(values)) {
-      warn(`the ${key} of profile ${args.name} will be stored in clear in the config file; prefer env:NAME, file:PATH or prompt`);
+      warn(`the ${key} of profile ${args.name} will be stored in clear in the config file, and as an argument it is visible to other users of this machine (ps); prefer env:NAME, file:PATH or prompt`);
     }
     const { current } = await addProfile(args.name, values, { use: flags.use, force: flags.force });
     if (!globals.quiet) writeErr(`added profile ${args.name}${current ? ' (current)' : ''}`);

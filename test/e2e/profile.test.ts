@@ -34,7 +34,7 @@ describe('profile commands (no server)', () => {
     expect(added.stderr).toContain('added profile prod (current)');
     const lab = await cli('profile', 'add', 'lab', '--url', 'https://lab:8006', '--username', 'root@pam', '--password', LITERAL_PASSWORD, '--insecure');
     expect(lab.code, lab.stderr).toBe(0);
-    expect(lab.stderr).toMatch(/warning: the password of profile lab will be stored in clear/);
+    expect(lab.stderr).toMatch(/warning: the password of profile lab will be stored in clear in the config file, and as an argument it is visible to other users of this machine \(ps\)/);
 
     const path = configOf(env);
     expect(statSync(path).mode & 0o777).toBe(0o600);
