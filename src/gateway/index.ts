@@ -14,7 +14,7 @@ import { keyMatcher, loadGatewayKeys } from './keys';
 import type { Logger } from './log';
 import { Metrics } from './metrics';
 import { mockUpstream } from './mock-upstream';
-import { openApiDocument } from './openapi';
+import { openApiJson } from './openapi';
 import type { GatewayOptions } from './options';
 import { realUpstream } from './real-upstream';
 import { replyChecker } from './replies';
@@ -117,7 +117,7 @@ export async function startGateway(opts: GatewayOptions, log: Logger, env: NodeJ
     mode,
     checkReply,
     metrics,
-    openapi: () => (openapi ??= Buffer.from(JSON.stringify(openApiDocument(schema)))),
+    openapi: () => (openapi ??= Buffer.from(openApiJson(schema))),
   });
   const tls = readTls(opts.tls);
   let running: RunningServer;

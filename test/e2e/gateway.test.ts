@@ -205,6 +205,18 @@ describe('pvecli serve, mock mode', () => {
     expect(list.responses['200']).toMatchObject({ content: { 'application/json': { schema: { properties: { data: { type: 'array' } } } } } });
   });
 
+  it('prints the same document offline with `pvecli schema openapi` (pbs-4 via --schema, pve-9.2 by default)', async () => {
+    const served = await (await fetch(`${gw.url}/openapi.json`)).text();
+    const offline = await runCli(['schema', 'openapi'], { env });
+    expect(offline.code).toBe(0);
+    expect(offline.stdout).toBe(served + '\n');
+    const pbs = await runCli(['schema', 'openapi', '--schema', 'pbs-4'], { env });
+    expect(pbs.code).toBe(0);
+    expect(JSON.parse(pbs.stdout)).toMatchObject({ openapi: '3.1.0', info: { title: expect.stringMatching(/^PBS API 4/) } });
+    const unknown = await runCli(['schema', 'openapi', '--schema', 'nope'], { env });
+    expect([unknown.code, unknown.stdout]).toEqual([2, '']);
+  });
+
   it('serves pvecli itself: password login, ticket and CSRF token pass through', async () => {
     const cli = { ...env, PROXMOX_API_URL: gw.url, PROXMOX_API_USERNAME: 'root@pam', PROXMOX_API_PASSWORD: 'pvecli-demo' };
     await expectCliWorks(cli);
