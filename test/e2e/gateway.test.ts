@@ -653,6 +653,17 @@ describe('pvecli serve, real mode: replies checked against the schema', () => {
     }
   }, 30_000);
 
+  it('the CLI checks the same with --validate-reply: exit 7, the violations on stderr, nothing on stdout', async () => {
+    const bad = await runCli(['get', '/version', '--validate-reply', '--schema', 'pve-9.2', '-o', 'json'], { env });
+    expect(bad.code).toBe(7);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(/^pvecli: the reply to GET \/version does not match the schema pve-9.2 \(2 violations\):\n/);
+    expect(bad.stderr).toContain('  /version: must be string\n');
+    expect(bad.stderr).toContain('  /repoid: ');
+    const unchecked = await runCli(['get', '/version', '--schema', 'pve-9.2', '-o', 'json'], { env });
+    expect([unchecked.code, JSON.parse(unchecked.stdout)]).toEqual([0, { version: 9, release: '9.2', repoid: 'not-hex' }]);
+  }, 30_000);
+
   it('strict: answers 502 with the violations; off: passes the reply on unchecked', async () => {
     const strict = await startServe(['--mode', 'real', '--response-validation', 'strict'], env);
     const off = await startServe(['--mode', 'real'], { ...env, PVECLI_RESPONSE_VALIDATION: 'off' });
