@@ -6,7 +6,7 @@
 //              directly (median and p99 of sequential requests, measured by this script run as a child process),
 //              and its throughput over 8 connections as a share of the direct one.
 // Usage: node bench/gateway.mjs [--requests 100000] [--latency 2000] [--runs 3]   (after npm run build)
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -91,26 +91,33 @@ function rssMiB(pid) {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/**
+ * A child process's stdout, failing on a non-zero exit or after RUN_LIMIT_MS. Not spawnSync: this process must keep
+ * reading the gateways' logs meanwhile, or their full stderr pipes would hold the log lines in the gateways' memory.
+ */
+function output(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: benchEnv(), stdio: ['ignore', 'pipe', 'pipe'], timeout: RUN_LIMIT_MS });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
+    child.on('exit', (code, signal) => (code === 0 ? resolve(out) : reject(new Error(`${args[0]} exited ${code ?? signal}: ${err}`))));
+  });
+}
+
 /** `count` requests over 8 keep-alive connections by autocannon in its own process; requests per second. */
-function load(url, count, auth) {
+async function load(url, count, auth) {
   const args = [join(root, 'node_modules/autocannon/autocannon.js'), '-c', '8', '-a', String(count), '-j', '-t', '10'];
   if (auth) args.push('-H', `Authorization=${auth}`);
-  const r = spawnSync(process.execPath, [...args, url], { encoding: 'utf8', timeout: RUN_LIMIT_MS, env: benchEnv(), maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`autocannon exited ${r.status ?? r.signal}: ${r.stderr}`);
-  const out = JSON.parse(r.stdout);
+  const out = JSON.parse(await output([...args, url]));
   const failed = out.errors + out.timeouts + out.non2xx;
   if (failed) throw new Error(`autocannon: ${failed} of ${out.requests.total} requests failed on ${url}`);
   return out.requests.total / (out.duration || 1);
 }
 
-function latencies(url, auth) {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--latency-client', url, String(LATENCY), auth ?? ''], {
-    encoding: 'utf8',
-    timeout: RUN_LIMIT_MS,
-    env: benchEnv(),
-  });
-  if (r.status !== 0) throw new Error(`latency client exited ${r.status ?? r.signal}: ${r.stderr}`);
-  return JSON.parse(r.stdout);
+async function latencies(url, auth) {
+  return JSON.parse(await output([fileURLToPath(import.meta.url), '--latency-client', url, String(LATENCY), auth ?? '']));
 }
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -123,12 +130,12 @@ try {
   const [inMock, real] = await Promise.all([startGateway({ XDG_STATE_HOME: join(root, '.tmp/bench-gateway-state') }), startGateway({ ...env, PROXMOX_API_MODE: 'real' })]);
 
   // Mock mode: requests counted from the start; RSS read at 10,000 (after warm-up) and at TOTAL.
-  load(nodes(inMock.url), 10_000);
+  await load(nodes(inMock.url), 10_000);
   const rss10k = rssMiB(inMock.child.pid);
   let sent = 10_000;
   const rates = [];
-  for (let i = 0; i < RUNS; i++, sent += 10_000) rates.push(load(nodes(inMock.url), 10_000));
-  if (TOTAL > sent) load(nodes(inMock.url), TOTAL - sent);
+  for (let i = 0; i < RUNS; i++, sent += 10_000) rates.push(await load(nodes(inMock.url), 10_000));
+  if (TOTAL > sent) await load(nodes(inMock.url), TOTAL - sent);
   const rssTotal = rssMiB(inMock.child.pid);
   const growth = (rssTotal / rss10k - 1) * 100;
 
@@ -138,10 +145,10 @@ try {
   const directRate = [];
   const throughRate = [];
   for (let i = 0; i < RUNS; i++) {
-    direct.push(latencies(nodes(mock.url), DIRECT_AUTH));
-    through.push(latencies(nodes(real.url)));
-    directRate.push(load(nodes(mock.url), 5_000, DIRECT_AUTH));
-    throughRate.push(load(nodes(real.url), 5_000));
+    direct.push(await latencies(nodes(mock.url), DIRECT_AUTH));
+    through.push(await latencies(nodes(real.url)));
+    directRate.push(await load(nodes(mock.url), 5_000, DIRECT_AUTH));
+    throughRate.push(await load(nodes(real.url), 5_000));
   }
   const added = (p) => median(through.map((t) => pct(t, p))) - median(direct.map((d) => pct(d, p)));
   const share = (median(throughRate) / median(directRate)) * 100;
