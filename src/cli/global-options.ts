@@ -24,6 +24,7 @@ export interface GlobalOptions {
   quiet?: boolean;
   schema?: string;
   outFile?: string;
+  validateReply?: boolean;
   help?: boolean;
   otp?: string;
 }
@@ -85,6 +86,13 @@ export const GLOBAL_OPTIONS = [
   { name: 'quiet', short: 'q', kind: 'boolean', key: 'quiet', help: 'no output on success', scope: 'all' },
   { name: 'schema', kind: 'string', key: 'schema', help: 'bundled schema, e.g. pve-9.1', env: 'PVECLI_SCHEMA', scope: 'all' },
   { name: 'out-file', kind: 'string', key: 'outFile', help: 'write a file-type reply (a download) to FILE, or - for stdout', scope: 'verbs' },
+  {
+    name: 'validate-reply',
+    kind: 'boolean',
+    key: 'validateReply',
+    help: "check the reply's data against the operation's returns schema (exit 7 on violations)",
+    scope: 'verbs',
+  },
   { name: 'help', short: 'h', kind: 'boolean', key: 'help', help: 'show help', scope: 'verbs' },
   { name: 'otp', kind: 'string', key: 'otp', help: 'TFA code for a password login (or PROXMOX_API_OTP)', env: 'PROXMOX_API_OTP', scope: 'all' },
 ] as const satisfies readonly GlobalSpec[];

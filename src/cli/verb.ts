@@ -87,6 +87,7 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
     }
     if (download) return await download.runDownload(connection.client(), request, globals);
     const data = upload ? await upload.send(connection.client(), request, globals) : await connection.client().request(request);
+    if (globals.validateReply) (require('./reply-check') as typeof import('./reply-check')).checkReply(schema, op, data);
     const { isUpid } = require('../tasks/upid') as typeof import('../tasks/upid');
     if (op.method !== 'GET' && isUpid(data) && !globals.async) {
       const { waitForTask } = require('./task-wait') as typeof import('./task-wait');

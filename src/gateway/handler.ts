@@ -1,5 +1,5 @@
 /**
- * The gateway as a handler of src/server: its own endpoints (/health, /mode, /metrics, /openapi.json), CORS, then for the API: the
+ * The gateway as a handler of src/server: its own endpoints (/health, /mode, /metrics, /openapi.json, /docs), CORS, then for the API: the
  * operation, who may use which credentials, the parameters' validation, only then the upstream, and its reply's check.
  */
 import type { Schema } from '../schema/load';
@@ -25,6 +25,8 @@ export interface GatewayContext {
   metrics: Metrics;
   /** The OpenAPI document of the schema, as JSON text (made once, on first ask). */
   openapi(): Buffer;
+  /** GET /docs and its files (./docs.ts); undefined for other paths. */
+  docs(path: string): Promise<Reply | undefined>;
 }
 
 const NO_CREDENTIALS =
@@ -68,6 +70,10 @@ async function route(ctx: GatewayContext, req: ServerRequest): Promise<Reply> {
   if (req.method === 'GET' && req.path === '/metrics') return metrics(ctx, req);
   if (req.method === 'GET' && req.path === '/openapi.json') {
     return { status: 200, raw: ctx.openapi(), headers: { 'Content-Type': 'application/json;charset=UTF-8' } };
+  }
+  if (req.method === 'GET' && req.path.startsWith('/docs')) {
+    const docs = await ctx.docs(req.path);
+    if (docs) return docs;
   }
   const apiPath = apiPathOf(req.path);
   if (apiPath === undefined) return errorReply(404, `No such handler for '${req.method} ${req.path}'`);

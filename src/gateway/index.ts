@@ -9,12 +9,13 @@ import { type AccessEntry, type RunningServer, listen } from '../server';
 import { UsageError } from '../errors';
 import { resolveUpstream, shownUrl } from './connection';
 import { createCors } from './cors';
+import { docsPages } from './docs';
 import { gatewayHandler } from './handler';
 import { keyMatcher, loadGatewayKeys } from './keys';
 import type { Logger } from './log';
 import { Metrics } from './metrics';
 import { mockUpstream } from './mock-upstream';
-import { openApiDocument } from './openapi';
+import { openApiJson } from './openapi';
 import type { GatewayOptions } from './options';
 import { realUpstream } from './real-upstream';
 import { replyChecker } from './replies';
@@ -80,7 +81,7 @@ function readTls(tls: GatewayOptions['tls']): { cert: string; key: string } | un
   return { cert: read(tls.certFile, '--tls-cert'), key: read(tls.keyFile, '--tls-key') };
 }
 
-const OWN_ENDPOINTS = new Set(['/health', '/mode', '/metrics', '/openapi.json']);
+const OWN_ENDPOINTS = new Set(['/health', '/mode', '/metrics', '/openapi.json', '/docs']);
 
 /** The operation template of an answered path (`/api2/json/nodes/pve/qemu/100` → `/nodes/{node}/qemu/{vmid}`). */
 function operationOf(schema: Schema, path: string): string | undefined {
@@ -117,7 +118,8 @@ export async function startGateway(opts: GatewayOptions, log: Logger, env: NodeJ
     mode,
     checkReply,
     metrics,
-    openapi: () => (openapi ??= Buffer.from(JSON.stringify(openApiDocument(schema)))),
+    openapi: () => (openapi ??= Buffer.from(openApiJson(schema))),
+    docs: docsPages(),
   });
   const tls = readTls(opts.tls);
   let running: RunningServer;

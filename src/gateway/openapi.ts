@@ -132,3 +132,6 @@ export function openApiDocument(schema: Schema): JsonSchema {
     },
   };
 }
+
+/** The document as the gateway serves it and `pvecli schema openapi` prints it: one compact JSON text. */
+export const openApiJson = (schema: Schema): string => JSON.stringify(openApiDocument(schema));

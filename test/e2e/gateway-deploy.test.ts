@@ -1,11 +1,12 @@
 // deploy/: the systemd unit passes `systemd-analyze verify` (where systemd is installed), and the settings of the
-// example environment file are ones the gateway reads.
+// example environment file are ones the gateway reads, the Dockerfile holds what DESIGN.md §8 asks of it.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT, isolatedEnv, runCli } from '../helpers/cli';
+import { startServe } from '../helpers/serve';
 
 const hasSystemd = spawnSync('systemd-analyze', ['--version']).status === 0;
 
@@ -49,4 +50,29 @@ describe('deploy/', () => {
     expect(code).toBe(0);
     expect(JSON.parse(line)).toMatchObject({ mode: 'real', upstream: 'https://pve.example.com:8006', auth_method: 'token' });
   }, 40_000);
+
+  // No docker engine runs here: the Dockerfile is checked by reading, and its HEALTHCHECK command is run as written.
+  it('Dockerfile: multi-stage, a non-root user, the schema from a build argument or context; its HEALTHCHECK works', async () => {
+    const file = readFileSync(join(ROOT, 'deploy/Dockerfile'), 'utf8');
+    const instructions = file.split('\n').filter((l) => /^[A-Z]+ /.test(l));
+    expect(instructions.filter((l) => l.startsWith('FROM ')).length).toBeGreaterThanOrEqual(3);
+    const user = instructions.findIndex((l) => l.startsWith('USER '));
+    expect(instructions[user]).toBe('USER pvecli');
+    expect(user).toBeLessThan(instructions.findIndex((l) => l.startsWith('ENTRYPOINT ')));
+    expect(file).toMatch(/^ARG PVECLI_SCHEMA_SOURCE=/m);
+    expect(file).not.toMatch(/^COPY .*proxmox-schema/m);
+    expect(readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules', 'dist', 'schema/*', '!schema/overlays']));
+    const check = JSON.parse(/^ {2}CMD (\[.*\])$/m.exec(file)![1]) as string[];
+    expect(check[0]).toBe('node');
+    const gw = await startServe([], isolatedEnv());
+    try {
+      const port = new URL(gw.url).port;
+      const run = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, check.slice(1), { env, timeout: 10_000 }).status;
+      expect(run({ ...process.env, PORT: port })).toBe(0);
+      await gw.stop();
+      expect(run({ ...process.env, PORT: port })).toBe(1);
+    } finally {
+      await gw.stop();
+    }
+  }, 30_000);
 });

@@ -11,47 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSelfSigned } from '../../src/server';
 import { BIN, isolatedEnv, runCli } from '../helpers/cli';
+import { running, startServe } from '../helpers/serve';
 import { startTinyproxy } from '../helpers/tinyproxy';
-
-interface Serve {
-  url: string;
-  proc: ChildProcess;
-  /** stderr so far, one JSON object per line. */
-  logs(): Array<Record<string, unknown>>;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
-
-const running: ChildProcess[] = [];
-
-/** Spawn `pvecli serve --port 0 ...` and wait for its start line, which names the URL. */
-function startServe(args: string[], env: NodeJS.ProcessEnv): Promise<Serve> {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.push(proc);
-  let stderr = '';
-  const logs = () =>
-    stderr
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-      const start = logs().find((l) => l.msg === 'gateway listening');
-      if (start)
-        resolve({
-          url: String(start.url),
-          proc,
-          logs,
-          stop: (signal = 'SIGTERM') => {
-            proc.kill(signal);
-            return exited;
-          },
-        });
-    });
-    void exited.then((code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-  });
-}
 
 interface Answer {
   status: number;
@@ -203,6 +164,18 @@ describe('pvecli serve, mock mode', () => {
     const list = doc.paths['/cluster/resources'].get;
     expect(list.parameters).toContainEqual(expect.objectContaining({ name: 'type', in: 'query', required: false, schema: expect.objectContaining({ enum: expect.arrayContaining(['vm', 'storage']) }) }));
     expect(list.responses['200']).toMatchObject({ content: { 'application/json': { schema: { properties: { data: { type: 'array' } } } } } });
+  });
+
+  it('prints the same document offline with `pvecli schema openapi` (pbs-4 via --schema, pve-9.2 by default)', async () => {
+    const served = await (await fetch(`${gw.url}/openapi.json`)).text();
+    const offline = await runCli(['schema', 'openapi'], { env });
+    expect(offline.code).toBe(0);
+    expect(offline.stdout).toBe(served + '\n');
+    const pbs = await runCli(['schema', 'openapi', '--schema', 'pbs-4'], { env });
+    expect(pbs.code).toBe(0);
+    expect(JSON.parse(pbs.stdout)).toMatchObject({ openapi: '3.1.0', info: { title: expect.stringMatching(/^PBS API 4/) } });
+    const unknown = await runCli(['schema', 'openapi', '--schema', 'nope'], { env });
+    expect([unknown.code, unknown.stdout]).toEqual([2, '']);
   });
 
   it('serves pvecli itself: password login, ticket and CSRF token pass through', async () => {
@@ -639,6 +612,17 @@ describe('pvecli serve, real mode: replies checked against the schema', () => {
     } finally {
       expect(await gw.stop()).toBe(0);
     }
+  }, 30_000);
+
+  it('the CLI checks the same with --validate-reply: exit 7, the violations on stderr, nothing on stdout', async () => {
+    const bad = await runCli(['get', '/version', '--validate-reply', '--schema', 'pve-9.2', '-o', 'json'], { env });
+    expect(bad.code).toBe(7);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(/^pvecli: the reply to GET \/version does not match the schema pve-9.2 \(2 violations\):\n/);
+    expect(bad.stderr).toContain('  /version: must be string\n');
+    expect(bad.stderr).toContain('  /repoid: ');
+    const unchecked = await runCli(['get', '/version', '--schema', 'pve-9.2', '-o', 'json'], { env });
+    expect([unchecked.code, JSON.parse(unchecked.stdout)]).toEqual([0, { version: 9, release: '9.2', repoid: 'not-hex' }]);
   }, 30_000);
 
   it('strict: answers 502 with the violations; off: passes the reply on unchecked', async () => {
