@@ -18,7 +18,7 @@ import { mockUpstream } from './mock-upstream';
 import { openApiJson } from './openapi';
 import type { GatewayOptions } from './options';
 import { realUpstream } from './real-upstream';
-import { replyChecker } from './replies';
+import { VIOLATIONS, replyChecker } from './replies';
 import { apiPathOf } from './request';
 import { isLoopbackHost, trustedMatcher } from './trusted';
 import type { Upstream } from './upstream';
@@ -132,7 +132,8 @@ export async function startGateway(opts: GatewayOptions, log: Logger, env: NodeJ
       onResponse: (e: AccessEntry) => {
         const operation = operationOf(schema, e.path);
         metrics.requests.add({ method: e.method, operation: operation ?? '(unknown)', status: String(e.status) });
-        log.info('request', { method: e.method, operation: operation ?? e.path, status: e.status, ms: Math.round(e.ms * 10) / 10, client: e.client });
+        const violations = Number(e.replyHeaders[VIOLATIONS] ?? 0);
+        log.info('request', { method: e.method, operation: operation ?? e.path, status: e.status, ms: Math.round(e.ms * 10) / 10, client: e.client, violations });
       },
     });
   } catch (err) {

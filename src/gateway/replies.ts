@@ -20,7 +20,7 @@ const CHECK_LIMIT = 16 * 1024 * 1024;
 /** Log lines per reply: a list of 10,000 bad rows needs a few examples, not 10,000 lines. */
 const LOGGED = 20;
 
-const VIOLATIONS = 'X-Pvecli-Response-Violations';
+export const VIOLATIONS = 'X-Pvecli-Response-Violations';
 const UNCHECKED = 'X-Pvecli-Response-Validation';
 
 /** The whole body if it is at most `limit` bytes; else the bytes read and the rest, as one stream again. */
@@ -86,7 +86,8 @@ export function replyChecker(schema: Schema, mode: ResponseValidation, log: Logg
     for (const v of violations.slice(0, LOGGED)) log.warn('reply breaks the schema', { operation, at: v.path || '/', violation: v.message });
     if (mode === 'strict') {
       const errors = Object.fromEntries(violations.slice(0, LOGGED).map((v) => [v.path || '/', v.message]));
-      return errorReply(502, `upstream reply to ${operation} does not match the schema: ${violations.slice(0, 3).map(shown).join('; ')}`, errors);
+      const refused = errorReply(502, `upstream reply to ${operation} does not match the schema: ${violations.slice(0, 3).map(shown).join('; ')}`, errors);
+      return { ...refused, headers: { ...refused.headers, [VIOLATIONS]: violations.length } };
     }
     return { ...out, headers: { ...out.headers, [VIOLATIONS]: violations.length } };
   };

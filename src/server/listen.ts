@@ -30,6 +30,8 @@ export interface AccessEntry {
   status: number;
   ms: number;
   client: string;
+  /** The reply's own headers (a handler may report on the request through them, e.g. the gateway's violation count). */
+  replyHeaders: Record<string, string | number | undefined>;
 }
 
 export interface ServerOptions {
@@ -149,7 +151,7 @@ export function listen(handler: Handler, opts: ServerOptions): Promise<RunningSe
       req.resume();
     }
     await writeReply(res, reply, headers, closing || (unread && reply.status === 413));
-    opts.onResponse?.({ method: request.method, path: request.path, status: reply.status, ms: performance.now() - started, client: request.remoteAddress });
+    opts.onResponse?.({ method: request.method, path: request.path, status: reply.status, ms: performance.now() - started, client: request.remoteAddress, replyHeaders: reply.headers ?? {} });
   }
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {

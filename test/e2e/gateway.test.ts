@@ -607,6 +607,9 @@ describe('pvecli serve, real mode: replies checked against the schema', () => {
         expect.objectContaining({ level: 'warn', operation: 'GET /version', at: '/repoid' }),
         expect.objectContaining({ level: 'warn', operation: 'GET /version', at: '/version', violation: 'must be string' }),
       ]);
+      // The access-log line of the request carries the count too.
+      const access = await eventually(() => gw.logs().find((l) => l.msg === 'request' && l.operation === '/version'));
+      expect(access).toMatchObject({ status: 200, violations: 2 });
       expect((await call(gw.url, 'GET', '/mode')).body.response_validation).toBe('warn');
       expect(await (await fetch(`${gw.url}/metrics`)).text()).toMatch(/^pvecli_gateway_reply_violations_total\{operation="\/version"\} 2$/m);
     } finally {
@@ -633,6 +636,7 @@ describe('pvecli serve, real mode: replies checked against the schema', () => {
       expect(bad.status).toBe(502);
       expect(bad.statusText).toMatch(/^upstream reply to GET \/version does not match the schema/);
       expect(bad.body).toMatchObject({ data: null, errors: { '/version': 'must be string' } });
+      expect((await fetch(`${strict.url}/api2/json/version`)).headers.get('x-pvecli-response-violations')).toBe('2');
       const passed = await fetch(`${off.url}/api2/json/version`);
       expect(passed.status).toBe(200);
       expect(passed.headers.get('x-pvecli-response-violations')).toBeNull();
