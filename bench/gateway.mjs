@@ -83,7 +83,7 @@ const json = (line) => {
     return undefined;
   }
 };
-const startMock = () => start(['mock', 'serve', '--port', '0', '-o', 'json', '--token', `${TOKEN_ID}=${SECRET}`], {}, 'stdout', json);
+const startMock = () => start(['mock', 'serve', '--port', '0', '-o', 'json', '--token', `${TOKEN_ID}=env:PVECLI_BENCH_SECRET`], { PVECLI_BENCH_SECRET: SECRET }, 'stdout', json);
 const startGateway = (env) => start(['serve', '--port', '0'], env, 'stderr', (l) => (json(l)?.msg === 'gateway listening' ? json(l) : undefined));
 
 function rssMiB(pid) {

@@ -18,7 +18,7 @@ if (!existsSync('/usr/bin/time')) {
   process.exit(2);
 }
 const home = mkdtempSync(join(tmpdir(), 'pvecli-mem-'));
-const env = benchEnv({ HOME: home, XDG_CONFIG_HOME: join(home, 'c'), XDG_CACHE_HOME: join(home, 'k'), XDG_STATE_HOME: join(home, 's'), NO_COLOR: '1' });
+const env = benchEnv({ HOME: home, XDG_CONFIG_HOME: join(home, 'c'), XDG_CACHE_HOME: join(home, 'k'), XDG_STATE_HOME: join(home, 's'), NO_COLOR: '1', PVECLI_BENCH_SECRET: 'SECRET' });
 const BUDGET_MB = 80;
 const commands = [
   ['--version'],
@@ -83,7 +83,7 @@ function mockTask(url, authorization, lines) {
   });
 }
 
-const { server, ready } = serveMock('root@pam!bench=SECRET');
+const { server, ready } = serveMock('root@pam!bench=env:PVECLI_BENCH_SECRET');
 try {
   const { url, fingerprint } = await ready;
   const remote = { ...env, PROXMOX_API_URL: url, PROXMOX_API_FINGERPRINT: fingerprint, PROXMOX_API_TOKEN_ID: 'root@pam!bench', PROXMOX_API_TOKEN_SECRET: 'SECRET' };

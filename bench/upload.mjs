@@ -34,8 +34,8 @@ async function makeFile() {
 }
 
 async function startMock() {
-  const child = spawn(process.execPath, [BIN, 'mock', 'serve', '--port', '0', '--token', `${TOKEN}=${SECRET}`, '--task-duration', '0', '-o', 'json'], {
-    env: benchEnv({ XDG_STATE_HOME: dir, XDG_CONFIG_HOME: dir, XDG_CACHE_HOME: dir }),
+  const child = spawn(process.execPath, [BIN, 'mock', 'serve', '--port', '0', '--token', `${TOKEN}=env:PVECLI_BENCH_SECRET`, '--task-duration', '0', '-o', 'json'], {
+    env: benchEnv({ XDG_STATE_HOME: dir, XDG_CONFIG_HOME: dir, XDG_CACHE_HOME: dir, PVECLI_BENCH_SECRET: SECRET }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let text = '';

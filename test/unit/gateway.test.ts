@@ -159,6 +159,17 @@ describe('/openapi.json', () => {
     expect(r.status, r.stderr.slice(-2000)).toBe(0);
   }, 60_000);
 
+  it('is valid OpenAPI 3.1 under @seriousme/openapi-schema-validator, for all six bundled schemas', async () => {
+    const { Validator } = (await import('@seriousme/openapi-schema-validator')) as {
+      Validator: new () => { validate(doc: unknown): Promise<{ valid: boolean; errors?: unknown }>; version: string };
+    };
+    for (const id of ['pve-9.2', 'pve-9.1', 'pve-8.4', 'pbs-4', 'pmg-6.3', 'pdm-1.1']) {
+      const validator = new Validator();
+      const result = await validator.validate(openApiDocument(loadSchema(id)));
+      expect([id, result.valid, validator.version], JSON.stringify(result.errors)?.slice(0, 2000)).toEqual([id, true, '3.1']);
+    }
+  }, 60_000);
+
   it('lists every operation once, path parameters required, families member by member', () => {
     const doc = openApiDocument(loadSchema('pve-9.2')) as { paths: Record<string, Record<string, { operationId: string; parameters?: Array<{ in: string; required: boolean; name: string }> }>> };
     const ops = Object.entries(doc.paths).flatMap(([path, item]) => Object.values(item).map((op) => ({ path, ...op })));
