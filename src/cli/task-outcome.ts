@@ -52,5 +52,9 @@ export function reportOutcome(status: TaskStatus): number {
 export function printStatuses(statuses: TaskStatus[], globals: GlobalOptions): void {
   if ((globals.outputFormat ?? 'text') === 'text') {
     if (!globals.quiet) writeOut(statuses.map((s) => statusLine(s) + '\n').join(''));
-  } else printResult(statuses.length > 1 ? statuses : statuses[0], globals);
+  } else {
+    // The tasks ran: a --fields/--sort key their statuses lack is exit 10 (shown after success), never exit 2.
+    const waited = `waiting for ${statuses.map((s) => s.upid).join(', ')}`;
+    printResult(statuses.length > 1 ? statuses : statuses[0], globals, undefined, waited);
+  }
 }

@@ -89,6 +89,10 @@ describe('tasks: wait by default and exit with the result', () => {
     const w = await runCli(['task', 'wait', upid, '-o', 'json'], { env: mock.env() });
     expect(w.code).toBe(0);
     expect(JSON.parse(w.stdout).exitstatus).toBe('OK');
+    // The wait happened: a --fields key the status lacks is exit 10 (result not shown), not a usage error (2).
+    const unshown = await runCli(['task', 'wait', upid, '-o', 'json', '--fields', 'nosuchkey'], { env: mock.env() });
+    expect(unshown.code, unshown.stderr).toBe(10);
+    expect(unshown.stderr).toMatch(/^pvecli: waiting for UPID:pve:.* succeeded, but its result cannot be shown: /m);
   });
 
   it('task wait --wait-timeout takes decimal seconds like the verbs; a non-number is a usage error', async () => {
