@@ -134,6 +134,20 @@ describe('upload through the schema operation', () => {
     expect((await isoVolumes()).some((v) => v.volid === 'local:iso/huge.iso')).toBe(false);
   });
 
+  it('download-url is waited for like any task: the volume is listed; a wrong checksum fails the task (exit 8)', async () => {
+    const url = 'https://cdimage.example.org/debian-13.iso';
+    const ok = await runCli(['create', '/nodes/pve/storage/local/download-url', '--content', 'iso', '--filename', 'fetched.iso', '--url', url], { env: mock.env() });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect((await isoVolumes()).find((v) => v.volid === 'local:iso/fetched.iso')?.size).toBe(Buffer.byteLength(url));
+    const sum = createHash('sha256').update(url).digest('hex');
+    const checked = await runCli(['create', '/nodes/pve/storage/local/download-url', '--content', 'iso', '--filename', 'checked.iso', '--url', url, '--checksum-algorithm', 'sha256', '--checksum', sum], { env: mock.env() });
+    expect(checked.code, checked.stderr).toBe(0);
+    const wrong = await runCli(['create', '/nodes/pve/storage/local/download-url', '--content', 'iso', '--filename', 'wrong.iso', '--url', url, '--checksum-algorithm', 'sha256', '--checksum', 'ab'.repeat(32)], { env: mock.env() });
+    expect(wrong.code).toBe(8);
+    expect(wrong.stderr).toContain(`checksum mismatch: got '${sum}' != expect '${'ab'.repeat(32)}'`);
+    expect((await isoVolumes()).some((v) => v.volid === 'local:iso/wrong.iso')).toBe(false);
+  });
+
   it('behind a reverse proxy with a path prefix (PROXMOX_API_PATH_PREFIX): the upload and the listing go through it', async () => {
     const cert = makeSelfSignedCert();
     const seen: string[] = [];

@@ -94,6 +94,8 @@ function overrides(c: Case): Record<string, string> {
     'DELETE /pools': { poolid: 'pool1' },
     'POST /access/ticket': { username: 'root@pam', password: 'pvecli-demo' },
     'POST /nodes/{node}/storage/{storage}/content': { filename: 'vm-100-disk-9', vmid: '100' },
+    // The file name must fit the content type, as pve-storage checks it.
+    'POST /nodes/{node}/storage/{storage}/download-url': { content: 'iso', filename: 'fetched.iso', url: 'https://example.org/x.iso' },
     'POST /access/domains': { realm: 'newrealm', type: 'openid', 'issuer-url': 'https://id.example.com', 'client-id': 'pve' },
     'PUT /access/domains/{realm}': { comment: 'changed' },
     'POST /access/domains/{realm}/sync': { scope: 'both' },

@@ -69,24 +69,41 @@ export function forgetUpload(fields: Record<string, unknown>): void {
 /** PVE's normalize_content_filename: characters outside a safe set become '_'. */
 const normalized = (name: string): string => name.replace(/[^-\w.+]/g, '_');
 
+type Ctx = Parameters<HandlerTable[string]>[0];
+
+/** Where a file for `content` lands on the storage, checked as pve-storage checks it before any byte moves. */
+function fileTarget(ctx: Ctx, verb: string) {
+  const s = storageAt(ctx.state, ctx.params.storage);
+  if (!s.path) throw fail(`can't ${verb} to storage type '${s.type}'`);
+  const content = String(ctx.args.content);
+  const filename = normalized(String(ctx.args.filename));
+  const kind = CONTENT[content];
+  if (!kind) throw badParams({ content: `${verb} content type '${content}' not allowed` });
+  const m = kind.pattern.exec(filename);
+  if (!m) throw badParams({ filename: kind.message });
+  if (!s.content.split(',').includes(content)) throw fail(`storage '${s.storage}' does not support '${content}' content`);
+  const volid = `${s.storage}:${content}/${filename}`;
+  const volume = (size: number, digest?: { algorithm?: string; digest?: string }): Volume => ({
+    volid,
+    content,
+    format: kind.format(m),
+    size,
+    ctime: now(),
+    ...(digest?.algorithm && digest.digest ? { checksum: `${digest.algorithm}:${digest.digest}` } : {}),
+  });
+  // PVE overwrites a file of the same name: the old volume goes, the new one comes when the task ends.
+  const effects = (v: Volume) => ({ end: [{ op: 'free' as const, node: ctx.params.node, volids: [volid] }, { op: 'add-volume' as const, storage: s.storage, node: ctx.params.node, volume: v }] });
+  return { dest: `${s.path}/${kind.dir}/${filename}`, filename, volume, effects };
+}
+
 export const uploadHandlers: HandlerTable = {
   'POST /nodes/{node}/storage/{storage}/upload': (ctx) => {
-    const s = storageAt(ctx.state, ctx.params.storage);
-    if (!s.path) throw fail(`can't upload to storage type '${s.type}'`);
     const tmp = str(ctx.args.tmpfilename);
     if (!tmp) throw fail('missing temporary file name');
     const file = received.get(tmp);
     received.delete(tmp);
+    const { dest, volume, effects } = fileTarget(ctx, 'upload');
     if (!file) throw fail(`temporary file '${tmp}' does not exist`);
-    const content = String(ctx.args.content);
-    const filename = normalized(String(ctx.args.filename));
-    const kind = CONTENT[content];
-    if (!kind) throw badParams({ content: `upload content type '${content}' not allowed` });
-    const m = kind.pattern.exec(filename);
-    if (!m) throw badParams({ filename: kind.message });
-    if (!s.content.split(',').includes(content)) throw fail(`storage '${s.storage}' does not support '${content}' content`);
-
-    const dest = `${s.path}/${kind.dir}/${filename}`;
     const log = [`starting file import from: ${tmp}`];
     const expected = str(ctx.args.checksum);
     if (file.algorithm && expected !== undefined) {
@@ -97,16 +114,29 @@ export const uploadHandlers: HandlerTable = {
       log.push('calculating checksum...OK, checksum verified');
     }
     log.push(`target node: ${ctx.params.node}`, `target file: ${dest}`, `file size is: ${file.size}`, `command: cp -- ${tmp} ${dest}`, 'finished file import successfully');
-    const volid = `${s.storage}:${content}/${filename}`;
-    const volume: Volume = { volid, content, format: kind.format(m), size: file.size, ctime: now() };
-    if (file.digest) volume.checksum = `${file.algorithm}:${file.digest}`;
-    // PVE overwrites a file of the same name: the old volume goes, the new one comes when the task ends.
-    return ctx.task({
-      node: ctx.params.node,
-      type: 'imgcopy',
-      id: '',
-      log,
-      effects: { end: [{ op: 'free', node: ctx.params.node, volids: [volid] }, { op: 'add-volume', storage: s.storage, node: ctx.params.node, volume }] },
-    });
+    return ctx.task({ node: ctx.params.node, type: 'imgcopy', id: '', log, effects: effects(volume(file.size, file)) });
+  },
+
+  /**
+   * The mock reaches no network: it downloads nothing and takes the file's content to be the URL's own text
+   * (UTF-8), so the size and any checksum are those of that text. A checksum that does not match fails the task
+   * with pve-storage's message, as a real download would.
+   */
+  'POST /nodes/{node}/storage/{storage}/download-url': (ctx) => {
+    const { dest, filename, volume, effects } = fileTarget(ctx, 'download');
+    const url = String(ctx.args.url);
+    const body = Buffer.from(url, 'utf8');
+    const log = [`downloading ${url} to ${dest}`, `  file size is: ${body.length}`, `download of '${url}' to '${dest}' finished`];
+    const algorithm = str(ctx.args['checksum-algorithm']);
+    const expected = str(ctx.args.checksum);
+    let digest: string | undefined;
+    if (algorithm && expected !== undefined) {
+      digest = createHash(algorithm).update(body).digest('hex');
+      if (digest !== expected.toLowerCase()) {
+        return ctx.task({ node: ctx.params.node, type: 'download', id: filename, log: [...log, 'calculating checksum...'], exitstatus: `checksum mismatch: got '${digest}' != expect '${expected}'` });
+      }
+      log.push('calculating checksum...OK, checksum verified');
+    }
+    return ctx.task({ node: ctx.params.node, type: 'download', id: filename, log, effects: effects(volume(body.length, { algorithm, digest })) });
   },
 };
