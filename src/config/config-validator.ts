@@ -15,17 +15,10 @@ export const GENERATED_VALIDATOR = join('dist', 'src', 'config', 'config-validat
 /** The generated code requires its formats from here, relative to itself. */
 const FORMATS_MODULE = './value-text';
 
-/** An ajv validate function (errors on the function after a failed call). */
-export interface ConfigValidateFn {
-  (data: unknown): boolean;
-  errors?: ConfigSchemaError[] | null;
-}
+import type { AjvError, ValidateFn } from '../util/ajv-types';
 
-export interface ConfigSchemaError {
-  instancePath: string;
-  keyword: string;
-  params: Record<string, unknown>;
-}
+export type ConfigValidateFn = ValidateFn;
+export type ConfigSchemaError = AjvError;
 
 function compile(standalone: boolean): { ajv: import('ajv').default; validate: ConfigValidateFn } {
   const { default: Ajv, _ } = require('ajv') as typeof import('ajv');

@@ -15,18 +15,9 @@ import type { Schema } from '../schema/load';
 import type { Operation } from '../schema/types';
 import { formats } from './formats';
 
-/** An ajv validate function as generated (errors on the function after a failed call). */
-export interface ValidateFn {
-  (data: unknown): boolean;
-  errors?: AjvError[] | null;
-}
+import type { AjvError, ValidateFn } from '../util/ajv-types';
 
-export interface AjvError {
-  instancePath: string;
-  keyword: string;
-  params: Record<string, unknown>;
-  schemaPath: string;
-}
+export type { AjvError, ValidateFn };
 
 /** Per-operation map: parameter name (family names as `net[n]`) → validator id; property-string keys likewise. */
 export interface ValidatorMap {
