@@ -1,5 +1,6 @@
 import { Args, Command, Flags } from '@oclif/core';
 import { globalFlags, toGlobals } from '../../src/cli/oclif-flags';
+import { shellCommand } from '../../src/util/shell-quote';
 
 const SECRET_HELP = 'env:NAME, file:PATH, prompt (ask each run), or the secret itself (stored in clear, with a warning)';
 
@@ -26,7 +27,8 @@ export default class ProfileAdd extends Command {
     force: Flags.boolean({ description: 'replace a profile of the same name' }),
   };
   static examples = [
-    'pvecli profile add prod --url https://pve1:8006 --token-id ci@pve!cli --token-secret env:PVE_TOKEN --fingerprint AB:CD:... --use',
+    // Built with shellCommand so the pasted example survives the shell: the '!' of a token ID is single-quoted.
+    shellCommand('pvecli', 'profile', 'add', 'prod', '--url', 'https://pve1:8006', '--token-id', 'ci@pve!cli', '--token-secret', 'env:PVE_TOKEN', '--fingerprint', 'AB:CD:...', '--use'),
     'pvecli profile add lab --url https://192.168.1.10:8006 --username root@pam --password prompt --insecure',
     'pvecli profile add home   # asks for the rest on a terminal',
   ];

@@ -4,6 +4,7 @@ import { taskFailed, TaskWaitInterrupted, TaskWaitTimeout, type TaskStatus } fro
 import type { GlobalOptions } from './globals';
 import { printResult } from './context';
 import { warn, writeErr, writeOut } from './io';
+import { shellCommand } from '../util/shell-quote';
 
 /** The exit code for a task (DESIGN.md §4): OK and "WARNINGS: n" succeed, anything else is a failed task (8). */
 export function taskExitCode(status: TaskStatus): number {
@@ -18,7 +19,7 @@ export function worseExitCode(a: number, b: number): number {
 
 /** The library's wait errors as the CLI reports them: exit 9 or 130, and how to follow the task that goes on. */
 export function waitErrorForCli(err: unknown): unknown {
-  if (err instanceof TaskWaitTimeout) return new CliError(err.message, ExitCode.timeout, `follow it with: pvecli task wait ${err.upid}`);
+  if (err instanceof TaskWaitTimeout) return new CliError(err.message, ExitCode.timeout, `follow it with: ${shellCommand('pvecli', 'task', 'wait', err.upid)}`);
   if (err instanceof TaskWaitInterrupted) return interruptedWait(err.upid);
   return err;
 }
@@ -26,7 +27,7 @@ export function waitErrorForCli(err: unknown): unknown {
 /** Ctrl-C during a wait: exit 130, and how to pick the task up again. */
 export function interruptedWait(upid: string): CliError {
   const { message } = new TaskWaitInterrupted(upid);
-  return new CliError(message, ExitCode.interrupted, `follow it with: pvecli task log ${upid} --follow`);
+  return new CliError(message, ExitCode.interrupted, `follow it with: ${shellCommand('pvecli', 'task', 'log', upid, '--follow')}`);
 }
 
 /** One line for text output: `qmcreate 100 on pve: OK (3s)`. */

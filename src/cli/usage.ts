@@ -1,4 +1,5 @@
 import { UsageError } from '../errors';
+import { shellCommand } from '../util/shell-quote';
 import { render } from '../output/render';
 import { inlineFormat, returnsText, usageJson, usageLine, usageVerbose, type FormatLookup } from '../output/usage';
 import type { Schema } from '../schema/load';
@@ -29,7 +30,7 @@ export function operationsOf(schema: Schema, path: string, verb?: Verb): Operati
     const have = resolved.methods.map(verbOf);
     throw new UsageError(
       `'${verb}' is not available on ${resolved.template}`,
-      have.length ? `available: ${have.join(', ')}` : `${resolved.template} has no operations; try 'pvecli ls ${resolved.concrete}'`,
+      have.length ? `available: ${have.join(', ')}` : `${resolved.template} has no operations; try \`${shellCommand('pvecli', 'ls', resolved.concrete)}\``,
     );
   }
   return methods.map((m) => schema.operation(resolved.template, m)!);
@@ -80,7 +81,7 @@ export async function runUsage(argv: string[]): Promise<number> {
     return 0;
   }
   if (ops.length === 0) {
-    writeOut(`${positionals[0]} has no operations; its children: pvecli ls ${positionals[0]}\n`);
+    writeOut(`${positionals[0]} has no operations; its children: ${shellCommand('pvecli', 'ls', positionals[0])}\n`);
     return 0;
   }
   writeOut(usageText(ops, { verbose, returns }));

@@ -1,6 +1,7 @@
 /** Credentials checked before anything is sent: what the server would only answer with 401 is refused here (exit 2). */
 import { UsageError } from '../errors';
 import { maskUrlPasswords } from '../util/mask';
+import { shellCommand } from '../util/shell-quote';
 import { ENV } from './environment';
 import type { PickedSettings } from './precedence';
 import { ENVIRONMENT_PROFILE } from './profile-names';
@@ -38,7 +39,7 @@ export function checkCredentials(picked: PickedSettings, profileLabel: string | 
     throw new UsageError(
       `API token ${picked.tokenId.value} has no secret`,
       picked.tokenId.source === 'profile' && named
-        ? `set ${ENV.tokenSecret}, or the profile's: pvecli profile set ${profileLabel} token_secret env:VARIABLE`
+        ? `set ${ENV.tokenSecret}, or the profile's: ${shellCommand('pvecli', 'profile', 'set', profileLabel, 'token_secret', 'env:VARIABLE')}`
         : `set ${ENV.tokenSecret} too`,
     );
   }
@@ -46,7 +47,7 @@ export function checkCredentials(picked: PickedSettings, profileLabel: string | 
     const env = `set ${ENV.tokenId} and ${ENV.tokenSecret} (or ${ENV.username} and ${ENV.password})`;
     throw new UsageError(
       `no credentials for ${maskUrlPasswords(picked.url.value ?? 'the server')}`,
-      named ? `${env}, or give profile ${profileLabel} a token: pvecli profile set ${profileLabel} token_id USER@REALM!NAME` : env,
+      named ? `${env}, or give profile ${profileLabel} a token: ${shellCommand('pvecli', 'profile', 'set', profileLabel, 'token_id', 'USER@REALM!NAME')}` : env,
     );
   }
 }

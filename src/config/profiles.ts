@@ -6,6 +6,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { ticketCachePath } from './ticket-store';
 import { UsageError } from '../errors';
 import { nearest } from '../util/text';
+import { shellCommand } from '../util/shell-quote';
 import { coerceProfileValue } from './coerce';
 import { checkTokenId, noPmgTokens } from './credentials';
 import { ConfigFile } from './file';
@@ -98,7 +99,7 @@ export async function addProfile(name: string, values: Profile, opts: AddOptions
   if (normalized.url === undefined) throw new UsageError('missing --url');
   return updateConfigFile(configFilePath(env), (config) => {
     if (config.hasProfile(name)) {
-      if (!opts.force) throw new UsageError(`profile '${name}' exists`, `change it with \`pvecli profile set ${name} KEY VALUE\`, or replace it with --force`);
+      if (!opts.force) throw new UsageError(`profile '${name}' exists`, `change it with \`${shellCommand('pvecli', 'profile', 'set', name)} KEY VALUE\`, or replace it with --force`);
       config.removeProfile(name);
     }
     const makeCurrent = Boolean(opts.use) || config.current === undefined;

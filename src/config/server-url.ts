@@ -1,4 +1,5 @@
 import { UsageError } from '../errors';
+import { shellCommand } from '../util/shell-quote';
 import { ENV } from './environment';
 import { ENVIRONMENT_PROFILE } from './profile-names';
 import type { Service } from './types';
@@ -14,7 +15,7 @@ export function normalizeUrl(url: string | undefined, profile: string | undefine
   if (url === undefined || url === '') {
     throw new UsageError(
       profile && profile !== ENVIRONMENT_PROFILE ? `profile '${profile}' has no url` : 'no server URL',
-      `set it with \`pvecli profile set ${profile ?? 'NAME'} url https://HOST:8006\` or ${ENV.url}`,
+      `set it with \`${profile ? shellCommand('pvecli', 'profile', 'set', profile, 'url', 'https://HOST:8006') : 'pvecli profile set NAME url https://HOST:8006'}\` or ${ENV.url}`,
     );
   }
   const schemeGiven = /^[a-z][a-z0-9+.-]*:\/\//i.test(url);

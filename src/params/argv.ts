@@ -4,6 +4,7 @@
  * Only the operation's own flags arrive here; path parameters come from the path.
  */
 import { UsageError } from '../errors';
+import { shellCommand } from '../util/shell-quote';
 import type { Operation, PropSchema } from '../schema/types';
 import { coerceValue, itemsOf, printable, show, typeOf } from './coerce';
 import { parseBooleanWord, propertyFormatOf } from './property-string';
@@ -135,7 +136,7 @@ function unknownFlag(op: Operation, name: string, pathParams: Set<string>, prefi
   const hint = near.length
     ? `did you mean ${near.map((f) => `--${f}`).join(', ')}?`
     : flags.length
-      ? `run 'pvecli usage ${op.path} -v' to list the parameters`
+      ? `run \`${shellCommand('pvecli', 'usage', op.path, '-v')}\` to list the parameters`
       : 'this operation takes no parameters';
   return new UsageError(`${prefix}unknown parameter '--${show(name)}'`, hint);
 }

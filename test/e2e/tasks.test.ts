@@ -55,7 +55,7 @@ describe('tasks: wait by default and exit with the result', () => {
     const { r } = await createVm(slow, 'slowpoke', ['--wait-timeout', '1']);
     expect(r.code).toBe(9);
     expect(r.stderr).toMatch(/the task goes on/);
-    expect(r.stderr).toMatch(/pvecli task wait UPID:pve:/);
+    expect(r.stderr).toMatch(/pvecli task wait 'UPID:pve:[^'\s]+'\n/);
   });
 
   it('SIGINT while waiting → exit 130, UPID printed, the task goes on', async () => {
