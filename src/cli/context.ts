@@ -49,6 +49,7 @@ export function renderOptions(globals: GlobalOptions, returns?: PropSchema): Ren
     fields: globals.fields,
     defaultFields: globals.defaultFields,
     sort: globals.sort,
+    keepOrder: globals.keepOrder,
     query: globals.query,
     expand: globals.expand ? (data) => expand(data, returns) : undefined,
     colour: useColour(),

@@ -10,6 +10,8 @@ export interface GlobalOptions {
   /** Set by withDefaultShape: `fields` are a command's default columns. */
   defaultFields?: boolean;
   sort?: string;
+  /** Set by withDefaultShape: text and table keep the command's row order. */
+  keepOrder?: boolean;
   query?: string;
   expand?: boolean;
   input?: string;

@@ -52,7 +52,7 @@ export async function taskList(globals: GlobalOptions, opts: TaskListOptions): P
     rows.sort((a, b) => Number(b.starttime ?? 0) - Number(a.starttime ?? 0));
     if (opts.limit) rows = rows.slice(0, opts.limit);
     const sent = opts.node ? `GET /nodes/${opts.node}/tasks` : 'GET /cluster/tasks';
-    printResult(rows, withDefaultShape(globals, { fields: ['upid', 'node', 'type', 'id', 'user', 'starttime', 'endtime', 'status'] }), undefined, sent);
+    printResult(rows, withDefaultShape(globals, { fields: ['upid', 'node', 'type', 'id', 'user', 'starttime', 'endtime', 'status'], keepOrder: true }), undefined, sent);
     return 0;
   });
 }

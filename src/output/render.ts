@@ -26,6 +26,8 @@ export interface RenderOptions {
   defaultFields?: boolean;
   /** A key of the rows; a leading '-' for descending order. */
   sort?: string;
+  /** Text and table keep the rows' order instead of sorting them by the first column (a command's own order). */
+  keepOrder?: boolean;
   /** JMESPath applied first. */
   query?: string;
   /** Decode property strings into objects (needs the parameters' parser: see cli/context). */
@@ -120,7 +122,7 @@ function renderHuman(data: unknown, opts: RenderOptions, write: Write): void {
     if (data.length === 0) return;
     if (data.every((d) => !isPlainObject(d))) return writeLines(data, write, esc);
     const keys = columnKeys(data as Record<string, unknown>[], itemProps, opts.fields);
-    const rows = (opts.sort ? data : sortRows(data, keys[0])) as Record<string, unknown>[];
+    const rows = (opts.sort || opts.keepOrder ? data : sortRows(data, keys[0])) as Record<string, unknown>[];
     const columns: Column[] = keys.map((k) => ({
       key: k,
       header: esc(k),

@@ -33,6 +33,8 @@ interface Shaping {
   defaultFields?: boolean;
   sort?: string;
   query?: string;
+  /** The rows come in the command's own order (`task list`: newest first): text and table keep it, not sort it. */
+  keepOrder?: boolean;
 }
 
 /**
@@ -41,12 +43,14 @@ interface Shaping {
  * no longer has.
  */
 export function withDefaultShape<T extends Shaping>(options: T, defaults: Omit<Shaping, 'query' | 'defaultFields'>): T {
-  if (options.query) return options;
+  // A --query filters or reshapes the rows but leaves them in the command's order.
+  if (options.query) return { ...options, keepOrder: defaults.keepOrder };
   return {
     ...options,
     fields: options.fields ?? defaults.fields,
     defaultFields: options.fields === undefined,
     sort: options.sort ?? defaults.sort,
+    keepOrder: defaults.keepOrder,
   };
 }
 

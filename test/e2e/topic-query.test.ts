@@ -32,6 +32,16 @@ describe('--query on topic commands', () => {
     expect(Object.keys(JSON.parse(r.stdout)[0])).toEqual(['upid', 'node', 'type', 'id', 'user', 'starttime', 'endtime', 'status']);
   });
 
+  it('task list text and table keep the command\'s order (newest first), as JSON does (issue 16 item 4)', async () => {
+    const json = await runCli(['task', 'list', '-o', 'json'], { env: mock.env() });
+    const order = (JSON.parse(json.stdout) as Array<{ upid: string }>).map((t) => t.upid);
+    for (const format of ['text', 'table']) {
+      const r = await runCli(['task', 'list', '-o', format, '--fields', 'upid'], { env: mock.env() });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.match(/UPID:\S+:/g), format).toEqual(order);
+    }
+  });
+
   it('task list --sort -KEY orders descending; an unknown key exits 10 (the list was fetched) naming the valid ones', async () => {
     const r = await runCli(['task', 'list', '-o', 'json', '--sort', '-id', '--query', "[?type=='qmcreate']"], { env: mock.env() });
     expect(JSON.parse(r.stdout).map((t: { id: string }) => t.id)).toEqual(['702', '701']);
