@@ -1,5 +1,5 @@
 import { isatty } from 'node:tty';
-import { ExitCode } from '../errors';
+import { CliError, ExitCode } from '../errors';
 import type { ApiClient } from '../http';
 import { formatDuration } from '../output/units';
 import { followTask, TaskWaitInterrupted, type TaskStatus } from '../tasks/wait';
@@ -16,8 +16,8 @@ export function waitForTask(client: ApiClient, upid: string, globals: GlobalOpti
 }
 
 /**
- * Wait for several tasks at once; the exit code is the worst of them. After Ctrl-C stdout holds only the UPIDs
- * of the tasks that go on, one a line, so a script can wait for them again.
+ * Wait for several tasks at once; the exit code is the worst of them. After Ctrl-C or --wait-timeout stdout holds
+ * only the UPIDs of the tasks that go on, one a line, so a script can wait for them again.
  */
 export async function waitForTasks(client: ApiClient, upids: string[], globals: GlobalOptions): Promise<number> {
   const results = await Promise.all(upids.map((u) => waitWithInterrupt(client, u, globals)));
@@ -30,8 +30,8 @@ export async function waitForTasks(client: ApiClient, upids: string[], globals: 
 }
 
 /**
- * Follow a task with Ctrl-C handling; returns the status, or an exit code when interrupted (the caller prints the
- * UPIDs that go on). Under --quiet neither the log nor the progress line is shown, so the log is not even read.
+ * Follow a task with Ctrl-C handling; returns the status, or an exit code when interrupted or out of time (the
+ * caller prints the UPIDs that go on). Under --quiet neither the log nor the progress line is shown, so the log is not even read.
  */
 async function waitWithInterrupt(client: ApiClient, upid: string, globals: GlobalOptions): Promise<TaskStatus | number> {
   const abort = new AbortController();
@@ -55,13 +55,13 @@ async function waitWithInterrupt(client: ApiClient, upid: string, globals: Globa
     progress.clear();
     // Ctrl-C may land while a status or log request is in flight: the HTTP core then reports its own
     // interruption, but the user still needs the UPID to follow the task that goes on.
-    if (err instanceof TaskWaitInterrupted || abort.signal.aborted) {
-      const interrupted = interruptedWait(upid);
-      writeErr(`pvecli: ${interrupted.message}`);
-      writeErr(`hint: ${interrupted.hint}`);
-      return ExitCode.interrupted;
+    const goesOn = err instanceof TaskWaitInterrupted || abort.signal.aborted ? interruptedWait(upid) : waitErrorForCli(err);
+    if (goesOn instanceof CliError && (goesOn.exitCode === ExitCode.interrupted || goesOn.exitCode === ExitCode.timeout)) {
+      writeErr(`pvecli: ${goesOn.message}`);
+      writeErr(`hint: ${goesOn.hint}`);
+      return goesOn.exitCode;
     }
-    throw waitErrorForCli(err);
+    throw goesOn;
   } finally {
     progress.clear();
     process.removeListener('SIGINT', onSigint);

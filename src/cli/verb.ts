@@ -93,7 +93,9 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
       const { waitForTask } = require('./task-wait') as typeof import('./task-wait');
       return await waitForTask(connection.client(), data, globals);
     }
-    printResult(data, globals, op.returns, `${op.method} ${resolved.concrete}`);
+    // --async: the UPID is the result, the one handle on the task, so --quiet does not hide it.
+    const shown = globals.async && isUpid(data) ? { ...globals, quiet: false } : globals;
+    printResult(data, shown, op.returns, `${op.method} ${resolved.concrete}`);
     return 0;
   } finally {
     await connection.close();

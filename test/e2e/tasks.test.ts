@@ -56,6 +56,15 @@ describe('tasks: wait by default and exit with the result', () => {
     expect(r.code).toBe(9);
     expect(r.stderr).toMatch(/the task goes on/);
     expect(r.stderr).toMatch(/pvecli task wait 'UPID:pve:[^'\s]+'\n/);
+    // As on Ctrl-C, the UPID of the task that goes on is stdout (issue 16 item 8).
+    expect(r.stdout).toMatch(/^UPID:pve:[^\n]+:\n$/);
+    expect(r.stderr).toContain(`'${r.stdout.trim()}'`);
+  });
+
+  it('-q --async still prints the UPID: it is the result (issue 16 item 8)', async () => {
+    const { r } = await createVm(mock, 'quiet-async', ['--async', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^UPID:pve:[^\n]+:\n$/);
   });
 
   it('SIGINT while waiting → exit 130, UPID printed, the task goes on', async () => {
