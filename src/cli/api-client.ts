@@ -8,6 +8,9 @@ export interface CliClientOptions {
   /** --trace: one line per request/reply (method, URL, status, ms), secrets redacted. */
   trace?: (line: string) => void;
   warn?: (line: string) => void;
+  /** Where verification was turned off and where the credentials came from, in the CLI's words (setting-origin.ts). */
+  insecureBecause?: string;
+  credentialsHint?: string;
   /** A TTY: may prompt for an OTP or trust-on-first-use. */
   interactive?: boolean;
   /** Save a fingerprint the user chose to trust (TOFU). */
@@ -27,6 +30,8 @@ export function createCliClient(settings: ProfileSettings, opts: CliClientOption
     {
       trace: opts.trace,
       warn: opts.warn,
+      insecureBecause: opts.insecureBecause,
+      credentialsHint: opts.credentialsHint,
       tickets: fileTicketStore(settings.cacheDir, settings.profile),
       askSecondFactor: opts.interactive ? askSecondFactor : undefined,
       trustCertificate: opts.interactive && opts.onTrustFingerprint ? certificateTrust(settings.profile, opts.onTrustFingerprint, warn) : undefined,

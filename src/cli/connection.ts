@@ -80,10 +80,15 @@ export async function openConnection(
     client() {
       if (!client) {
         const { createCliClient } = require('./api-client') as typeof import('./api-client');
+        const origin = require('./setting-origin') as typeof import('./setting-origin');
+        const { sources } = resolved;
+        const token = settings.tokenId !== undefined;
         client = createCliClient(settings, {
           trace: globals.trace ? (line) => writeErr(`trace: ${line}`) : undefined,
           interactive: isInteractive(),
           warn,
+          insecureBecause: origin.insecureBecause(sources.verifyTls, settings.profile),
+          credentialsHint: origin.credentialsHint(token ? sources.tokenId : sources.username, token, settings.profile),
           onTrustFingerprint: (fp) => config.saveProfileFingerprint(settings.profile, fp),
         });
       }

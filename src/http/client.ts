@@ -82,7 +82,7 @@ export function createClient(settings: ConnectionSettings, hooks: ClientHooks = 
         const reply = await authed(out);
         const ok = reply.status < 300;
         const text = await readText(reply, ok ? (settings.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES) : ERROR_BODY_LIMIT, !ok, out.label);
-        return unwrap<T>(reply, text, out.label, CREDENTIALS_HINT);
+        return unwrap<T>(reply, text, out.label, hooks.credentialsHint ?? CREDENTIALS_HINT);
       }),
     async close() {
       connection.close();
@@ -244,7 +244,8 @@ class Connection {
     const { host, port } = hostAndPort(target);
     const tls = tlsPolicy(this.settings);
     if (target.protocol === 'https:' && !tls.verify && !tls.fingerprint) {
-      this.hooks.warn?.(`TLS certificate verification is disabled (--insecure): the identity of ${authority(host, port)} is not checked`);
+      const by = this.hooks.insecureBecause ? ` by ${this.hooks.insecureBecause}` : '';
+      this.hooks.warn?.(`TLS certificate verification is disabled${by}: the identity of ${authority(host, port)} is not checked`);
     }
     const plan: ConnectPlan = {
       protocol: target.protocol === 'http:' ? 'http:' : 'https:',
@@ -306,7 +307,7 @@ function elapsed(started: number): number {
   return Math.round(performance.now() - started);
 }
 
-const CREDENTIALS_HINT = 'check the credentials of this profile (API token, or user and password)';
+const CREDENTIALS_HINT = 'check the credentials (API token, or user and password)';
 
 /** An exchange's reply that is not a file: its `data`, or the HttpError its status means (as `request` throws). */
 export async function replyData<T>(reply: ExchangeReply, label: string): Promise<T> {

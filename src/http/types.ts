@@ -47,6 +47,10 @@ export interface ClientHooks {
   /** One line per request/reply (method, URL, status, ms), secrets redacted. */
   trace?: (line: string) => void;
   warn?: (line: string) => void;
+  /** The caller's name for what turned certificate verification off (`--insecure`), named in the warning. */
+  insecureBecause?: string;
+  /** The caller's hint for a 401 without details: where to check the credentials it sent. */
+  credentialsHint?: string;
   /** Where login tickets are kept between runs; in memory when absent (one process, shared by all requests). */
   tickets?: TicketStore;
   /** Ask a person for a second-factor code; without it a missing PROXMOX_API_OTP is an auth error. */
