@@ -27,7 +27,7 @@ export default class Serve extends Command {
   };
   static examples = [
     'pvecli serve',
-    'PROXMOX_API_URL=https://pve:8006 PROXMOX_API_TOKEN_ID=gw@pve!gw PROXMOX_API_TOKEN_SECRET=... pvecli serve --mode real',
+    "PROXMOX_API_URL=https://pve:8006 PROXMOX_API_TOKEN_ID='gw@pve!gw' PROXMOX_API_TOKEN_SECRET=... pvecli serve --mode real",
     'PVECLI_GATEWAY_KEYS=file:/etc/pvecli/keys pvecli serve --mode real --host 0.0.0.0 --profile prod',
   ];
 
