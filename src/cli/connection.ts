@@ -1,5 +1,3 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ApiClient } from '../http';
 import type { ConnectionSettings } from '../config/types';
 import type { GlobalOptions } from './globals';
@@ -62,7 +60,7 @@ export async function openConnection(
     if (opts.needServer) {
       const { startEmbeddedMock, MockStateFileError } = require('../mock') as typeof import('../mock');
       const dir = config.stateDir();
-      if (!opts.silent) announceMockOnce(dir);
+      if (!opts.silent && !globals.quiet && resolved.sources.profile === 'default') announceMock(dir);
       const mock = await startEmbeddedMock(dir).catch((e: unknown) => {
         if (e instanceof MockStateFileError) throw new UsageError(e.message, "run 'pvecli mock reset' to start over from the demo cluster");
         throw e;
@@ -101,19 +99,13 @@ export async function openConnection(
   };
 }
 
-/** DESIGN.md §5: with no profile the target is the embedded mock, and stderr says so once. */
-function announceMockOnce(stateDir: string): void {
-  const marker = join(stateDir, '.mock-announced');
-  if (existsSync(marker)) return;
+/**
+ * DESIGN.md §5: with no profile the target is the embedded mock, and stderr says so on every implicit use (one
+ * line), so output from the simulation is never taken for a real cluster's; not with -q or an explicit -p mock.
+ */
+function announceMock(stateDir: string): void {
   writeErr(
-    "pvecli: no profile configured: using the built-in mock Proxmox server (state in " +
-      stateDir +
-      "). Add a real cluster with 'pvecli profile add NAME --url https://HOST:8006 ...'.",
+    `pvecli: no profile configured: using the built-in mock Proxmox server (state in ${stateDir}). ` +
+      "Add a real cluster with 'pvecli profile add NAME --url https://HOST:8006 ...' (-p mock: no notice).",
   );
-  try {
-    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    writeFileSync(marker, '', { mode: 0o600 });
-  } catch {
-    // A read-only state dir only means the notice repeats.
-  }
 }

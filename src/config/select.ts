@@ -85,11 +85,26 @@ function refuseMockFallback(env: NodeJS.ProcessEnv, configExists: boolean, confi
     throw new UsageError(`config file ${configFile} (PROXMOX_CONFIG_FILE) does not exist`, "create it with 'pvecli profile add', or unset PROXMOX_CONFIG_FILE");
   }
   const given = CONNECTION_VARIABLES.filter((name) => env[name] !== undefined);
-  if (given.length === 0) return;
+  if (given.length === 0) {
+    // DESIGN.md §5: a CI step that lost its secrets must fail, not succeed against a simulation.
+    if (runsInCi(env)) {
+      throw new UsageError(
+        'no target configured, and CI is set: the built-in mock is not used implicitly in CI',
+        `set ${ENV.url} and ${ENV.tokenId}/${ENV.tokenSecret} (or a profile), or pass --profile mock to use the mock on purpose`,
+      );
+    }
+    return;
+  }
   throw new UsageError(
     env[ENV.url] !== undefined ? `${ENV.url} is empty` : `${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} set but ${ENV.url} is not`,
     `set ${ENV.url}=https://HOST:8006 or add a profile; for the built-in mock, unset the PROXMOX_API_* variables or use --profile mock`,
   );
+}
+
+/** CI=true (GitHub, GitLab, most runners); CI=false or 0 is a way to say no. */
+function runsInCi(env: NodeJS.ProcessEnv): boolean {
+  const value = (env.CI ?? '').trim().toLowerCase();
+  return value !== '' && value !== 'false' && value !== '0';
 }
 
 function unknownProfile(name: string, source: SettingSource, names: string[], configFile: string): UsageError {

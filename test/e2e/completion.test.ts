@@ -115,7 +115,7 @@ describe('shell completion in a real bash', () => {
   });
   it('completes node names live from the current target (the built-in mock)', async () => {
     expect(await replies('pvecli get /nodes/', env)).toEqual(['/nodes/pve/', '/nodes/pve2/', '/nodes/pve3/']);
-    // Completion's stderr is hidden, so the one-time notice about the built-in mock is kept for a real command.
+    // Completion's stderr is hidden and says nothing; a real command tells of the built-in mock.
     const first = await runCli(['get', '/version'], { env });
     expect(first.stderr).toMatch(/using the built-in mock Proxmox server/);
   });

@@ -23,20 +23,38 @@ afterAll(async () => {
 });
 
 describe('the built-in mock is the default target', () => {
-  it('create in one run, seen by get in the next; stderr says so once', async () => {
+  it('create in one run, seen by get in the next; stderr says so on every implicit use, not with -q or -p mock', async () => {
     const env = isolatedEnv();
     const created = await cli(['create', '/nodes/pve/qemu', '--vmid', '200', '--name', 'web'], env);
     expect(created.code).toBe(0);
     expect(created.stderr).toMatch(/using the built-in mock Proxmox server/);
     const listed = await cli(['get', '/cluster/resources', '--type', 'vm', '-o', 'json'], env);
     expect(listed.code).toBe(0);
-    expect(listed.stderr).not.toMatch(/built-in mock/);
+    expect(listed.stderr.match(/using the built-in mock Proxmox server/g)).toHaveLength(1);
+    const quiet = await cli(['get', '/version', '-q'], env);
+    const explicit = await cli(['get', '/version', '-p', 'mock', '-o', 'json'], env);
+    expect([quiet.code, quiet.stderr, explicit.code, explicit.stderr]).toEqual([0, '', 0, '']);
     const vm = (JSON.parse(listed.stdout) as Array<{ vmid: number; name: string }>).find((r) => r.vmid === 200);
     expect(vm?.name).toBe('web');
     const reset = await cli(['mock', 'reset'], env);
     expect(reset.code).toBe(0);
     const after = await cli(['get', '/cluster/resources', '--type', 'vm', '-o', 'json'], env);
     expect((JSON.parse(after.stdout) as Array<{ vmid: number }>).some((r) => r.vmid === 200)).toBe(false);
+  });
+});
+
+describe('in CI the built-in mock is never a silent target', () => {
+  it('with CI set and nothing configured: exit 2 naming the variables, nothing started; -p mock still works', async () => {
+    const env = isolatedEnv({ CI: 'true' });
+    const refused = await cli(['create', '/nodes/pve/qemu', '--vmid', '300'], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^pvecli: no target configured, and CI is set: the built-in mock is not used implicitly in CI$/m);
+    expect(refused.stderr).toMatch(/PROXMOX_API_URL and PROXMOX_API_TOKEN_ID\/PROXMOX_API_TOKEN_SECRET/);
+    expect(refused.stdout).toBe('');
+    const onPurpose = await cli(['get', '/version', '-p', 'mock', '-o', 'json'], env);
+    expect(onPurpose.code, onPurpose.stderr).toBe(0);
+    const notCi = await cli(['get', '/version', '-o', 'json'], isolatedEnv({ CI: 'false' }));
+    expect(notCi.code, notCi.stderr).toBe(0);
   });
 });
 
