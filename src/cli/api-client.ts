@@ -1,16 +1,11 @@
 import type { ConnectionSettings as ProfileSettings } from '../config/types';
 import { caBundle } from '../config/ca-bundle';
-import type { ApiClient } from '../http';
+import type { ApiClient, ClientHooks } from '../http';
 import { cliErrorOf } from './http-errors';
 import { askSecondFactor, certificateTrust } from './prompts';
 
-export interface CliClientOptions {
-  /** --trace: one line per request/reply (method, URL, status, ms), secrets redacted. */
-  trace?: (line: string) => void;
-  warn?: (line: string) => void;
-  /** Where verification was turned off and where the credentials came from, in the CLI's words (setting-origin.ts). */
-  insecureBecause?: string;
-  credentialsHint?: string;
+/** The core's hooks the CLI passes through as given (wording from setting-origin.ts), plus what decides its prompts. */
+export interface CliClientOptions extends Pick<ClientHooks, 'trace' | 'warn' | 'insecureBecause' | 'credentialsHint'> {
   /** A TTY: may prompt for an OTP or trust-on-first-use. */
   interactive?: boolean;
   /** Save a fingerprint the user chose to trust (TOFU). */
