@@ -1,6 +1,7 @@
 import { UsageError } from '../errors';
 import type { ParamValue } from '../params';
-import type { ApiRequest, DescribedRequest } from '../http';
+import type { ApiClient, ApiRequest, DescribedRequest } from '../http';
+import type { Operation } from '../schema/types';
 import type { Verb } from '../schema/verbs';
 import { fillTemplate } from '../schema/load';
 import { isSecretParam } from '../util/secret-param';
@@ -9,7 +10,7 @@ import { splitGlobals, type GlobalOptions } from './globals';
 import { readInput } from './input';
 import { writeOut } from './io';
 import { operationsOf, usageText } from './usage';
-import { openConnection } from './connection';
+import { openConnection, type Connection } from './connection';
 import { isDownload, uploadSpecOf } from './file-ops';
 import { examplesText, verbDescription } from './verb-summary';
 import { resolveSecretArgs } from './secret-args';
@@ -26,15 +27,43 @@ function verbHelp(verb: Verb): string {
   return `Usage: pvecli ${verb} PATH [--PARAM VALUE ...] [global options]\n\n${verbDescription(verb, '\n')}\n\n${examplesText(VERB_HELP_EXAMPLES)}`;
 }
 
-/** get/set/create/delete: resolve → parse → validate → (dry run | send) → wait for a task → render. */
+/** A verb invocation parsed and validated: everything needed to send it, nothing sent yet. */
+export interface PreparedCall {
+  verb: Verb;
+  globals: GlobalOptions;
+  schema: ReturnType<typeof schemaFor>;
+  op: Operation;
+  request: ApiRequest;
+  /** An upload's streamed file part, checked before anything is sent. */
+  upload?: ReturnType<typeof import('./upload').startUpload>;
+  /** Set when the reply is a file to save rather than data to render. */
+  download?: typeof import('./download');
+}
+
+/** get/set/create/delete: prepare (resolve → parse → validate) → connect → (dry run | send → wait → render). */
 export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
+  const prepared = prepareCall(verb, argv);
+  if (typeof prepared === 'string') {
+    writeOut(prepared);
+    return 0;
+  }
+  const connection = await openConnection(prepared.globals, { needServer: !prepared.globals.dryRun });
+  try {
+    return await runPrepared(prepared, connection);
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * Parse and validate one invocation without touching the network: a `PreparedCall`, or the help text asked for.
+ * Invalid input throws a UsageError naming the parameter (nothing is sent).
+ */
+export function prepareCall(verb: Verb, argv: string[]): PreparedCall | string {
   const first = splitGlobals(argv);
   const path = first.positionals[0];
   if (!path) {
-    if (first.globals.help) {
-      writeOut(verbHelp(verb));
-      return 0;
-    }
+    if (first.globals.help) return verbHelp(verb);
     throw new UsageError('missing API path', `e.g. 'pvecli ${verb} /nodes' (list paths with 'pvecli ls /')`);
   }
   const schema = schemaFor(first.globals);
@@ -42,10 +71,7 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
   const [op] = operationsOf(schema, path, verb);
   const { globals, positionals, rest } = splitGlobals(argv, new Set(Object.keys(op.parameters.properties ?? {})));
   if (positionals.length > 1) throw strayWord(argv, positionals[1], op.path);
-  if (globals.help) {
-    writeOut(usageText([op], { verbose: true }));
-    return 0;
-  }
+  if (globals.help) return usageText([op], { verbose: true });
 
   const params = require('../params') as typeof import('../params');
   const input = globals.input ? readInput(globals.input) : undefined;
@@ -77,29 +103,36 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
   upload?.check(request);
   const download = op.method === 'GET' && (globals.outFile !== undefined || isDownload(op, values)) ? (require('./download') as typeof import('./download')) : undefined;
   if (download && !globals.dryRun) download.checkDownloadTarget(globals);
-  const connection = await openConnection(globals, { needServer: !globals.dryRun });
-  try {
-    if (globals.dryRun) {
-      const { describeRequest } = require('../http') as typeof import('../http');
-      const described = describeRequest(connection.settings, request);
-      writeOut(dryRunText(upload ? upload.describe(request, described) : described));
-      return 0;
-    }
-    if (download) return await download.runDownload(connection.client(), request, globals);
-    const data = upload ? await upload.send(connection.client(), request, globals) : await connection.client().request(request);
-    if (globals.validateReply) (require('./reply-check') as typeof import('./reply-check')).checkReply(schema, op, data);
-    const { isUpid } = require('../tasks/upid') as typeof import('../tasks/upid');
-    if (op.method !== 'GET' && isUpid(data) && !globals.async) {
-      const { waitForTask } = require('./task-wait') as typeof import('./task-wait');
-      return await waitForTask(connection.client(), data, globals);
-    }
-    // --async: the UPID is the result, the one handle on the task, so --quiet does not hide it.
-    const shown = globals.async && isUpid(data) ? { ...globals, quiet: false } : globals;
-    printResult(data, shown, op.returns, `${op.method} ${resolved.concrete}`);
+  return { verb, globals, schema, op, request, upload: upload || undefined, download };
+}
+
+/** The request's reply data (an upload streams its file); the reply checked against the schema with --validate-reply. */
+export async function sendPrepared(call: PreparedCall, client: ApiClient): Promise<unknown> {
+  const data = call.upload ? await call.upload.send(client, call.request, call.globals) : await client.request(call.request);
+  if (call.globals.validateReply) (require('./reply-check') as typeof import('./reply-check')).checkReply(call.schema, call.op, data);
+  return data;
+}
+
+/** Dry run, download, or send → wait for the task it started → render; the exit code. */
+export async function runPrepared(call: PreparedCall, connection: Connection): Promise<number> {
+  const { globals, request, upload, download } = call;
+  if (globals.dryRun) {
+    const { describeRequest } = require('../http') as typeof import('../http');
+    const described = describeRequest(connection.settings, request);
+    writeOut(dryRunText(upload ? upload.describe(request, described) : described));
     return 0;
-  } finally {
-    await connection.close();
   }
+  if (download) return await download.runDownload(connection.client(), request, globals);
+  const data = await sendPrepared(call, connection.client());
+  const { isUpid } = require('../tasks/upid') as typeof import('../tasks/upid');
+  if (request.method !== 'GET' && isUpid(data) && !globals.async) {
+    const { waitForTask } = require('./task-wait') as typeof import('./task-wait');
+    return await waitForTask(connection.client(), data, globals);
+  }
+  // --async: the UPID is the result, the one handle on the task, so --quiet does not hide it.
+  const shown = globals.async && isUpid(data) ? { ...globals, quiet: false } : globals;
+  printResult(data, shown, call.op.returns, `${request.method} ${request.path}`);
+  return 0;
 }
 
 function dryRunText(d: DescribedRequest): string {
