@@ -52,11 +52,19 @@ export default class Serve extends Command {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
-    const log = createLogger(opts.logLevel, (line) => process.stderr.write(line));
-    const gateway = await startGateway(opts, log).catch((e: unknown) => {
-      throw serveError(e, opts.host, opts.port);
-    });
-    await stop;
-    await gateway.close();
+    const { queuedStderr } = require('../src/cli/io') as typeof import('../src/cli/io');
+    const stderr = queuedStderr();
+    const log = createLogger(opts.logLevel, stderr.write);
+    try {
+      const gateway = await startGateway(opts, log).catch((e: unknown) => {
+        throw serveError(e, opts.host, opts.port);
+      });
+      await stop;
+      await gateway.close();
+    } finally {
+      // The log's queued lines are written before the process exits, also when the start fails.
+      log.flush();
+      await stderr.close();
+    }
   }
 }

@@ -138,3 +138,18 @@ export function reportError(failure: unknown): number {
   else writeErr('hint: run again with PVECLI_DEBUG=1 for a stack trace');
   return ExitCode.internal;
 }
+
+/**
+ * stderr for a long-running server's log: writes queued off the event loop (fs write stream on descriptor 2), where
+ * process.stderr on a pipe blocks until the reader takes the bytes — a slow journald or log shipper would stall
+ * every request. `close()` waits for what is queued.
+ */
+export function queuedStderr(): { write(text: string): void; close(): Promise<void> } {
+  const { createWriteStream } = require('node:fs') as typeof import('node:fs');
+  const stream = createWriteStream('', { fd: 2, autoClose: false });
+  stream.on('error', () => {}); // a closed stderr must not take the server down; the log is then lost
+  return {
+    write: (text) => void stream.write(text),
+    close: () => new Promise<void>((resolve) => stream.end(resolve)),
+  };
+}

@@ -131,11 +131,16 @@ describe('replies against returns (the generated validators)', () => {
 
 describe('the log', () => {
   it('writes one JSON object per line at or above LOG_LEVEL; the start line always', () => {
-    const lines: string[] = [];
-    const log = createLogger('warn', (line) => lines.push(line));
+    const writes: string[] = [];
+    const log = createLogger('warn', (text) => writes.push(text));
     log.info('request', { status: 200 });
     log.warn('reply breaks the schema', { at: '/x' });
     log.always('info', 'gateway listening', { url: 'http://127.0.0.1:8000' });
+    // Held until the end of the turn (or a flush), then written together.
+    expect(writes).toEqual([]);
+    log.flush();
+    expect(writes).toHaveLength(1);
+    const lines = writes[0].split(/(?<=\n)/);
     expect(lines.every((l) => l.endsWith('\n') && !l.slice(0, -1).includes('\n'))).toBe(true);
     expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
       expect.objectContaining({ level: 'warn', msg: 'reply breaks the schema', at: '/x' }),
