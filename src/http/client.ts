@@ -1,5 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import { type Authenticator, createAuthenticator, type LoginReply } from './auth';
+import { exchangeDeadline } from './deadline';
 import { HttpError, isConnectionReset, replyError, transportError } from './errors';
 import { authority, resolveProxy } from './proxy';
 import { Redactor } from './redact';
@@ -213,19 +214,19 @@ class Connection {
     if (typeof out.body === 'string' || Buffer.isBuffer(out.body)) headers['content-length'] = String(Buffer.byteLength(out.body));
     // A timeout of 0 (or less) means no limit. It bounds the whole exchange, the body's reading included.
     const limitS = out.timeoutS ?? this.settings.timeout;
-    const timeout = limitS > 0 ? AbortSignal.timeout(limitS * 1000) : undefined;
-    const signals = [timeout, out.signal].filter((s): s is AbortSignal => !!s);
-    const signal = signals.length > 1 ? AbortSignal.any(signals) : (signals[0] ?? new AbortController().signal);
+    const deadline = exchangeDeadline(limitS * 1000, out.signal);
     const started = performance.now();
-    const fail = (err: unknown) =>
-      transportError(err, { where: this.where(), label: out.label, timeoutS: limitS, timedOut: !!timeout?.aborted });
+    const fail = (err: unknown) => transportError(err, { where: this.where(), label: out.label, timeoutS: limitS, timedOut: deadline.timedOut() });
     try {
-      const reply = await transport.send({ method: out.method, url: out.url, headers, body: out.body, signal });
-      this.trace(`${out.method} ${this.redactor.url(out.url)} → ${reply.status} ${reply.reason} (${elapsed(started)} ms)`);
-      return { ...reply, body: mapBodyErrors(reply.body, fail) };
+      const reply = await transport.send({ method: out.method, url: out.url, headers, body: out.body, signal: deadline.signal });
+      if (this.hooks.trace) this.trace(`${out.method} ${this.redactor.url(out.url)} → ${reply.status} ${reply.reason} (${elapsed(started)} ms)`);
+      return { ...reply, body: mapBodyErrors(reply.body, fail, deadline.release) };
     } catch (err) {
-      const why = timeout?.aborted ? 'timed out' : ((err as Error)?.message ?? String(err));
-      this.trace(`${out.method} ${this.redactor.url(out.url)} → failed: ${why} (${elapsed(started)} ms)`);
+      deadline.release();
+      if (this.hooks.trace) {
+        const why = deadline.timedOut() ? 'timed out' : ((err as Error)?.message ?? String(err));
+        this.trace(`${out.method} ${this.redactor.url(out.url)} → failed: ${why} (${elapsed(started)} ms)`);
+      }
       throw fail(err);
     }
   }
@@ -273,10 +274,12 @@ function reasonOf(err: HttpError): string {
 }
 
 /** The reply body as the caller reads it, with a broken or timed-out read reported as an HttpError. */
-function mapBodyErrors(body: Readable, fail: (err: unknown) => HttpError): Readable {
+/** The body with its errors as HttpErrors; `ended` runs once it is read, fails or is dropped. */
+function mapBodyErrors(body: Readable, fail: (err: unknown) => HttpError, ended: () => void): Readable {
   const out = new PassThrough();
   body.on('error', (err) => out.destroy(fail(err)));
   out.on('close', () => {
+    ended();
     if (!body.readableEnded) body.destroy();
   });
   body.pipe(out);

@@ -49,7 +49,13 @@ export function openConnection(plan: ConnectPlan, signal?: AbortSignal, opts: { 
         current?.destroy();
         tunnel?.destroy();
         reject(err);
-      } else resolve(socket!);
+      } else {
+        // As node:http's own agent does: without it Nagle's algorithm holds a request's last segment until the
+        // previous one is acknowledged (delayed ACK, up to 40 ms), and a keep-alive pool crawls.
+        tunnel?.setNoDelay(true);
+        current?.setNoDelay(true);
+        resolve(socket!);
+      }
     };
     const timer = plan.connectTimeoutMs <= 0 ? undefined : setTimeout(() => {
       const via = plan.proxy ? ` through proxy ${plan.proxy.host}` : '';

@@ -79,7 +79,8 @@ export interface WireRequest {
   url: URL;
   headers: Record<string, string>;
   body?: string | Buffer | Readable;
-  signal: AbortSignal;
+  /** Absent when nothing bounds the exchange (no time limit, no caller signal). */
+  signal?: AbortSignal;
 }
 
 export type WireReply = ExchangeReply;
