@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { evaluateCheck, hasPrivs, mayManageUser, privilegesOn } from '../acl';
 import { MockError, badParams, fail } from '../mock-error';
-import { type Identity, login } from '../auth';
+import { type Identity, login, userEnabled } from '../auth';
+import { permissionDenied } from '../object-permissions';
 import { ALL_PRIVILEGES, BUILTIN_ROLES } from '../privileges';
 import { type AclEntry, type MockState, type User, dict } from '../state';
 import { type HandlerContext, type HandlerTable, bool, int, str } from './context';
@@ -55,7 +56,37 @@ function effectivePaths(state: MockState): string[] {
   return [...paths].sort();
 }
 
+/**
+ * pve-access-control API2/AccessControl.pm change_password with RPCEnvironment reauth_user_for_user_modification:
+ * a caller other than root@pam confirms with their own password; root@pam's password is root's alone; another
+ * user's password only outside the pam realm; the pve realm stores it, other realm types cannot.
+ */
+function changePassword(ctx: HandlerContext): null {
+  const userid = String(ctx.args.userid);
+  const caller = ctx.id.userid;
+  const target = userAt(ctx.state, userid);
+  if (userid === 'root@pam' && caller !== 'root@pam') throw permissionDenied();
+  if (caller !== 'root@pam') {
+    const confirmation = ctx.args['confirmation-password'];
+    if (confirmation === undefined) throw badParams({ 'confirmation-password': 'password is required to modify user' });
+    const own = ctx.state.data.users[caller]?.password;
+    if (own === undefined) throw fail('no password set');
+    if (own !== String(confirmation)) throw fail('invalid credentials');
+    if (caller === userid) {
+      if (!userEnabled(ctx.state, userid)) throw fail(`user '${userid}' is disabled`);
+    } else if (userid.endsWith('@pam')) throw permissionDenied();
+  }
+  const realm = userid.slice(userid.lastIndexOf('@') + 1);
+  const type = realmsOf(ctx.state)[realm]?.type;
+  if (type !== 'pve' && type !== 'pam') throw fail(`can't set password on auth type '${type ?? realm}'`);
+  target.password = String(ctx.args.password);
+  ctx.changed();
+  return null;
+}
+
 export const accessHandlers: HandlerTable = {
+  'PUT /access/password': changePassword,
+
   'POST /access/ticket': (ctx) => login(ctx.state, ctx.args),
   'GET /access/ticket': () => null,
 
