@@ -22,6 +22,9 @@ const HIDDEN = '(hidden)';
 const isInteger = (v: string): boolean => /^[+-]?\d+$/.test(v);
 const isNumber = (v: string): boolean => /^[+-]?(\d+\.\d+|\d+\.|\.\d+|\d+)([eE][+-]?\d+)?$/.test(v);
 
+/** Errors keyed by parameter name: without a prototype, so `constructor` or `__proto__` are keys like any other. */
+const noErrors = (): ParamErrors => Object.create(null) as ParamErrors;
+
 function addError(errors: ParamErrors, path: string, message: string): void {
   const at = path || '_root';
   // PVE joins with a single-quoted '\n' in Perl: a backslash and an n.
@@ -115,7 +118,7 @@ function propertyStringProblem(format: PropertyFormat, data: string, path: strin
       return 'missing key in comma-separated list property\n';
     }
   }
-  const errors: ParamErrors = {};
+  const errors: ParamErrors = noErrors();
   checkObject(path, format, res, false, errors, secret);
   const keys = Object.keys(errors);
   return keys.length ? `format error\n${keys.map((k) => `${k}: ${errors[k]}\n`).join('')}` : undefined;
@@ -132,9 +135,9 @@ function perlBoolean(v: string): string | undefined {
 function checkProp(value: unknown, schema: PropSchema, path: string, errors: ParamErrors, secret: boolean): void {
   if (schema.alias) return;
   if (Array.isArray(schema.oneOf) && !schema.type) {
-    const collected: ParamErrors = {};
+    const collected: ParamErrors = noErrors();
     for (const [i, alt] of (schema.oneOf as PropSchema[]).entries()) {
-      const inner: ParamErrors = {};
+      const inner: ParamErrors = noErrors();
       checkProp(value, alt, `${path}.oneOf[${i}]`, inner, secret);
       if (Object.keys(inner).length === 0) return;
       for (const [k, m] of Object.entries(inner)) addError(collected, k, m);
@@ -240,7 +243,7 @@ export function normalizeParams(op: Operation, wire: Record<string, unknown>): R
 
 /** The per-parameter errors PVE answers 400 "Parameter verification failed." with; {} when the request is valid. */
 export function pveParamErrors(op: Operation, wire: Record<string, unknown>): ParamErrors {
-  const errors: ParamErrors = {};
+  const errors: ParamErrors = noErrors();
   const params = normalizeParams(op, wire);
   const additional = op.parameters.additionalProperties as PropSchema['additionalProperties'];
   const secret = (name: string, schema: PropSchema) => hidesValue(op, name, schema);

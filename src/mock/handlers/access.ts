@@ -36,7 +36,7 @@ function setUserFields(ctx: HandlerContext, u: User): void {
   if (ctx.args.expire !== undefined) u.expire = int(ctx.args.expire, 0);
   if (ctx.args.groups !== undefined) {
     const groups = list(ctx.args.groups);
-    for (const g of groups) if (!ctx.state.data.groups[g]) throw fail(`no such group '${g}'`);
+    for (const g of groups) if (!ctx.state.data.groups[g]) throw fail(`${ctx.method === 'POST' ? 'create' : 'update'} user failed: no such group '${g}'`);
     u.groups = bool(ctx.args.append) ? [...new Set([...u.groups, ...groups])] : groups;
   }
 }
@@ -144,7 +144,7 @@ export const accessHandlers: HandlerTable = {
   'POST /access/users/{userid}/token/{tokenid}': (ctx) => {
     const u = userAt(ctx.state, ctx.params.userid);
     const name = ctx.params.tokenid;
-    if (u.tokens[name]) throw fail(`Token already exists.`);
+    if (u.tokens[name]) throw badParams({ tokenid: 'Token already exists.' });
     const token = { secret: randomUUID(), privsep: ctx.args.privsep === undefined ? 1 : bool(ctx.args.privsep) ? 1 : 0, expire: int(ctx.args.expire, 0), comment: str(ctx.args.comment) };
     u.tokens[name] = token;
     ctx.changed();
@@ -186,7 +186,7 @@ export const accessHandlers: HandlerTable = {
 
   'POST /access/groups': (ctx) => {
     const id = String(ctx.args.groupid);
-    if (ctx.state.data.groups[id]) throw fail(`group '${id}' already exists`);
+    if (ctx.state.data.groups[id]) throw fail(`create group failed: group '${id}' already exists`);
     ctx.state.data.groups[id] = { groupid: id, comment: str(ctx.args.comment) };
     ctx.changed();
     return null;
@@ -202,20 +202,27 @@ export const accessHandlers: HandlerTable = {
   },
 
   'PUT /access/acl': (ctx) => {
+    // pve-access-control API2/ACL.pm update_acl.
+    if (ctx.args.users === undefined && ctx.args.groups === undefined && ctx.args.tokens === undefined) {
+      const required = "either 'users', 'groups' or 'tokens' is required.";
+      throw badParams({ users: required, groups: required, tokens: required });
+    }
     const path = String(ctx.args.path);
     const roles = list(ctx.args.roles);
-    for (const r of roles) if (!BUILTIN_ROLES[r]) throw badParams({ roles: `role '${r}' does not exist` });
+    const failed = (message: string) => fail(`ACL update failed: ${message}`);
+    for (const r of roles) if (!BUILTIN_ROLES[r]) throw failed(`role '${r}' does not exist`);
     const subjects: Array<Pick<AclEntry, 'ugid' | 'type'>> = [
       ...list(ctx.args.users).map((ugid) => ({ ugid, type: 'user' as const })),
       ...list(ctx.args.groups).map((ugid) => ({ ugid, type: 'group' as const })),
       ...list(ctx.args.tokens).map((ugid) => ({ ugid, type: 'token' as const })),
     ];
     for (const s of subjects) {
-      if (s.type === 'user' && !ctx.state.data.users[s.ugid]) throw fail(`user '${s.ugid}' does not exist`);
-      if (s.type === 'group' && !ctx.state.data.groups[s.ugid]) throw fail(`group '${s.ugid}' does not exist`);
+      if (s.type === 'user' && !ctx.state.data.users[s.ugid]) throw failed(`user '${s.ugid}' does not exist`);
+      if (s.type === 'group' && !ctx.state.data.groups[s.ugid]) throw failed(`group '${s.ugid}' does not exist`);
       if (s.type === 'token') {
         const [uid, name] = s.ugid.split('!');
-        if (!ctx.state.data.users[uid]?.tokens[name]) throw fail(`token '${s.ugid}' does not exist`);
+        if (!ctx.state.data.users[uid]) throw failed(`no such user ('${uid}')`);
+        if (!ctx.state.data.users[uid].tokens[name]) throw failed(`no such token '${name}' for user '${uid}'`);
       }
     }
     const propagate = ctx.args.propagate === undefined ? 1 : bool(ctx.args.propagate) ? 1 : 0;
