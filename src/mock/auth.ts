@@ -102,7 +102,7 @@ export function identify(
     const token = user?.tokens[name];
     if (!user || !token || !safeEqual(token.secret, secret)) throw new MockError(401, 'invalid token value!');
     if (!userEnabled(state, userid)) throw authFailed();
-    if (token.expire && token.expire < Date.now() / 1000) throw new MockError(401, 'token expired');
+    if (token.expire && token.expire < Date.now() / 1000) throw authFailed();
     return { userid, tokenid: `${userid}!${name}`, privsep: Boolean(token.privsep) };
   }
   const ticket = cookie(typeof headers.cookie === 'string' ? headers.cookie : undefined, 'PVEAuthCookie');
