@@ -76,3 +76,12 @@ export async function must(mock: ContractMock, method: string, path: string, par
   if (reply.status !== 200) throw new Error(`setup ${method} ${path}: ${reply.status} ${reply.reason}`);
   return reply;
 }
+
+/** A task's final status, polled until it stops. */
+export async function taskEnd(mock: ContractMock, node: string, upid: string): Promise<{ status: string; exitstatus?: string }> {
+  for (;;) {
+    const status = (await must(mock, 'GET', `/nodes/${node}/tasks/${encodeURIComponent(upid)}/status`)).body?.data as { status: string; exitstatus?: string };
+    if (status.status !== 'running') return status;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
