@@ -95,6 +95,8 @@ function overrides(c: Case): Record<string, string> {
     'POST /access/ticket': { username: 'root@pam', password: 'pvecli-demo' },
     // The change is real: root's own password stays, for the login above.
     'PUT /access/password': { userid: 'alice@pve' },
+    // pve-access-control update_acl needs someone to grant the role to.
+    'PUT /access/acl': { users: 'alice@pve', roles: 'PVEAuditor' },
     'POST /nodes/{node}/storage/{storage}/content': { filename: 'vm-100-disk-9', vmid: '100' },
     // The file name must fit the content type, as pve-storage checks it.
     'POST /nodes/{node}/storage/{storage}/download-url': { content: 'iso', filename: 'fetched.iso', url: 'https://example.org/x.iso' },
