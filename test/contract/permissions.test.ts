@@ -20,6 +20,10 @@ const api2: Source = { repo: 'pve-access-control', file: 'src/PVE/RPCEnvironment
 const PASSWORD = 'perm-pass-1';
 /** Volumes the setup creates, read when the entries run. */
 const volumes = { backup100: '', backup101: '' };
+/** Long tasks the setup starts: one of root's, one of vic's. */
+const tasks = { root: '', vic: '' };
+const taskPath = (upid: string) => `/nodes/pve/tasks/${encodeURIComponent(upid)}`;
+const tasksSource: Source = { repo: 'pve-manager', file: 'PVE/API2/Tasks.pm', fn: 'stop_task' };
 const ISO = 'local:iso/debian-13.1.0-amd64-netinst.iso';
 
 async function backupOf(mock: ContractMock, vmid: string): Promise<string> {
@@ -40,8 +44,12 @@ async function setup(mock: ContractMock): Promise<Record<string, Auth>> {
   volumes.backup101 = await backupOf(mock, '101');
   const created = (await must(mock, 'POST', '/access/users/vic@pve/token/ps', { privsep: '1' })).body?.data as { 'full-tokenid': string; value: string };
   const rootToken = (await must(mock, 'POST', '/access/users/root@pam/token/perm', { privsep: '0' })).body?.data as { 'full-tokenid': string; value: string };
+  const vic = await mock.login('vic@pve', PASSWORD);
+  // The mock's own /mock/task starts a task of the caller's that runs until stopped.
+  tasks.root = String((await must(mock, 'POST', '/mock/task', { duration: 600000 })).body?.data);
+  tasks.vic = String((await must(mock, 'POST', '/mock/task', { duration: 600000 }, vic)).body?.data);
   return {
-    vic: await mock.login('vic@pve', PASSWORD),
+    vic,
     nora: await mock.login('nora@pve', PASSWORD),
     alice: await mock.login('alice@pve', 'pvecli-demo'),
     vicPrivsep: { token: `${created['full-tokenid']}=${created.value}` },
@@ -155,6 +163,19 @@ const entries: Entry[] = [
   by('vic', 'deleting an ISO image needs Datastore.Allocate', content('delete'), 'DELETE', `/nodes/pve/storage/local/content/${encodeURIComponent(ISO)}`, {}, denied('/storage/local, Datastore.Allocate')),
   by('vic', "an ISO image's notes with read access to its storage", { repo: 'pve-storage', file: 'src/PVE/Storage.pm', fn: 'check_volume_access' }, 'PUT', `/nodes/pve/storage/local/content/${encodeURIComponent(ISO)}`, { notes: 'x' }),
   by('nora', "an ISO image's notes without access to its storage", { repo: 'pve-storage', file: 'src/PVE/Storage.pm', fn: 'check_volume_access' }, 'PUT', `/nodes/pve/storage/local/content/${encodeURIComponent(ISO)}`, { notes: 'x' }, denied('/storage/local, Datastore.AllocateSpace|Datastore.Audit')),
+  // Stopping a task: its owner may, anyone else needs Sys.Modify on the node.
+  {
+    ...by('vic', "stopping another user's task needs Sys.Modify on the node", tasksSource, 'DELETE', '', {}, denied('/nodes/pve, Sys.Modify')),
+    get path() {
+      return taskPath(tasks.root);
+    },
+  },
+  {
+    ...by('vic', 'the owner stops their own task', tasksSource, 'DELETE', '', {}),
+    get path() {
+      return taskPath(tasks.vic);
+    },
+  },
   // Privilege-separated tokens: only what both the token and its user have.
   by('vicPrivsep', "a privilege-separated token without its own ACL has none of its user's privileges", nodes('startall'), 'POST', '/nodes/pve/startall', { vms: '100' }, denied('/vms/100, VM.PowerMgmt')),
   // Operations without permissions are root@pam's alone, and the schema's check comes before parameter validation.
