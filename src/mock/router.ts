@@ -126,6 +126,15 @@ function validated(op: Operation, resolved: Resolved, args: Record<string, unkno
   if (Object.keys(errors).length > 0) throw badParams(errors);
 }
 
+/** pve-manager PVE/HTTPServer.pm rest_handler: a parameter also in the path must have the path's value. */
+function conflictingPathParams(resolved: Resolved, args: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(resolved.params)) {
+    if (Object.prototype.hasOwnProperty.call(args, k) && String(args[k]) !== v) {
+      throw badParams({ [k]: 'duplicate parameter (already defined in URI) with conflicting values!' });
+    }
+  }
+}
+
 /**
  * pve-access-control RPCEnvironment check_api2_permissions: root@pam passes; an operation without permissions is
  * root's alone; `user: all` lets every authenticated caller on to the handler's own checks; else the schema's
@@ -213,6 +222,7 @@ function dispatch(deps: RouterDeps, method: string, path: string, args: Record<s
   if (own) return { data: own(deps, method, args, headers) };
   const { resolved, op } = operationFor(schema, method, path);
   const id: Identity = op.permissions?.user === 'world' ? { userid: '' } : requireIdentity(identify(state, method, headers));
+  conflictingPathParams(resolved, args);
   const call: Call = { method, resolved, op, id, wire: { ...args, ...resolved.params }, changed: false };
   authorize(state, call, path);
   validated(op, resolved, args);

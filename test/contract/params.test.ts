@@ -222,6 +222,16 @@ const entries: Entry[] = [
     status: 400,
     errors: { vmid: "type check ('integer') failed - got 'abc'" },
   },
+  {
+    behaviour: 'a parameter repeating a path parameter with another value',
+    source: { repo: 'pve-manager', file: 'PVE/HTTPServer.pm', fn: 'rest_handler' },
+    method: 'PUT',
+    path: VM,
+    params: { vmid: '101', cores: '2' },
+    status: 400,
+    errors: { vmid: 'duplicate parameter (already defined in URI) with conflicting values!' },
+  },
+  vmAccepts('a parameter repeating a path parameter with the same value', { vmid: '100', cores: '2' }, 'check_object'),
   // Property strings (parse_property_string).
   vmConfig('a property string with an unknown key', { net0: `${NET},bogus=1` }, { net0: 'invalid format - invalid key in comma-separated list property: bogus\n' }, 'parse_property_string'),
   vmConfig('a property string with a key given twice', { net0: `${NET},bridge=vmbr1` }, { net0: 'invalid format - duplicate key in comma-separated list property: bridge\n' }, 'parse_property_string'),
