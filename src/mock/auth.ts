@@ -75,6 +75,18 @@ function cookie(header: string | undefined, name: string): string | undefined {
 
 const unauthorized = () => new MockError(401, 'No ticket');
 
+/**
+ * pve-access-control AccessControl.pm check_user_enabled: the user exists, is enabled and its `expire` (epoch
+ * seconds, 0 for never) has not passed. Logins, tickets and tokens all go through it.
+ */
+export function userEnabled(state: MockState, userid: string): boolean {
+  const user = state.data.users[userid];
+  return Boolean(user && user.enable && !(user.expire && user.expire < Date.now() / 1000));
+}
+
+/** What pve-manager's auth_handler answers when a ticket's or token's user is disabled or expired. */
+const authFailed = () => new MockError(401, 'Authentication failed!');
+
 /** Identify a request; throws 401 for bad credentials. Returns undefined when none were sent. */
 export function identify(
   state: MockState,
@@ -89,13 +101,15 @@ export function identify(
     const user = state.data.users[userid];
     const token = user?.tokens[name];
     if (!user || !token || !safeEqual(token.secret, secret)) throw new MockError(401, 'invalid token value!');
-    if (!user.enable || (token.expire && token.expire < Date.now() / 1000)) throw new MockError(401, 'token expired');
+    if (!userEnabled(state, userid)) throw authFailed();
+    if (token.expire && token.expire < Date.now() / 1000) throw authFailed();
     return { userid, tokenid: `${userid}!${name}`, privsep: Boolean(token.privsep) };
   }
   const ticket = cookie(typeof headers.cookie === 'string' ? headers.cookie : undefined, 'PVEAuthCookie');
   if (ticket) {
     const userid = verifyTicket(state, ticket);
     if (!userid) throw new MockError(401, 'authentication failure');
+    if (!userEnabled(state, userid)) throw authFailed();
     if (method !== 'GET') {
       const csrf = headers.csrfpreventiontoken;
       if (typeof csrf !== 'string' || !verifyCsrfToken(state, userid, csrf)) {
@@ -119,7 +133,7 @@ export function login(state: MockState, args: Record<string, unknown>): Record<s
   const password = String(args.password ?? '');
   const user = state.data.users[username];
   const denied = () => new MockError(401, 'authentication failure');
-  if (!user || !user.enable) throw denied();
+  if (!user || !userEnabled(state, username)) throw denied();
   const full = () => ({
     username,
     ticket: makeTicket(state, username),

@@ -16,7 +16,8 @@ export function checkObjectsExist(state: MockState, method: string, template: st
   if (params.storage !== undefined && /^\/(nodes\/\{node\}\/)?storage\/\{storage\}/.test(template) && !d.storages[params.storage]) {
     throw fail(`storage '${params.storage}' does not exist`);
   }
-  if (params.poolid !== undefined && template.startsWith('/pools/{poolid}') && !d.pools[params.poolid]) {
+  // A pool's changes answer a missing pool themselves, inside PVE's lock (its message then starts with what failed).
+  if (params.poolid !== undefined && template.startsWith('/pools/{poolid}') && method === 'GET' && !d.pools[params.poolid]) {
     throw fail(`pool '${params.poolid}' does not exist`);
   }
   if (params.userid !== undefined && template.startsWith('/access/users/{userid}') && !d.users[params.userid]) {

@@ -1,7 +1,8 @@
 /**
- * One request through the mock: resolve the path with the schema, authenticate, validate with the CLI's
- * validator, check permissions from the schema, check that named objects exist, then run the hand-written
- * handler or generate the reply from the return schema.
+ * One request through the mock, in pve-http-server's and RESTHandler's order: resolve the path with the schema,
+ * authenticate, check the schema's permissions, validate the parameters as PVE's JSONSchema does, check that named
+ * objects exist, run the checks PVE's handler makes itself (`user: all` operations, `delete`/`revert` lists), then
+ * run the hand-written handler or generate the reply from the return schema.
  */
 import type { Schema } from '../schema/load';
 import type { HttpMethod, Operation } from '../schema/types';
@@ -18,6 +19,8 @@ import { rngFor } from './random';
 import type { MockState } from './state';
 import type { Tasks } from './tasks';
 import { validateRequest } from './validate';
+import { checkObjectPermissions, permissionDenied } from './object-permissions';
+import { configListErrors } from './pve-params';
 
 export interface MockReply {
   status: number;
@@ -115,19 +118,37 @@ function operationFor(schema: Schema, method: string, path: string): { resolved:
 }
 
 /** The parameters checked against the schema: path parameters join them, except those the schema does not declare (e.g. url_seq). */
-function validated(schema: Schema, op: Operation, resolved: Resolved, args: Record<string, unknown>): void {
+function validated(op: Operation, resolved: Resolved, args: Record<string, unknown>): void {
   const declared = op.parameters.properties ?? {};
-  const checked: Record<string, unknown> = { ...args };
-  for (const [k, v] of Object.entries(resolved.params)) if (k in declared) checked[k] = v;
-  const errors = validateRequest(schema, op, checked);
+  const checked: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, args);
+  for (const [k, v] of Object.entries(resolved.params)) if (Object.prototype.hasOwnProperty.call(declared, k)) checked[k] = v;
+  const errors = validateRequest(op, checked);
   if (Object.keys(errors).length > 0) throw badParams(errors);
 }
 
-/** The schema's permission check; `user: all` lets every authenticated caller in (the handler then filters). */
-function authorize(state: MockState, call: Call): void {
-  const user = call.op.permissions?.user;
-  if (user === 'world' || user === 'all') return;
-  const denied = evaluateCheck(state, call.id, call.op.permissions?.check, call.wire);
+/** pve-manager PVE/HTTPServer.pm rest_handler: a parameter also in the path must have the path's value. */
+function conflictingPathParams(resolved: Resolved, args: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(resolved.params)) {
+    if (Object.prototype.hasOwnProperty.call(args, k) && String(args[k]) !== v) {
+      throw badParams({ [k]: 'duplicate parameter (already defined in URI) with conflicting values!' });
+    }
+  }
+}
+
+/**
+ * pve-access-control RPCEnvironment check_api2_permissions: root@pam passes; an operation without permissions is
+ * root's alone; `user: all` lets every authenticated caller on to the handler's own checks; else the schema's
+ * check. A token (even root's) is not root@pam here, and is refused where the operation does not allow tokens.
+ */
+function authorize(state: MockState, call: Call, path: string): void {
+  const perms = call.op.permissions;
+  if (perms?.user === 'world') return;
+  if (call.id.tokenid && call.op.allowtoken === 0) throw permissionDenied(`URI '${path}' not available with API token, need proper ticket.`);
+  if (call.id.userid === 'root@pam' && !call.id.tokenid) return;
+  if (!perms) throw permissionDenied('user != root@pam');
+  if (perms.user === 'all') return;
+  if (!perms.check) throw permissionDenied();
+  const denied = evaluateCheck(state, call.id, perms.check, call.wire);
   if (denied) throw denied;
 }
 
@@ -174,7 +195,12 @@ function handlerContext(deps: RouterDeps, call: Call): HandlerContext {
 function reply(deps: RouterDeps, call: Call): Record<string, unknown> | MockFile {
   const { op, resolved, method } = call;
   const gen = generator(deps, call);
-  const handler = HANDLERS[`${method} ${resolved.template}`];
+  const key = `${method} ${resolved.template}`;
+  const listErrors = configListErrors(key, op, call.wire);
+  if (listErrors) throw badParams(listErrors);
+  const early = checkObjectPermissions(key, handlerContext(deps, call));
+  if (early) return { data: conform(op.returns, early.reply, gen) };
+  const handler = HANDLERS[key];
   if (handler) {
     const ctx = handlerContext(deps, call);
     const result = handler(ctx);
@@ -196,9 +222,10 @@ function dispatch(deps: RouterDeps, method: string, path: string, args: Record<s
   if (own) return { data: own(deps, method, args, headers) };
   const { resolved, op } = operationFor(schema, method, path);
   const id: Identity = op.permissions?.user === 'world' ? { userid: '' } : requireIdentity(identify(state, method, headers));
-  validated(schema, op, resolved, args);
+  conflictingPathParams(resolved, args);
   const call: Call = { method, resolved, op, id, wire: { ...args, ...resolved.params }, changed: false };
-  authorize(state, call);
+  authorize(state, call, path);
+  validated(op, resolved, args);
   checkObjectsExist(state, method, resolved.template, resolved.params);
   const body = reply(deps, call);
   if (call.changed || (settled && method !== 'GET')) state.save();

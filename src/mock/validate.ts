@@ -1,12 +1,11 @@
 /**
- * Request validation with the CLI's own validator (`validateWire` from src/params), so that the mock and the CLI
- * agree on what a valid request is. A validator that throws is a bug: it surfaces as a 500 with its message.
+ * Request validation as Proxmox VE's JSONSchema does it, with its messages (pve-params.ts). The CLI's own
+ * pre-send check (src/params) keeps its wording; this is what the mock answers on the wire.
  */
-import { validateWire } from '../params';
-import type { Schema } from '../schema/load';
 import type { Operation } from '../schema/types';
+import { pveParamErrors } from './pve-params';
 
 /** Per-parameter errors ({} when valid), in Proxmox's wording. */
-export function validateRequest(schema: Schema, op: Operation, wire: Record<string, unknown>): Record<string, string> {
-  return validateWire(schema, op, wire);
+export function validateRequest(op: Operation, wire: Record<string, unknown>): Record<string, string> {
+  return pveParamErrors(op, wire);
 }

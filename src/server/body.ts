@@ -7,15 +7,18 @@ import { RequestError } from './errors';
 import { type FilePart, multipartBoundary, multipartParts } from './multipart';
 import type { ServerRequest } from './types';
 
+/** A parameter object without a prototype: `__proto__` or `constructor` sent as a key is then an ordinary, unknown key. */
+export const paramObject = (): Record<string, unknown> => Object.create(null) as Record<string, unknown>;
+
 function add(out: Record<string, unknown>, key: string, value: string): void {
-  const prev = out[key];
+  const prev = Object.prototype.hasOwnProperty.call(out, key) ? out[key] : undefined;
   if (prev === undefined) out[key] = value;
   else if (Array.isArray(prev)) prev.push(value);
   else out[key] = [prev, value];
 }
 
 /** Strict `application/x-www-form-urlencoded`: a bad percent escape is an error, as it is for Proxmox. */
-export function parseForm(text: string, out: Record<string, unknown> = {}): Record<string, unknown> {
+export function parseForm(text: string, out: Record<string, unknown> = paramObject()): Record<string, unknown> {
   if (!text) return out;
   for (const pair of text.split('&')) {
     if (!pair) continue;

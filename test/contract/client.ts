@@ -105,7 +105,18 @@ export async function startContractMock(opts: { taskDuration?: number; tokens?: 
 
 /** Where a behaviour was read: repository, file, function. Every corpus entry names one. */
 export interface Source {
-  repo: 'pve-common' | 'qemu-server' | 'pve-container' | 'pve-manager' | 'pve-access-control' | 'pve-storage' | 'pve-cluster' | 'pve-ha-manager' | 'pve-firewall';
+  repo:
+    | 'pve-common'
+    | 'qemu-server'
+    | 'pve-container'
+    | 'pve-manager'
+    | 'pve-access-control'
+    | 'pve-storage'
+    | 'pve-cluster'
+    | 'pve-ha-manager'
+    | 'pve-firewall'
+    | 'pve-http-server'
+    | 'pve-network';
   file: string;
   fn: string;
 }

@@ -93,6 +93,10 @@ function overrides(c: Case): Record<string, string> {
     'PUT /pools': { poolid: 'prod' },
     'DELETE /pools': { poolid: 'pool1' },
     'POST /access/ticket': { username: 'root@pam', password: 'pvecli-demo' },
+    // The change is real: root's own password stays, for the login above.
+    'PUT /access/password': { userid: 'alice@pve' },
+    // pve-access-control update_acl needs someone to grant the role to.
+    'PUT /access/acl': { users: 'alice@pve', roles: 'PVEAuditor' },
     'POST /nodes/{node}/storage/{storage}/content': { filename: 'vm-100-disk-9', vmid: '100' },
     // The file name must fit the content type, as pve-storage checks it.
     'POST /nodes/{node}/storage/{storage}/download-url': { content: 'iso', filename: 'fetched.iso', url: 'https://example.org/x.iso' },
@@ -118,11 +122,17 @@ cases.sort((a, b) => ORDER[a.method] - ORDER[b.method] || (a.method === 'DELETE'
 
 describe('mock: all 675 PVE 9.2 operations', () => {
   let server: MockServer;
-  const call = (method: string, path: string, params: Record<string, unknown> = {}): Promise<Reply> =>
-    request(server.url, method, path, { params, headers: auth });
+  const call = (method: string, path: string, params: Record<string, unknown> = {}, headers = auth): Promise<Reply> =>
+    request(server.url, method, path, { params, headers });
+  // PVE lets only root@pam itself (not a token, not even root's) call an operation without permissions, and no
+  // token one that does not allow tokens: those are called with root's ticket.
+  let rootTicket: Record<string, string> = {};
+  const authFor = (op: Operation) => (!op.permissions || op.allowtoken === 0 ? rootTicket : auth);
 
   beforeAll(async () => {
     server = await startMockServer({ port: 0, certDir: tempDir(), tokens: [TOKEN], taskDuration: 5 });
+    const login = (await request(server.url, 'POST', '/access/ticket', { params: { username: 'root@pam', password: 'pvecli-demo' } })).body.data as Record<string, string>;
+    rootTicket = { Cookie: `PVEAuthCookie=${encodeURIComponent(login.ticket)}`, CSRFPreventionToken: login.CSRFPreventionToken };
     const must = async (r: Promise<Reply>) => {
       const reply = await r;
       if (reply.status !== 200) throw new Error(`setup failed: ${reply.status} ${reply.statusText}`);
@@ -162,7 +172,7 @@ describe('mock: all 675 PVE 9.2 operations', () => {
         if (v !== undefined) params[name] = v;
       }
       Object.assign(params, extra);
-      const reply = await call(c.method, path, params);
+      const reply = await call(c.method, path, params, authFor(c.op));
       const label = `${c.method} ${c.template} (${path})`;
       if (reply.status !== 200) {
         failures.push(`${label}: ${reply.status} ${reply.statusText} ${JSON.stringify(reply.body.errors ?? '')}`);

@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { request, tempDir, tokenHeader } from '../e2e/mock-helpers';
 
 const broken = vi.hoisted(() => ({ on: false }));
-vi.mock('../../src/params', async (load) => {
-  const real = await load<typeof import('../../src/params')>();
+vi.mock('../../src/mock/pve-params', async (load) => {
+  const real = await load<typeof import('../../src/mock/pve-params')>();
   return {
     ...real,
-    validateWire: (...args: Parameters<typeof real.validateWire>) => {
+    pveParamErrors: (...args: Parameters<typeof real.pveParamErrors>) => {
       if (broken.on) throw new Error('validator exploded');
-      return real.validateWire(...args);
+      return real.pveParamErrors(...args);
     },
   };
 });

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { evaluateCheck, hasPrivs, mayManageUser, privilegesOn } from '../acl';
 import { MockError, badParams, fail } from '../mock-error';
-import { type Identity, login } from '../auth';
+import { type Identity, login, userEnabled } from '../auth';
+import { permissionDenied } from '../object-permissions';
 import { ALL_PRIVILEGES, BUILTIN_ROLES } from '../privileges';
 import { type AclEntry, type MockState, type User, dict } from '../state';
 import { type HandlerContext, type HandlerTable, bool, int, str } from './context';
@@ -35,7 +36,7 @@ function setUserFields(ctx: HandlerContext, u: User): void {
   if (ctx.args.expire !== undefined) u.expire = int(ctx.args.expire, 0);
   if (ctx.args.groups !== undefined) {
     const groups = list(ctx.args.groups);
-    for (const g of groups) if (!ctx.state.data.groups[g]) throw fail(`no such group '${g}'`);
+    for (const g of groups) if (!ctx.state.data.groups[g]) throw fail(`${ctx.method === 'POST' ? 'create' : 'update'} user failed: no such group '${g}'`);
     u.groups = bool(ctx.args.append) ? [...new Set([...u.groups, ...groups])] : groups;
   }
 }
@@ -55,7 +56,37 @@ function effectivePaths(state: MockState): string[] {
   return [...paths].sort();
 }
 
+/**
+ * pve-access-control API2/AccessControl.pm change_password with RPCEnvironment reauth_user_for_user_modification:
+ * a caller other than root@pam confirms with their own password; root@pam's password is root's alone; another
+ * user's password only outside the pam realm; the pve realm stores it, other realm types cannot.
+ */
+function changePassword(ctx: HandlerContext): null {
+  const userid = String(ctx.args.userid);
+  const caller = ctx.id.userid;
+  const target = userAt(ctx.state, userid);
+  if (userid === 'root@pam' && caller !== 'root@pam') throw permissionDenied();
+  if (caller !== 'root@pam') {
+    const confirmation = ctx.args['confirmation-password'];
+    if (confirmation === undefined) throw badParams({ 'confirmation-password': 'password is required to modify user' });
+    const own = ctx.state.data.users[caller]?.password;
+    if (own === undefined) throw fail('no password set');
+    if (own !== String(confirmation)) throw fail('invalid credentials');
+    if (caller === userid) {
+      if (!userEnabled(ctx.state, userid)) throw fail(`user '${userid}' is disabled`);
+    } else if (userid.endsWith('@pam')) throw permissionDenied();
+  }
+  const realm = userid.slice(userid.lastIndexOf('@') + 1);
+  const type = realmsOf(ctx.state)[realm]?.type;
+  if (type !== 'pve' && type !== 'pam') throw fail(`can't set password on auth type '${type ?? realm}'`);
+  target.password = String(ctx.args.password);
+  ctx.changed();
+  return null;
+}
+
 export const accessHandlers: HandlerTable = {
+  'PUT /access/password': changePassword,
+
   'POST /access/ticket': (ctx) => login(ctx.state, ctx.args),
   'GET /access/ticket': () => null,
 
@@ -113,7 +144,7 @@ export const accessHandlers: HandlerTable = {
   'POST /access/users/{userid}/token/{tokenid}': (ctx) => {
     const u = userAt(ctx.state, ctx.params.userid);
     const name = ctx.params.tokenid;
-    if (u.tokens[name]) throw fail(`Token already exists.`);
+    if (u.tokens[name]) throw badParams({ tokenid: 'Token already exists.' });
     const token = { secret: randomUUID(), privsep: ctx.args.privsep === undefined ? 1 : bool(ctx.args.privsep) ? 1 : 0, expire: int(ctx.args.expire, 0), comment: str(ctx.args.comment) };
     u.tokens[name] = token;
     ctx.changed();
@@ -155,7 +186,7 @@ export const accessHandlers: HandlerTable = {
 
   'POST /access/groups': (ctx) => {
     const id = String(ctx.args.groupid);
-    if (ctx.state.data.groups[id]) throw fail(`group '${id}' already exists`);
+    if (ctx.state.data.groups[id]) throw fail(`create group failed: group '${id}' already exists`);
     ctx.state.data.groups[id] = { groupid: id, comment: str(ctx.args.comment) };
     ctx.changed();
     return null;
@@ -171,20 +202,27 @@ export const accessHandlers: HandlerTable = {
   },
 
   'PUT /access/acl': (ctx) => {
+    // pve-access-control API2/ACL.pm update_acl.
+    if (ctx.args.users === undefined && ctx.args.groups === undefined && ctx.args.tokens === undefined) {
+      const required = "either 'users', 'groups' or 'tokens' is required.";
+      throw badParams({ users: required, groups: required, tokens: required });
+    }
     const path = String(ctx.args.path);
     const roles = list(ctx.args.roles);
-    for (const r of roles) if (!BUILTIN_ROLES[r]) throw badParams({ roles: `role '${r}' does not exist` });
+    const failed = (message: string) => fail(`ACL update failed: ${message}`);
+    for (const r of roles) if (!BUILTIN_ROLES[r]) throw failed(`role '${r}' does not exist`);
     const subjects: Array<Pick<AclEntry, 'ugid' | 'type'>> = [
       ...list(ctx.args.users).map((ugid) => ({ ugid, type: 'user' as const })),
       ...list(ctx.args.groups).map((ugid) => ({ ugid, type: 'group' as const })),
       ...list(ctx.args.tokens).map((ugid) => ({ ugid, type: 'token' as const })),
     ];
     for (const s of subjects) {
-      if (s.type === 'user' && !ctx.state.data.users[s.ugid]) throw fail(`user '${s.ugid}' does not exist`);
-      if (s.type === 'group' && !ctx.state.data.groups[s.ugid]) throw fail(`group '${s.ugid}' does not exist`);
+      if (s.type === 'user' && !ctx.state.data.users[s.ugid]) throw failed(`user '${s.ugid}' does not exist`);
+      if (s.type === 'group' && !ctx.state.data.groups[s.ugid]) throw failed(`group '${s.ugid}' does not exist`);
       if (s.type === 'token') {
         const [uid, name] = s.ugid.split('!');
-        if (!ctx.state.data.users[uid]?.tokens[name]) throw fail(`token '${s.ugid}' does not exist`);
+        if (!ctx.state.data.users[uid]) throw failed(`no such user ('${uid}')`);
+        if (!ctx.state.data.users[uid].tokens[name]) throw failed(`no such token '${name}' for user '${uid}'`);
       }
     }
     const propagate = ctx.args.propagate === undefined ? 1 : bool(ctx.args.propagate) ? 1 : 0;
