@@ -118,7 +118,7 @@ export const storageHandlers: HandlerTable = {
     const filename = String(ctx.args.filename);
     const kib = allocationKiB(String(ctx.args.size));
     const format = imageFormat(filename, str(ctx.args.format));
-    if (!new RegExp(`^(vm|base)-${vmid}-`).test(filename)) throw fail(`illegal name '${filename}' - should be 'vm-${vmid}-*'`);
+    if (!new RegExp(`^vm-${vmid}-`).test(filename)) throw fail(`illegal name '${filename}' - should be 'vm-${vmid}-*'`);
     // File-based storages keep images in a directory per guest.
     const volid = s.path ? `${s.storage}:${vmid}/${filename}` : `${s.storage}:${filename}`;
     const list = volumesOf(s, ctx.params.node);
