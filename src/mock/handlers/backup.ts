@@ -59,7 +59,7 @@ function vzdump(ctx: HandlerContext): string {
   checkParams(ctx);
   const node = ctx.params.node;
   // Guests that do not exist stay in the list, to fail visibly in the job.
-  const local = wantedIds(ctx).filter((id) => ctx.state.guest(id)?.node ?? node === node);
+  const local = wantedIds(ctx).filter((id) => (ctx.state.guest(id)?.node ?? node) === node);
   if (!local.length && !bool(ctx.args.all)) return 'OK';
   const storage = str(ctx.args.storage) ?? 'local';
   const stamp = new Date().toISOString().replace(/T/, '-').replace(/:/g, '_').slice(0, 19);
