@@ -203,6 +203,21 @@ const ha: Entry[] = [
     source: { repo: 'pve-ha-manager', file: 'src/PVE/API2/HA/Status.pm', fn: 'status' },
   },
   {
+    name: "an HA-managed guest's status says it is managed, and in which state",
+    setup: [...newCt(512), addHa('ct:512')],
+    request: { method: 'GET', path: '/nodes/pve/lxc/512/status/current' },
+    status: 200,
+    data: (d) => expect((d as Row).ha).toEqual({ managed: 1, state: 'started' }),
+    source: { repo: 'pve-ha-manager', file: 'src/PVE/HA/Config.pm', fn: 'get_service_status (from pve-container vm_status)' },
+  },
+  {
+    name: 'a guest HA does not manage says managed 0',
+    request: { method: 'GET', path: '/nodes/pve/qemu/100/status/current' },
+    status: 200,
+    data: (d) => expect((d as Row).ha).toEqual({ managed: 0 }),
+    source: { repo: 'pve-ha-manager', file: 'src/PVE/HA/Config.pm', fn: 'get_service_status (from qemu-server vm_status)' },
+  },
+  {
     name: 'destroying an HA-managed VM without purge is refused',
     setup: [...newVm(509), addHa('vm:509')],
     request: { method: 'DELETE', path: '/nodes/pve/qemu/509' },

@@ -15,6 +15,14 @@ function haOf(state: MockState): HaConfig {
 
 export const haManaged = (state: MockState, sid: string): boolean => Boolean(state.data.ha?.resources[sid]);
 
+/** A guest's `ha` in its status: managed or not, and the state the CRM holds it in. */
+export function haServiceStatus(state: MockState, sid: string): Record<string, unknown> {
+  const r = state.data.ha?.resources[sid];
+  if (!r) return { managed: 0 };
+  const requested = String(r.state ?? 'started');
+  return { managed: 1, state: requested === 'enabled' ? 'started' : requested };
+}
+
 /** `ha-manager set SID --state STATE` from a guest's start or stop: the CRM then brings the guest there. */
 export function haRequest(_state: MockState, sid: string, wanted: 'started' | 'stopped', g: Guest): Effect[] {
   const power: Effect =
@@ -133,7 +141,7 @@ function currentStatus(ctx: HandlerContext): Array<Record<string, unknown>> {
   for (const [sid, r] of resources.sort(([a], [b]) => (a < b ? -1 : 1))) {
     const node = nodeOf(sid) ?? '---';
     const requested = String(r.state ?? 'started');
-    const verbose = requested === 'enabled' ? 'started' : requested;
+    const verbose = String(haServiceStatus(state, sid).state);
     const row: Record<string, unknown> = { id: `service:${sid}`, type: 'service', sid, node, crm_state: verbose, state: verbose, status: `${sid} (${node}, ${verbose})`, request_state: requested };
     for (const k of ['max_restart', 'max_relocate', 'failback', 'comment']) if (r[k] !== undefined) row[k] = r[k];
     rows.push(row);
