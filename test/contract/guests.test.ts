@@ -659,6 +659,15 @@ const lxc: Entry[] = [
     source: pct('resize_vm ($load_and_check)'),
   },
   {
+    name: 'a container clone keeps the hostname of its source unless given one',
+    setup: newCt(313),
+    request: { method: 'POST', path: '/nodes/pve/lxc/313/clone', params: { newid: 314 } },
+    status: 200,
+    task: { exitstatus: 'OK' },
+    after: [{ ...ctCfg(314), check: (d) => expect((d as Row).hostname).toBe('ct313') }],
+    source: pct('clone_vm'),
+  },
+  {
     name: 'container clone onto an existing id names the guest that has it',
     request: { method: 'POST', path: '/nodes/pve/lxc/110/clone', params: { newid: 100 } },
     status: 500,
@@ -673,6 +682,11 @@ const lxc: Entry[] = [
     task: { exitstatus: 'OK', type: 'vzclone' },
     after: [
       { ...ctCfg(312), check: (d) => expect(d).toMatchObject({ hostname: 'copy' }) },
+      {
+        method: 'GET',
+        path: '/nodes/pve/lxc/311/status/current',
+        check: (d) => expect((d as Row).name).toBe('ct311'),
+      },
       { ...ctCfg(311), check: (d) => expect(d).not.toHaveProperty('lock') },
     ],
     source: pct('clone_vm'),

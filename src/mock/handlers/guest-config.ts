@@ -231,9 +231,10 @@ function cloneConfig(type: GuestType, ctx: HandlerContext, g: Guest, newid: numb
     if (/^net\d+$/.test(k) && typeof v === 'string') config[k] = v.replace(/^(\w[\w-]*)=[0-9A-Fa-f:]{17}/, '$1').replace(/,hwaddr=[^,]+/, '');
   }
   assignMacs(type, config);
-  const nameKey = type === 'qemu' ? 'name' : 'hostname';
-  config[nameKey] = str(ctx.args[nameKey]) ?? str(ctx.args.name) ?? `Copy-of-${label(type)}-${guestName(g)}`;
-  if (ctx.args.description !== undefined) config.description = String(ctx.args.description);
+  // A VM copy is named `Copy-of-VM-NAME` unless named; a container keeps its source's hostname unless given one.
+  if (type === 'qemu') config.name = str(ctx.args.name) ?? `Copy-of-VM-${guestName(g)}`;
+  else if (ctx.args.hostname) config.hostname = String(ctx.args.hostname);
+  if (ctx.args.description) config.description = String(ctx.args.description);
   return config;
 }
 
