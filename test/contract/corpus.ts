@@ -57,6 +57,11 @@ export async function must(mock: ContractMock, c: Call): Promise<unknown> {
   return data;
 }
 
+/** How many tasks the cluster has logged (root sees all). */
+async function taskCount(mock: ContractMock): Promise<number> {
+  return ((await mock.call('GET', '/cluster/tasks')).body?.data as unknown[]).length;
+}
+
 function matches(actual: string | undefined, expected: string | RegExp): void {
   if (typeof expected === 'string') expect(actual).toBe(expected);
   else expect(actual).toMatch(expected);
@@ -65,8 +70,11 @@ function matches(actual: string | undefined, expected: string | RegExp): void {
 async function runEntry(mock: ContractMock, e: Entry): Promise<void> {
   for (const c of e.setup ?? []) await must(mock, c);
   const auth = e.auth ? await e.auth(mock) : mock.root;
+  const tasksBefore = await taskCount(mock);
   const r = await mock.call(e.request.method, e.request.path, e.request.params ?? {}, auth);
   expect(r.status, `${r.status} ${r.reason}`).toBe(e.status);
+  // A refused call starts no task: Proxmox dies before fork_worker.
+  if (e.status !== 200) expect(await taskCount(mock), 'tasks started by a refused call').toBe(tasksBefore);
   if (e.message !== undefined) {
     expect(r.body?.data).toBeNull();
     matches(r.body?.message?.replace(/\n$/, ''), e.message);
