@@ -242,6 +242,18 @@ const qemu: Entry[] = [
     source: qm('vm_resume ($to_disk_suspended)'),
   },
   {
+    name: 'start of a VM suspended to disk starts it from its saved state and drops the lock',
+    setup: [...newVm(244, { running: true }), { method: 'POST', path: '/nodes/pve/qemu/244/status/suspend', params: { todisk: 1 } }],
+    request: { method: 'POST', path: '/nodes/pve/qemu/244/status/start' },
+    status: 200,
+    task: { exitstatus: 'OK', type: 'qmstart' },
+    after: [
+      { ...statusOf(244), check: isStatus('running') },
+      { ...cfg(244), check: (d) => expect(d).not.toHaveProperty('lock') },
+    ],
+    source: { repo: 'qemu-server', file: 'src/PVE/QemuServer.pm', fn: 'vm_start ($has_suspended_lock)' },
+  },
+  {
     name: 'destroy of a running VM is refused before the fork and the VM stays',
     setup: newVm(222, { running: true }),
     request: { method: 'DELETE', path: '/nodes/pve/qemu/222' },

@@ -14,6 +14,11 @@ const power = (g: Guest, status: Guest['status'], restarted?: boolean): GuestTas
   effects: [{ op: 'power', vmid: g.vmid, status, ...(restarted ? { restarted } : {}) }],
 });
 
+/** A VM suspended to disk runs again from its saved state and loses the lock `suspended`. */
+const startSuspended = (g: Guest): GuestTask => ({
+  effects: [...power(g, 'running', true).effects!, { op: 'config', vmid: g.vmid, set: {}, delete: ['lock'] }],
+});
+
 /** A check Proxmox makes before the fork: its message, or undefined when the action may go on. */
 type PreCheck = (g: Guest, ctx: HandlerContext) => string | undefined;
 /** What the worker does: the state the guest ends in, or the error the task ends with. */
@@ -41,12 +46,16 @@ const both =
   };
 
 const QEMU: Record<string, PowerAction> = {
-  // qemu-server checks "already running" and templates inside vm_start, in the worker.
+  // qemu-server checks templates, the lock and "already running" inside vm_start, in the worker; a VM suspended
+  // to disk (lock `suspended`) starts from its saved state.
   start: {
-    locked: true,
-    work: (g) => {
+    work: (g, ctx) => {
       if (g.config.template) return { error: `you can't start a vm if it's a template` };
+      const suspended = g.config.lock === 'suspended';
+      const locked = suspended || bool(ctx.args.skiplock) ? undefined : lockError(g);
+      if (locked) return { error: locked };
       if (isRunning(g)) return { error: `VM ${g.vmid} already running` };
+      if (suspended) return startSuspended(g);
       return power(g, 'running', true);
     },
   },
@@ -69,13 +78,10 @@ const QEMU: Record<string, PowerAction> = {
         : power(g, 'paused'),
     type: (ctx) => (bool(ctx.args.todisk) ? 'qmsuspend' : 'qmpause'),
   },
-  // Resuming a VM that runs is a no-op in vm_resume.
+  // Resuming a VM that runs is a no-op in vm_resume; one suspended to disk is started from its saved state.
   resume: {
     before: (g, ctx) => (g.config.lock === 'suspended' ? undefined : notRunning(g, ctx)),
-    work: (g) =>
-      g.config.lock === 'suspended'
-        ? { effects: [...power(g, 'running', true).effects!, { op: 'config', vmid: g.vmid, set: {}, delete: ['lock'] }] }
-        : power(g, 'running'),
+    work: (g) => (g.config.lock === 'suspended' ? startSuspended(g) : power(g, 'running')),
   },
 };
 
