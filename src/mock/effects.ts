@@ -23,6 +23,10 @@ export type Effect =
   /** A guest whose creation failed: its config, the volumes made for it, its pool membership. */
   | { op: 'discard'; vmid: number; node: string; volids: string[] }
   | { op: 'add-volume'; storage: string; node: string; volume: Volume }
+  /** The config lock a task held is released (if the guest still holds that one). */
+  | { op: 'unlock'; vmid: number; lock: string }
+  /** An HA resource's requested state, as `ha-manager set` writes it. */
+  | { op: 'ha-state'; sid: string; state: string }
   | { op: 'free'; node: string; volids: string[] };
 
 export interface TaskEffects {
@@ -46,8 +50,14 @@ function apply(state: MockState, e: Effect, at: number): void {
     }
     case 'free':
       return freeVolumes(state, e.node, e.volids);
+    case 'ha-state': {
+      const r = state.data.ha?.resources[e.sid];
+      if (r) r.state = e.state;
+      return;
+    }
     case 'destroy':
       delete state.data.guests[String(e.vmid)];
+      removeFromHa(state, e.vmid);
       removeDisks(state, e.vmid);
       removeFromPools(state, e.vmid);
       state.data.acl = state.data.acl.filter((a) => a.path !== `/vms/${e.vmid}`);
@@ -72,6 +82,9 @@ function apply(state: MockState, e: Effect, at: number): void {
       return;
     case 'template':
       g.config.template = 1;
+      return;
+    case 'unlock':
+      if (g.config.lock === e.lock) delete g.config.lock;
       return;
     case 'resize':
       g.config[e.disk] = e.value;
@@ -107,6 +120,21 @@ function removeDisks(state: MockState, vmid: number): void {
 
 function removeFromPools(state: MockState, vmid: number): void {
   for (const p of Object.values(state.data.pools)) p.members = p.members.filter((m) => !/^(qemu|lxc)\//.test(m) || m.split('/')[1] !== String(vmid));
+}
+
+/** A purged guest leaves the HA resources, and the rules that named only it (pve-ha-manager delete_service_from_config). */
+function removeFromHa(state: MockState, vmid: number): void {
+  const ha = state.data.ha;
+  if (!ha) return;
+  for (const sid of [`vm:${vmid}`, `ct:${vmid}`]) {
+    if (!ha.resources[sid]) continue;
+    delete ha.resources[sid];
+    for (const [id, rule] of Object.entries(ha.rules)) {
+      const left = String(rule.resources).split(',').filter((r) => r !== sid);
+      if (left.length) rule.resources = left.join(',');
+      else delete ha.rules[id];
+    }
+  }
 }
 
 /** The guest's disks on local storages go with it; shared storages stay where they are. */

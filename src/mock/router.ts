@@ -192,6 +192,9 @@ function handlerContext(deps: RouterDeps, call: Call): HandlerContext {
 }
 
 /** The reply's body: from the hand-written handler (or its file), else a directory index, else generated from `returns`. */
+/** Proxmox always sends the `data` key: a handler's undef goes out as null, never as a reply without `data`. */
+const onWire = (data: unknown) => data ?? null;
+
 function reply(deps: RouterDeps, call: Call): Record<string, unknown> | MockFile {
   const { op, resolved, method } = call;
   const gen = generator(deps, call);
@@ -199,13 +202,13 @@ function reply(deps: RouterDeps, call: Call): Record<string, unknown> | MockFile
   const listErrors = configListErrors(key, op, call.wire);
   if (listErrors) throw badParams(listErrors);
   const early = checkObjectPermissions(key, handlerContext(deps, call));
-  if (early) return { data: conform(op.returns, early.reply, gen) };
+  if (early) return { data: onWire(conform(op.returns, early.reply, gen)) };
   const handler = HANDLERS[key];
   if (handler) {
     const ctx = handlerContext(deps, call);
     const result = handler(ctx);
     if (result instanceof MockFile) return result;
-    const data = conform(op.returns, result, gen);
+    const data = onWire(conform(op.returns, result, gen));
     return ctx.extra ? { data, ...ctx.extra } : { data };
   }
   const index = method === 'GET' ? directoryIndex(deps.schema, resolved.template, op.returns) : undefined;

@@ -121,6 +121,12 @@ export interface Group {
   comment?: string;
 }
 
+/** HA resources (`vm:100`) and rules by id, as resources.cfg and rules.cfg keep them (absent until first used). */
+export interface HaConfig {
+  resources: Record<string, Record<string, ConfigValue>>;
+  rules: Record<string, Record<string, ConfigValue>>;
+}
+
 export interface MockStateData {
   version: 1;
   /** HMAC key for tickets and CSRF tokens: tickets survive a restart of the same state. */
@@ -136,6 +142,7 @@ export interface MockStateData {
   acl: AclEntry[];
   tasks: TaskRecord[];
   nextPid: number;
+  ha?: HaConfig;
 }
 
 /** Demo password for root@pam and the seeded users unless `--password` says otherwise. */
@@ -312,6 +319,7 @@ function normalise(data: MockStateData): MockStateData {
   data.users = dict(data.users);
   data.realms = dict(data.realms ?? {});
   for (const u of Object.values(data.users)) u.tokens = dict(u.tokens);
+  if (data.ha) data.ha = { resources: dict(data.ha.resources), rules: dict(data.ha.rules) };
   for (const t of data.tasks) if (t.log.some((l) => FINAL_LINE.test(l))) t.log = t.log.filter((l) => !FINAL_LINE.test(l));
   return data;
 }

@@ -113,7 +113,9 @@ export function returnsSchema(op: Operation): JsonSchema | undefined {
   const schema = replyShape(propToJson(op.returns));
   unenforced.formats = saved.formats;
   unenforced.patterns = saved.patterns;
-  return Object.keys(schema).length ? schema : undefined;
+  if (!Object.keys(schema).length) return undefined;
+  // An optional return that the handler leaves undefined goes out as `"data": null` (pve-http-server).
+  return op.returns.optional ? { anyOf: [schema, { type: 'null' }] } : schema;
 }
 
 const REPLY_BOOLEAN: JsonSchema = { anyOf: [{ type: 'boolean' }, { enum: [0, 1] }] };

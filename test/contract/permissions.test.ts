@@ -27,8 +27,11 @@ const tasksSource: Source = { repo: 'pve-manager', file: 'PVE/API2/Tasks.pm', fn
 const ISO = 'local:iso/debian-13.1.0-amd64-netinst.iso';
 
 async function backupOf(mock: ContractMock, vmid: string): Promise<string> {
-  await taskEnd(mock, 'pve', String((await must(mock, 'POST', '/nodes/pve/vzdump', { vmid, storage: 'local' })).body?.data));
-  const list = (await must(mock, 'GET', '/nodes/pve/storage/local/content', { content: 'backup', vmid })).body?.data as Array<{ volid: string }>;
+  // vzdump backs up the guests of its own node (pve-manager VZDump.pm): ask the guest's node.
+  const guests = (await must(mock, 'GET', '/cluster/resources', { type: 'vm' })).body?.data as Array<{ vmid: number; node: string }>;
+  const node = guests.find((g) => String(g.vmid) === vmid)!.node;
+  await taskEnd(mock, node, String((await must(mock, 'POST', `/nodes/${node}/vzdump`, { vmid, storage: 'local' })).body?.data));
+  const list = (await must(mock, 'GET', `/nodes/${node}/storage/local/content`, { content: 'backup', vmid })).body?.data as Array<{ volid: string }>;
   return list[0].volid;
 }
 

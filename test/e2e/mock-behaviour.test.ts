@@ -135,8 +135,11 @@ describe('mock: guests, tasks and state', () => {
     expect(grow.status).toBe(200);
     await waitTask(server.url, String(grow.body.data));
     expect((await call('GET', '/nodes/pve/qemu/100/config')).body.data).toMatchObject({ scsi0: expect.stringMatching(/size=40G/) });
+    // qemu-server checks the size in the worker: the call is accepted and its task fails.
     const shrink = await call('PUT', '/nodes/pve/qemu/100/resize', { disk: 'scsi0', size: '10G' });
-    expect(shrink.status).toBe(500);
+    expect(shrink.status).toBe(200);
+    expect((await waitTask(server.url, String(shrink.body.data))).exitstatus).toBe('shrinking disks is not supported');
+    expect((await call('GET', '/nodes/pve/qemu/100/config')).body.data).toMatchObject({ scsi0: expect.stringMatching(/size=40G/) });
     const rrd = (await call('GET', '/nodes/pve/qemu/100/rrddata', { timeframe: 'hour' })).body.data as Array<{ time: number; cpu: number }>;
     expect(rrd.length).toBe(70);
     expect(rrd[1].time - rrd[0].time).toBe(60);
@@ -144,9 +147,12 @@ describe('mock: guests, tasks and state', () => {
   });
 
   it('clones guests and creates containers', async () => {
-    const clone = await call('POST', '/nodes/pve/qemu/100/clone', { newid: 120, name: 'web02', target: 'pve2' });
+    // VM 100's disk is on local-lvm, which is not shared: Proxmox clones it to its own node only.
+    const elsewhere = await call('POST', '/nodes/pve/qemu/100/clone', { newid: 120, name: 'web02', target: 'pve2' });
+    expect(elsewhere).toMatchObject({ status: 500, statusText: "can't clone VM to node 'pve2' (VM uses local storage)" });
+    const clone = await call('POST', '/nodes/pve/qemu/100/clone', { newid: 120, name: 'web02' });
     expect(clone.status).toBe(200);
-    const copy = (await call('GET', '/nodes/pve2/qemu/120/config')).body.data as Record<string, string>;
+    const copy = (await call('GET', '/nodes/pve/qemu/120/config')).body.data as Record<string, string>;
     const orig = (await call('GET', '/nodes/pve/qemu/100/config')).body.data as Record<string, string>;
     expect(copy.name).toBe('web02');
     expect(copy.net0).toMatch(/^virtio=BC:24:11:[0-9A-F:]{8},bridge=vmbr0/);

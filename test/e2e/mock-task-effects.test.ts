@@ -85,12 +85,14 @@ describe('mock: a failing task changes nothing', () => {
   });
 
   it('keeps only the backups that succeeded, ending the job with errors', async () => {
-    await c.data('PUT', '/nodes/pve2/lxc/111/config', { hostname: 'fail-task' });
-    const st = await finish(await c.upid('POST', '/nodes/pve/vzdump', { vmid: '100,111', storage: 'nfs-backup' }));
+    // A job on node pve backs up pve's guests only (Proxmox skips the others), so the failing guest is on pve.
+    await c.data('PUT', '/nodes/pve/lxc/110/config', { hostname: 'fail-task' });
+    const st = await finish(await c.upid('POST', '/nodes/pve/vzdump', { vmid: '100,110', storage: 'nfs-backup' }));
     expect(st.exitstatus).toBe('job errors');
     const backups = await c.volumes('pve', 'nfs-backup');
     expect(backups.some((v) => v.includes('vzdump-qemu-100-'))).toBe(true);
-    expect(backups.some((v) => v.includes('-111-'))).toBe(false);
+    expect(backups.some((v) => v.includes('-110-'))).toBe(false);
+    await c.data('PUT', '/nodes/pve/lxc/110/config', { hostname: 'dns01' });
   });
 
   it('applies what succeeds when the task ends: start, migrate, clone, backup, delete', async () => {

@@ -5,11 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { hasPrivs, requirePrivs } from '../acl';
-import { MockError, fail } from '../mock-error';
+import { MockError, badParams, fail } from '../mock-error';
 import type { Effect } from '../effects';
 import type { Guest, GuestType, MockState } from '../state';
 import { type TaskPlan, isError } from '../tasks';
-import { type HandlerContext, int, now } from './context';
+import { type HandlerContext, bool, int, now } from './context';
 
 export const label = (type: GuestType) => (type === 'qemu' ? 'VM' : 'CT');
 const confFile = (type: GuestType, node: string, vmid: string | number) =>
@@ -56,6 +56,30 @@ function magic(g: Guest): Partial<TaskPlan> {
   return {};
 }
 
+/**
+ * Running as Proxmox's check_running sees it: a paused VM still runs; a suspended container was checkpointed by
+ * `lxc-checkpoint -s`, which stops it.
+ */
+export const isRunning = (g: Guest): boolean => g.status === 'running' || (g.status === 'paused' && g.type === 'qemu');
+
+/** What PVE::AbstractConfig::check_lock dies with when the guest's config carries a lock. */
+export function lockError(g: Guest): string | undefined {
+  return g.config.lock === undefined ? undefined : `${label(g.type)} is locked (${g.config.lock})`;
+}
+
+/** check_lock before the fork: a locked guest is refused with HTTP 500. */
+export function assertUnlocked(g: Guest): void {
+  const error = lockError(g);
+  if (error) throw fail(error);
+}
+
+/** Options only root@pam may set (a token of root is another user to Proxmox): raise_param_exc as the handlers do. */
+export function rootOnly(ctx: HandlerContext, ...names: string[]): void {
+  if ((ctx.id.tokenid ?? ctx.id.userid) === 'root@pam') return;
+  const used = names.filter((n) => bool(ctx.args[n]));
+  if (used.length) throw badParams(Object.fromEntries(used.map((n) => [n, 'Only root may use this option.'])));
+}
+
 export interface GuestTask {
   /** What the task changes when it ends well. */
   effects?: Effect[];
@@ -65,19 +89,28 @@ export interface GuestTask {
   error?: string;
   /** The task type when it is not qm/vz + the action. */
   type?: string;
+  /** The config lock the guest holds while the task runs (`snapshot`, `migrate`, ...), released when it ends. */
+  lock?: string;
 }
 
 /** Start a task on a guest: its effects apply only when it ends well (a magic name may make it fail). */
 export function startTask(ctx: HandlerContext, g: Guest, action: string, task: GuestTask = {}): string {
   const outcome = { ...magic(g), ...(task.error ? { exitstatus: task.error } : {}) };
-  const cleanup = task.cleanup ?? [];
+  const cleanup = [...(task.cleanup ?? [])];
   const fails = outcome.exitstatus !== undefined && isError(outcome.exitstatus);
+  const effects = [...(task.effects ?? [])];
+  if (task.lock && !fails) {
+    g.config.lock = task.lock;
+    const unlock: Effect = { op: 'unlock', vmid: g.vmid, lock: task.lock };
+    effects.push(unlock);
+    cleanup.push(unlock);
+  }
   return ctx.task({
     node: g.node,
     type: task.type ?? `${g.type === 'qemu' ? 'qm' : 'vz'}${action}`,
     id: String(g.vmid),
     ...outcome,
-    effects: { end: fails ? cleanup : (task.effects ?? []), stop: cleanup },
+    effects: { end: fails ? cleanup : effects, stop: cleanup },
   });
 }
 
@@ -89,7 +122,7 @@ export function requireAllocate(ctx: HandlerContext, vmid: number, pool: string 
 }
 
 export function guestStatus(state: MockState, g: Guest): Record<string, unknown> {
-  const running = g.status !== 'stopped';
+  const running = isRunning(g);
   const memory = g.config.memory ?? (g.type === 'qemu' ? 2048 : 512);
   const maxmem = Number(String(memory).replace(/^current=/, '').split(',')[0]) * 1024 * 1024;
   const cpus = Number(g.config.cores ?? 1) * Number(g.config.sockets ?? 1);
@@ -116,7 +149,7 @@ export function guestStatus(state: MockState, g: Guest): Record<string, unknown>
     type: g.type,
   };
   if (g.type === 'qemu') {
-    out.qmpstatus = g.status === 'paused' ? 'paused' : running ? 'running' : 'stopped';
+    out.qmpstatus = g.status;
     if (running) out.pid = 10000 + g.vmid;
   } else {
     out.maxswap = Number(g.config.swap ?? 0) * 1024 * 1024;

@@ -7,7 +7,18 @@ import { type Effect, applyEffects } from '../effects';
 import { badParams, fail } from '../mock-error';
 import { type ConfigValue, type Guest, type GuestType, type MockState, diskVolume, volumesOf } from '../state';
 import { type HandlerContext, bool, int, now, str } from './context';
-import { checkDigest, guestName, guestOf, label, requireAllocate, startTask } from './guest-common';
+import {
+  assertUnlocked,
+  checkDigest,
+  configDigest,
+  guestName,
+  guestOf,
+  label,
+  lockError,
+  requireAllocate,
+  rootOnly,
+  startTask,
+} from './guest-common';
 
 /** Parameters of create/config calls that are instructions, not configuration. */
 const NOT_CONFIG = new Set([
@@ -51,6 +62,24 @@ function assignMacs(type: GuestType, config: Record<string, ConfigValue>): void 
   }
 }
 
+const NEW_DISK = /^([a-zA-Z][\w.-]*):(\d+(?:\.\d+)?)(,.*)?$/;
+const DISK_KEY = /^(scsi|sata|ide|virtio|efidisk|tpmstate|rootfs|mp)\d*$/;
+
+/**
+ * The storages new disks (`local-lvm:32`) go to must exist, and for a VM hold images (qemu-server
+ * check_storage_access), checked before anything is written.
+ */
+function checkNewDisks(state: MockState, type: GuestType, config: Record<string, ConfigValue>): void {
+  for (const [key, value] of Object.entries(config)) {
+    if (!DISK_KEY.test(key) || typeof value !== 'string') continue;
+    const m = NEW_DISK.exec(value);
+    if (!m || /(^|,)media=cdrom/.test(value)) continue;
+    const storage = state.data.storages[m[1]];
+    if (!storage) throw fail(`storage '${m[1]}' does not exist`);
+    if (type === 'qemu' && !storage.content.split(',').includes('images')) throw badParams({ storage: `storage '${m[1]}' does not support vm images` });
+  }
+}
+
 /**
  * `local-lvm:32` (allocate 32 GiB) → `local-lvm:vm-200-disk-0,size=32G`, adding the volume to the storage.
  * Returns the new volumes' ids.
@@ -62,8 +91,8 @@ function allocateDisks(state: MockState, g: Guest, config: Record<string, Config
     0,
   );
   for (const [key, value] of Object.entries(config)) {
-    if (!/^(scsi|sata|ide|virtio|efidisk|tpmstate|rootfs|mp)\d*$/.test(key) || typeof value !== 'string') continue;
-    const m = /^([a-zA-Z][\w.-]*):(\d+(?:\.\d+)?)(,.*)?$/.exec(value);
+    if (!DISK_KEY.test(key) || typeof value !== 'string') continue;
+    const m = NEW_DISK.exec(value);
     if (!m) continue;
     const storage = state.data.storages[m[1]];
     if (!storage) continue;
@@ -77,8 +106,11 @@ function allocateDisks(state: MockState, g: Guest, config: Record<string, Config
 
 /** A config change asked for: checked, its new disks allocated at once (they are the cleanup's to free). */
 function configChange(ctx: HandlerContext, g: Guest): { change: Extract<Effect, { op: 'config' }>; volids: string[] } {
+  rootOnly(ctx, 'skiplock');
+  if (!bool(ctx.args.skiplock)) assertUnlocked(g);
   checkDigest(ctx, g);
   const updates = configArgs(ctx);
+  checkNewDisks(ctx.state, g.type, updates);
   const deletions = String(ctx.args.delete ?? '').split(/[,;\s]+/).filter(Boolean);
   const both = deletions.filter((k) => k in updates);
   if (both.length) throw badParams(Object.fromEntries(both.map((k) => [k, `unable to delete and set '${k}' at the same time`])));
@@ -96,6 +128,7 @@ function createDefaults(type: GuestType, vmid: number, config: Record<string, Co
     return;
   }
   config.hostname ??= `CT${vmid}`;
+  config.unprivileged ??= 1;
   config.arch ??= 'amd64';
   config.ostype ??= 'debian';
   config.memory ??= 512;
@@ -107,11 +140,15 @@ export function createGuest(type: GuestType, ctx: HandlerContext): string {
   const L = label(type);
   const vmid = int(ctx.args.vmid, 0);
   const pool = str(ctx.args.pool);
-  requireAllocate(ctx, vmid, pool);
   const existing = ctx.state.guest(vmid);
-  if (existing) throw fail(`unable to create ${L} ${vmid} - ${L} ${vmid} already exists on node '${existing.node}'`);
-  const g: Guest = { vmid, type, node: ctx.params.node, status: 'stopped', config: {}, snapshots: {} };
+  // PVE::Cluster::check_vmid_unused names the type of the guest that holds the id; pct checks it first.
+  const taken = existing && `${label(existing.type)} ${vmid} already exists on node '${existing.node}'`;
+  if (taken && type === 'lxc') throw fail(taken);
+  requireAllocate(ctx, vmid, pool);
   const config = configArgs(ctx);
+  checkNewDisks(ctx.state, type, config);
+  if (taken) throw fail(`unable to create ${L} ${vmid} - ${taken}`);
+  const g: Guest = { vmid, type, node: ctx.params.node, status: 'stopped', config: {}, snapshots: {} };
   createDefaults(type, vmid, config);
   // The config and disks exist from the start, as Proxmox writes the config first; a failed task removes them.
   const volids = allocateDisks(ctx.state, g, config);
@@ -122,6 +159,7 @@ export function createGuest(type: GuestType, ctx: HandlerContext): string {
   return startTask(ctx, g, 'create', {
     effects: bool(ctx.args.start) ? [{ op: 'power', vmid, status: 'running', restarted: true }] : [],
     cleanup: [{ op: 'discard', vmid, node: g.node, volids }],
+    lock: 'create',
   });
 }
 
@@ -139,27 +177,47 @@ export function setConfigAsync(type: GuestType, ctx: HandlerContext): string {
   return startTask(ctx, g, 'config', { effects: [change], cleanup: [{ op: 'free', node: g.node, volids }] });
 }
 
-/** `12G`, `512M`, `1.5T`, `1024` (KiB) → bytes; NaN when it is none of these. */
+/** `12G`, `512M`, `1.5T`, `1024` (bytes, as both parse a size without unit) → bytes; NaN when it is none of these. */
 function sizeOf(text: string): number {
   const m = /^(\d+(?:\.\d+)?)([KMGT]?)$/.exec(text);
-  return m ? Number(m[1]) * 1024 ** ('KMGT'.indexOf(m[2] || 'K') + 1) : NaN;
+  return m ? Number(m[1]) * 1024 ** (m[2] ? 'KMGT'.indexOf(m[2]) + 1 : 0) : NaN;
 }
 
-/** `PUT .../resize`: grow a disk to a size, or by `+size`; never shrink. */
+/** The error a resize meets, in qemu-server's and pve-container's words. */
+function resizeError(type: GuestType, g: Guest, disk: string, current: ConfigValue | undefined, bytes: number, oldBytes: number): string | undefined {
+  if (typeof current !== 'string') return `disk '${disk}' does not exist`;
+  if (type === 'qemu') return bytes < oldBytes ? 'shrinking disks is not supported' : undefined;
+  if (bytes < oldBytes) return 'unable to shrink disk size';
+  return bytes === oldBytes ? 'disk is already at specified size' : undefined;
+}
+
+/**
+ * `PUT .../resize`: grow a disk to a size, or by `+size`; never shrink. pve-container checks before the fork
+ * (HTTP 500), qemu-server in the worker (a failed task); a VM disk already that size is left as it is.
+ */
 export function resizeDisk(type: GuestType, ctx: HandlerContext): string {
   const g = guestOf(type, ctx);
-  checkDigest(ctx, g);
+  rootOnly(ctx, 'skiplock');
   const disk = String(ctx.args.disk);
   const current = g.config[disk];
-  if (typeof current !== 'string') throw fail(`disk '${disk}' does not exist`);
-  const oldBytes = sizeOf(/(?:^|,)size=([^,]+)/.exec(current)?.[1] ?? '0');
+  const oldBytes = sizeOf(/(?:^|,)size=([^,]+)/.exec(String(current ?? ''))?.[1] ?? '0');
   const spec = String(ctx.args.size);
   const bytes = spec.startsWith('+') ? oldBytes + sizeOf(spec.slice(1)) : sizeOf(spec);
-  if (Number.isNaN(bytes)) throw badParams({ size: `unable to parse size '${spec}'` });
-  if (bytes < oldBytes) throw fail('shrinking disks is not supported');
+  if (type === 'lxc') {
+    assertUnlocked(g);
+    checkDigest(ctx, g);
+  }
+  const locked = type === 'qemu' && !bool(ctx.args.skiplock) ? lockError(g) : undefined;
+  const error = type === 'qemu' && ctx.args.digest !== undefined && String(ctx.args.digest) !== configDigest(g.config)
+    ? 'checksum mismatch (file change by other user?)'
+    : (locked ?? resizeError(type, g, disk, current, bytes, oldBytes));
+  if (error && type === 'lxc') throw fail(error);
+  if (error) return startTask(ctx, g, 'resize', { type: 'resize', error });
   const gib = Math.round((bytes / 1024 ** 3) * 100) / 100;
-  const value = /(?:^|,)size=/.test(current) ? current.replace(/size=[^,]+/, `size=${gib}G`) : `${current},size=${gib}G`;
-  return startTask(ctx, g, 'resize', { effects: [{ op: 'resize', vmid: g.vmid, disk, value, volid: current.split(',')[0], bytes }] });
+  const text = String(current);
+  const value = /(?:^|,)size=/.test(text) ? text.replace(/size=[^,]+/, `size=${gib}G`) : `${text},size=${gib}G`;
+  const effects: Effect[] = bytes === oldBytes ? [] : [{ op: 'resize', vmid: g.vmid, disk, value, volid: text.split(',')[0], bytes }];
+  return startTask(ctx, g, 'resize', { type: 'resize', effects });
 }
 
 /** The copy's config: the source's, its disks renamed, new MAC addresses (as on Proxmox), the name asked for. */
@@ -173,9 +231,10 @@ function cloneConfig(type: GuestType, ctx: HandlerContext, g: Guest, newid: numb
     if (/^net\d+$/.test(k) && typeof v === 'string') config[k] = v.replace(/^(\w[\w-]*)=[0-9A-Fa-f:]{17}/, '$1').replace(/,hwaddr=[^,]+/, '');
   }
   assignMacs(type, config);
-  const nameKey = type === 'qemu' ? 'name' : 'hostname';
-  config[nameKey] = str(ctx.args[nameKey]) ?? str(ctx.args.name) ?? `Copy-of-${label(type)}-${guestName(g)}`;
-  if (ctx.args.description !== undefined) config.description = String(ctx.args.description);
+  // A VM copy is named `Copy-of-VM-NAME` unless named; a container keeps its source's hostname unless given one.
+  if (type === 'qemu') config.name = str(ctx.args.name) ?? `Copy-of-VM-${guestName(g)}`;
+  else if (ctx.args.hostname) config.hostname = String(ctx.args.hostname);
+  if (ctx.args.description) config.description = String(ctx.args.description);
   return config;
 }
 
@@ -196,18 +255,57 @@ function cloneDisks(state: MockState, g: Guest, newid: number, target: string): 
 
 /** `POST .../clone`. */
 export function cloneGuest(type: GuestType, ctx: HandlerContext): string {
-  const L = label(type);
   const g = guestOf(type, ctx);
   const newid = int(ctx.args.newid, 0);
-  requireAllocate(ctx, newid, str(ctx.args.pool));
-  if (ctx.state.guest(newid)) throw fail(`unable to create ${L} ${newid} - ${L} ${newid} already exists`);
-  const target = str(ctx.args.target) ?? g.node;
-  if (!ctx.state.data.nodes.includes(target)) throw badParams({ target: `no such cluster node '${target}'` });
+  const pool = str(ctx.args.pool);
+  requireAllocate(ctx, newid, pool);
+  const wanted = str(ctx.args.target);
+  // The local node (or `localhost`) as target is no target.
+  const target = wanted && wanted !== g.node && wanted !== 'localhost' ? wanted : g.node;
+  cloneChecks(type, ctx, g, newid, target);
   // The copy exists from the start (Proxmox writes its config first, locked), and goes if the clone fails.
   const copy: Guest = { vmid: newid, type, node: target, status: 'stopped', config: cloneConfig(type, ctx, g, newid), snapshots: {} };
   ctx.state.data.guests[String(newid)] = copy;
   const volids = cloneDisks(ctx.state, g, newid, target);
-  const pool = str(ctx.args.pool);
   if (pool && ctx.state.data.pools[pool]) ctx.state.data.pools[pool].members.push(`${type}/${newid}`);
-  return startTask(ctx, g, 'clone', { cleanup: [{ op: 'discard', vmid: newid, node: target, volids }] });
+  // The copy is locked until the task ends (qemu-server: `clone`, pve-container: `create`, its source `disk`).
+  copy.config.lock = type === 'qemu' ? 'clone' : 'create';
+  const unlockCopy: Effect = { op: 'unlock', vmid: newid, lock: String(copy.config.lock) };
+  return startTask(ctx, g, 'clone', {
+    effects: [unlockCopy],
+    cleanup: [{ op: 'discard', vmid: newid, node: target, volids }],
+    ...(type === 'lxc' ? { lock: 'disk' } : {}),
+  });
+}
+
+/** What qemu-server's clone_vm and pve-container's clone_vm refuse before the fork, in their order. */
+function cloneChecks(type: GuestType, ctx: HandlerContext, g: Guest, newid: number, target: string): void {
+  const pool = str(ctx.args.pool);
+  const snapname = str(ctx.args.snapname);
+  const storage = str(ctx.args.storage);
+  const full = ctx.args.full === undefined ? !g.config.template : bool(ctx.args.full);
+  if (type === 'lxc' && pool && !ctx.state.data.pools[pool]) throw fail(`pool '${pool}' does not exist`);
+  if (target !== g.node && !ctx.state.data.nodes.includes(target)) throw fail(`no such cluster node '${target}'`);
+  if (type === 'qemu' && pool && !ctx.state.data.pools[pool]) throw fail(`pool '${pool}' does not exist`);
+  if (storage) {
+    const s = ctx.state.data.storages[storage];
+    if (!s) throw fail(`storage '${storage}' does not exist`);
+    if (type === 'qemu' && !s.content.split(',').includes('images')) throw badParams({ storage: `storage '${storage}' does not support vm images` });
+    if (target !== g.node && !s.shared) throw fail(`can't clone to non-shared storage '${storage}'`);
+  }
+  assertUnlocked(g);
+  const existing = ctx.state.guest(newid);
+  if (type === 'lxc' && existing) throw fail(`${label(existing.type)} ${newid} already exists on node '${existing.node}'`);
+  if (snapname && !g.snapshots[snapname]) throw fail(`snapshot '${snapname}' does not exist`);
+  if (storage && !full) throw fail(`parameter 'storage' not allowed for linked clones`);
+  if (type === 'qemu' && ctx.args.format !== undefined && !full) throw fail(`parameter 'format' not allowed for linked clones`);
+  if (target !== g.node && usesLocalStorage(ctx.state, g)) {
+    throw fail(`can't clone ${type === 'qemu' ? 'VM' : 'CT'} to node '${target}' (${type === 'qemu' ? 'VM' : 'CT'} uses local storage)`);
+  }
+  if (type === 'qemu' && existing) throw fail(`unable to create VM ${newid}: config file already exists`);
+}
+
+/** A guest with a disk on a storage that is not shared cannot be cloned to another node. */
+function usesLocalStorage(state: MockState, g: Guest): boolean {
+  return Object.values(state.data.storages).some((s) => !s.shared && Object.values(s.volumes).flat().some((v) => v.vmid === g.vmid && v.content === 'images'));
 }

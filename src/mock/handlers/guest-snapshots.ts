@@ -1,8 +1,12 @@
-/** A guest's snapshots: list, take, delete, read and describe one, roll back to one. */
-import { badParams, fail } from '../mock-error';
+/**
+ * A guest's snapshots: list, take, delete, read and describe one, roll back to one. Reserved names are refused
+ * before the fork; a name in use, a snapshot that does not exist or a locked guest fail in the worker
+ * (PVE::AbstractConfig snapshot_create/_delete/_rollback), so those calls still answer with a UPID.
+ */
+import { fail } from '../mock-error';
 import type { ConfigValue, Guest, GuestType } from '../state';
 import { type HandlerContext, bool, now, str } from './context';
-import { configDigest, guestOf, startTask } from './guest-common';
+import { assertUnlocked, configDigest, guestOf, isRunning, lockError, startTask } from './guest-common';
 
 export function snapshotOf(g: Guest, name: string) {
   const s = g.snapshots[name];
@@ -33,7 +37,7 @@ export function listSnapshots(type: GuestType, ctx: HandlerContext): Array<Recor
     description: s.description ?? '',
     snaptime: s.snaptime,
     ...(s.parent ? { parent: s.parent } : {}),
-    ...(type === 'qemu' ? { vmstate: s.vmstate ?? 0 } : {}),
+    ...(type === 'qemu' ? { vmstate: s.vmstate ? 1 : 0 } : {}),
   }));
   const parent = currentParent(g);
   list.push({
@@ -41,42 +45,57 @@ export function listSnapshots(type: GuestType, ctx: HandlerContext): Array<Recor
     description: 'You are here!',
     digest: configDigest(g.config),
     ...(parent ? { parent } : {}),
-    ...(type === 'qemu' ? { running: g.status === 'running' ? 1 : 0 } : {}),
+    running: isRunning(g) ? 1 : 0,
   });
   return list;
 }
 
-/** `POST .../snapshot`: taken at once (Proxmox's snapshot_prepare); the task commits it as the current state's parent. */
+/** A name the handlers refuse before the fork: `current` for both, `pending` (any case) for VMs, `vzdump` for CTs. */
+function reservedName(type: GuestType, name: string): string | undefined {
+  if (name === 'current') return name;
+  if (type === 'qemu') return name.toLowerCase() === 'pending' ? 'pending' : undefined;
+  return name === 'vzdump' ? name : undefined;
+}
+
+/** `POST .../snapshot`: taken at once (snapshot_prepare); the task commits it as the current state's parent. */
 export function takeSnapshot(type: GuestType, ctx: HandlerContext): string {
   const g = guestOf(type, ctx);
   const name = String(ctx.args.snapname);
-  if (name === 'current') throw badParams({ snapname: "invalid snapshot name 'current'" });
-  if (g.snapshots[name]) throw fail(`snapshot name '${name}' already used`);
+  const reserved = reservedName(type, name);
+  if (reserved) throw fail(`unable to use snapshot name '${reserved}' (reserved name)`);
+  const refused = lockError(g) ?? (g.snapshots[name] ? `snapshot name '${name}' already used` : undefined);
+  if (refused) return startTask(ctx, g, 'snapshot', { error: refused });
   g.snapshots[name] = {
     name,
     description: str(ctx.args.description),
     snaptime: now(),
     parent: currentParent(g),
-    vmstate: bool(ctx.args.vmstate) ? 1 : 0,
+    vmstate: type === 'qemu' && bool(ctx.args.vmstate) ? 1 : 0,
     config: snapshotConfig(g.config),
   };
   return startTask(ctx, g, 'snapshot', {
     effects: [{ op: 'snapshot-commit', vmid: g.vmid, name }],
     cleanup: [{ op: 'snapshot-delete', vmid: g.vmid, name }],
+    lock: 'snapshot',
   });
 }
+
+/** The error a worker on an existing snapshot ends with: the guest's lock, or the snapshot missing. */
+const snapshotWorkError = (g: Guest, name: string): string | undefined =>
+  lockError(g) ?? (g.snapshots[name] ? undefined : `snapshot '${name}' does not exist`);
 
 /** `DELETE .../snapshot/{snapname}`. */
 export function deleteSnapshot(type: GuestType, ctx: HandlerContext): string {
   const g = guestOf(type, ctx);
-  const s = snapshotOf(g, ctx.params.snapname);
-  return startTask(ctx, g, 'delsnapshot', { effects: [{ op: 'snapshot-delete', vmid: g.vmid, name: s.name }] });
+  const name = ctx.params.snapname;
+  const error = bool(ctx.args.force) && g.snapshots[name] ? undefined : snapshotWorkError(g, name);
+  if (error) return startTask(ctx, g, 'delsnapshot', { error });
+  return startTask(ctx, g, 'delsnapshot', { effects: [{ op: 'snapshot-delete', vmid: g.vmid, name }], lock: 'snapshot-delete' });
 }
 
-/** `GET .../snapshot/{snapname}`: its directory index. */
-export function snapshotIndex(type: GuestType, ctx: HandlerContext): Array<{ href: string }> {
-  snapshotAt(type, ctx);
-  return [{ href: 'config' }, { href: 'rollback' }];
+/** `GET .../snapshot/{snapname}`: its directory index, the same for any name (Proxmox does not look it up). */
+export function snapshotIndex(): Array<{ cmd: string }> {
+  return [{ cmd: 'rollback' }, { cmd: 'config' }];
 }
 
 /** `GET .../snapshot/{snapname}/config`. */
@@ -85,10 +104,12 @@ export function snapshotConfigOf(type: GuestType, ctx: HandlerContext): Record<s
   return { ...s.config, ...(s.parent ? { parent: s.parent } : {}), ...(s.description ? { description: s.description } : {}), snaptime: s.snaptime };
 }
 
-/** `PUT .../snapshot/{snapname}/config`: only its description changes. */
+/** `PUT .../snapshot/{snapname}/config`: only its description changes; without one, nothing is even looked up. */
 export function describeSnapshot(type: GuestType, ctx: HandlerContext): null {
-  const s = snapshotAt(type, ctx);
-  if (ctx.args.description !== undefined) s.description = String(ctx.args.description);
+  if (ctx.args.description === undefined) return null;
+  const g = guestOf(type, ctx);
+  assertUnlocked(g);
+  snapshotOf(g, ctx.params.snapname).description = String(ctx.args.description);
   ctx.changed();
   return null;
 }
@@ -96,6 +117,8 @@ export function describeSnapshot(type: GuestType, ctx: HandlerContext): null {
 /** `POST .../snapshot/{snapname}/rollback`. */
 export function rollback(type: GuestType, ctx: HandlerContext): string {
   const g = guestOf(type, ctx);
-  const s = snapshotOf(g, ctx.params.snapname);
-  return startTask(ctx, g, 'rollback', { effects: [{ op: 'rollback', vmid: g.vmid, name: s.name, start: bool(ctx.args.start) }] });
+  const name = ctx.params.snapname;
+  const error = snapshotWorkError(g, name);
+  if (error) return startTask(ctx, g, 'rollback', { error });
+  return startTask(ctx, g, 'rollback', { effects: [{ op: 'rollback', vmid: g.vmid, name, start: bool(ctx.args.start) }], lock: 'rollback' });
 }

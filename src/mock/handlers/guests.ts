@@ -6,6 +6,7 @@ import { hasPrivs } from '../acl';
 import type { GuestType } from '../state';
 import { type HandlerContext, type HandlerTable, str } from './context';
 import { configDigest, guestOf, guestStatus } from './guest-common';
+import { haServiceStatus } from './ha';
 import { cloneGuest, createGuest, resizeDisk, setConfig, setConfigAsync } from './guest-config';
 import { destroyGuest, makeTemplate, migrateGuest, powerAction, powerActions } from './guest-power';
 import { deleteSnapshot, describeSnapshot, listSnapshots, rollback, snapshotConfigOf, snapshotIndex, snapshotOf, takeSnapshot } from './guest-snapshots';
@@ -32,11 +33,12 @@ function pending(type: GuestType, ctx: HandlerContext): Array<{ key: string; val
   return Object.entries(guestOf(type, ctx).config).map(([key, value]) => ({ key, value }));
 }
 
-/** `GET .../status/current`. */
+/** `GET .../status/current`, with the guest's HA state as PVE::HA::Config::get_service_status reports it. */
 function currentStatus(type: GuestType, ctx: HandlerContext): Record<string, unknown> {
   const g = guestOf(type, ctx);
   const s = guestStatus(ctx.state, g);
-  return type === 'qemu' ? { ...s, ha: { managed: 0 }, agent: g.config.agent ? 1 : 0 } : { ...s, ha: { managed: 0 } };
+  const ha = haServiceStatus(ctx.state, `${type === 'qemu' ? 'vm' : 'ct'}:${g.vmid}`);
+  return type === 'qemu' ? { ...s, ha, agent: g.config.agent ? 1 : 0 } : { ...s, ha };
 }
 
 type GuestOperation = (type: GuestType, ctx: HandlerContext) => unknown;

@@ -1,7 +1,9 @@
 import { accessHandlers } from './access';
+import { backupHandlers } from './backup';
 import { clusterHandlers } from './cluster';
 import type { HandlerTable } from './context';
 import { guestHandlers } from './guests';
+import { haHandlers } from './ha';
 import { metricsHandlers } from './metrics';
 import { poolHandlers } from './pools';
 import { realmHandlers } from './realms';
@@ -16,6 +18,8 @@ export const HANDLERS: HandlerTable = {
   ...guestHandlers('qemu'),
   ...guestHandlers('lxc'),
   ...storageHandlers,
+  ...haHandlers,
+  ...backupHandlers,
   ...uploadHandlers,
   ...poolHandlers,
   ...accessHandlers,

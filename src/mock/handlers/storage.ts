@@ -1,11 +1,9 @@
 /** Storages: configuration under /storage, status and content per node; backups and volume removal as tasks. */
 import { hasPrivs } from '../acl';
 import { badParams, fail } from '../mock-error';
-import type { Effect } from '../effects';
 import { type MockState, type Storage, type Volume, volumesOf } from '../state';
 import { storageStatus } from './cluster';
-import { type HandlerContext, type HandlerTable, bool, int, now, str } from './context';
-import { magicFailure } from './guest-common';
+import { type HandlerContext, type HandlerTable, int, now, str } from './context';
 
 export function storageAt(state: MockState, id: string): Storage {
   const s = state.data.storages[id];
@@ -22,11 +20,32 @@ function visibleStorages(ctx: HandlerContext): Storage[] {
   return Object.values(ctx.state.data.storages).filter((s) => hasPrivs(ctx.state, ctx.id, `/storage/${s.storage}`, ['Datastore.Audit', 'Datastore.AllocateSpace']));
 }
 
+/** A volume name with or without its storage prefix (a prefix naming another storage is refused, as Proxmox does). */
+function volumeId(s: Storage, name: string): string {
+  if (!name.includes(':')) return `${s.storage}:${name}`;
+  const sid = name.slice(0, name.indexOf(':'));
+  if (sid !== s.storage) throw badParams({ volume: `storage ID mismatch (${sid} != ${s.storage})` });
+  return name;
+}
+
+/** pve-storage's alloc size: KiB, or whole `M`/`G` units. */
+function allocationKiB(text: string): number {
+  const m = /^(\d+)([MG]?)$/.exec(text);
+  if (!m) throw badParams({ size: `unable to parse size '${text}'` });
+  return Number(m[1]) * (m[2] === 'G' ? 1024 * 1024 : m[2] === 'M' ? 1024 : 1);
+}
+
+/** The format a file name's extension gives, which must agree with `format` when both are set. */
+function imageFormat(filename: string, format: string | undefined): string | undefined {
+  const ext = /\.(raw|qcow2|vmdk)$/.exec(filename)?.[1];
+  if (ext && format && format !== ext) throw badParams({ format: `different storage formats (${format} != ${ext})` });
+  return ext ?? format;
+}
+
 function findVolume(ctx: HandlerContext): Volume {
   const s = storageAt(ctx.state, ctx.params.storage);
   const list = volumesOf(s, ctx.params.node);
-  const name = ctx.params.volume;
-  const volid = name.includes(':') ? name : `${s.storage}:${name}`;
+  const volid = volumeId(s, ctx.params.volume);
   const vol = list.find((v) => v.volid === volid);
   if (!vol) throw fail(`volume '${volid}' does not exist`);
   return vol;
@@ -97,14 +116,14 @@ export const storageHandlers: HandlerTable = {
     const s = storageAt(ctx.state, ctx.params.storage);
     const vmid = int(ctx.args.vmid, 0);
     const filename = String(ctx.args.filename);
-    const size = String(ctx.args.size);
-    const m = /^(\d+(?:\.\d+)?)([KMGT])?$/.exec(size);
-    if (!m) throw badParams({ size: 'unable to parse size' });
-    const bytes = Number(m[1]) * 1024 ** (1 + 'KMGT'.indexOf(m[2] ?? 'K'));
-    const volid = `${s.storage}:${filename}`;
+    const kib = allocationKiB(String(ctx.args.size));
+    const format = imageFormat(filename, str(ctx.args.format));
+    if (!new RegExp(`^vm-${vmid}-`).test(filename)) throw fail(`illegal name '${filename}' - should be 'vm-${vmid}-*'`);
+    // File-based storages keep images in a directory per guest.
+    const volid = s.path ? `${s.storage}:${vmid}/${filename}` : `${s.storage}:${filename}`;
     const list = volumesOf(s, ctx.params.node);
-    if (list.some((v) => v.volid === volid)) throw fail(`volume '${volid}' already exists`);
-    list.push({ volid, content: 'images', format: str(ctx.args.format) ?? 'raw', size: bytes, vmid, ctime: now() });
+    if (list.some((v) => v.volid === volid)) throw fail(`disk image '${s.path ? `${s.path}/images/${vmid}/${filename}` : filename}' already exists`);
+    list.push({ volid, content: 'images', format: format ?? 'raw', size: kib * 1024, vmid, ctime: now() });
     ctx.changed();
     return volid;
   },
@@ -119,45 +138,18 @@ export const storageHandlers: HandlerTable = {
     return null;
   },
 
+  // The volume is looked for in the worker (vdisk_free): one that does not exist fails the task, not the call.
   'DELETE /nodes/{node}/storage/{storage}/content/{volume}': (ctx) => {
-    const vol = findVolume(ctx);
-    return ctx.task({ node: ctx.params.node, type: 'imgdel', id: vol.volid, effects: { end: [{ op: 'free', node: ctx.params.node, volids: [vol.volid] }] } });
-  },
-
-  'POST /nodes/{node}/vzdump': (ctx) => {
-    const storageId = str(ctx.args.storage) ?? 'local';
-    const s = storageAt(ctx.state, storageId);
-    if (!s.content.split(',').includes('backup')) throw fail(`storage '${storageId}' does not support backups`);
-    const wanted = bool(ctx.args.all)
-      ? Object.values(ctx.state.data.guests).filter((g) => g.node === ctx.params.node).map((g) => g.vmid)
-      : String(ctx.args.vmid ?? '').split(/[,;\s]+/).filter(Boolean).map(Number);
-    const stamp = new Date().toISOString().replace(/T/, '-').replace(/:/g, '_').slice(0, 19);
-    const log: string[] = [];
-    // Each archive appears when the job ends; a guest whose backup fails has none, and the job ends 'job errors'.
-    const archives: Effect[] = [];
-    let errors = false;
-    for (const vmid of wanted) {
-      const g = ctx.state.guest(vmid);
-      if (!g) throw fail(`guest ${vmid} does not exist`);
-      log.push(`INFO: Starting Backup of VM ${vmid} (${g.type})`);
-      const failure = magicFailure(g);
-      if (failure) {
-        errors = true;
-        log.push(`ERROR: Backup of VM ${vmid} failed - ${failure}`);
-        continue;
-      }
-      const volid = `${storageId}:backup/vzdump-${g.type}-${vmid}-${stamp}.${g.type === 'qemu' ? 'vma' : 'tar'}.zst`;
-      const volume: Volume = { volid, content: 'backup', format: g.type === 'qemu' ? 'vma.zst' : 'tar.zst', size: 1024 ** 3, vmid, ctime: now() };
-      archives.push({ op: 'add-volume', storage: storageId, node: ctx.params.node, volume });
-      log.push(`INFO: creating vzdump archive '${volid}'`, `INFO: Finished Backup of VM ${vmid}`);
-    }
+    const s = storageAt(ctx.state, ctx.params.storage);
+    const volid = volumeId(s, ctx.params.volume);
+    const vol = volumesOf(s, ctx.params.node).find((v) => v.volid === volid);
+    const owner = vol?.vmid ?? /^(?:[^:]+:)(?:\d+\/)?(?:vm|base|subvol)-(\d+)-/.exec(volid)?.[1];
     return ctx.task({
       node: ctx.params.node,
-      type: 'vzdump',
-      id: wanted.length === 1 ? String(wanted[0]) : '',
-      log: ['INFO: starting new backup job: vzdump', ...log],
-      ...(errors ? { exitstatus: 'job errors' } : {}),
-      effects: { end: archives },
+      type: 'imgdel',
+      id: owner ? `${owner}@${s.storage}` : s.storage,
+      ...(vol ? { log: [`Removed volume '${volid}'`] } : { exitstatus: `volume '${volid}' does not exist` }),
+      effects: vol ? { end: [{ op: 'free', node: ctx.params.node, volids: [volid] }] } : undefined,
     });
   },
 };

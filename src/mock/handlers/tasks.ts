@@ -4,7 +4,7 @@
  * cluster-wide list); the node list shows finished tasks unless `source` asks for running ones.
  */
 import { MockFile } from '../file-reply';
-import { badParams } from '../mock-error';
+import { badParams, fail } from '../mock-error';
 import { hasPrivs, requirePrivs } from '../acl';
 import type { TaskRecord } from '../state';
 import { Tasks, isError, splitTaskUser } from '../tasks';
@@ -47,13 +47,27 @@ function listed(ctx: HandlerContext, t: TaskRecord, auditor: boolean): boolean {
   return !wanted || wanted.includes(statusClass(t));
 }
 
-/** The task a `/nodes/{node}/tasks/{upid}` path names, if the caller owns it or has `priv` on the node. */
-function task(ctx: HandlerContext, priv: string): TaskRecord {
+const UPID = /^UPID:([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s]+):([^:\s]*):([^:\s]+):$/;
+
+/**
+ * The task a `/nodes/{node}/tasks/{upid}` path names, or undefined when its log file does not exist on the node;
+ * the caller must own it (by the UPID's user) or have `priv` on the node.
+ */
+function lookup(ctx: HandlerContext, priv: string): TaskRecord | undefined {
   const upid = ctx.params.upid;
-  if (!/^UPID:([^:]+):/.test(upid)) throw badParams({ upid: 'unable to parse worker upid' });
+  const m = UPID.exec(upid);
+  if (!m) throw badParams({ upid: 'unable to parse worker upid' });
+  const user = m[8];
+  const me = caller(ctx);
+  if (me !== user && me !== splitTaskUser(user).user) requirePrivs(ctx.state, ctx.id, `/nodes/${ctx.params.node}`, [priv]);
   const t = ctx.tasks.find(upid);
-  if (!t || t.node !== ctx.params.node) throw badParams({ upid: 'no such task' });
-  if (!owns(ctx, t)) requirePrivs(ctx.state, ctx.id, `/nodes/${ctx.params.node}`, [priv]);
+  return t && t.node === ctx.params.node ? t : undefined;
+}
+
+/** A task that must exist: `no such task` otherwise (status, stop). */
+function task(ctx: HandlerContext, priv: string): TaskRecord {
+  const t = lookup(ctx, priv);
+  if (!t) throw badParams({ upid: 'no such task' });
   return t;
 }
 
@@ -80,12 +94,21 @@ export const taskHandlers: HandlerTable = {
   'GET /nodes/{node}/tasks/{upid}/status': (ctx) => ctx.tasks.status(task(ctx, 'Sys.Audit')),
 
   'GET /nodes/{node}/tasks/{upid}/log': (ctx) => {
-    // `download`: the whole log as a text file, as pve-manager sends it.
+    const t = lookup(ctx, 'Sys.Audit');
+    // `download`: the whole log as a text file, named as pve-manager names it.
     if (bool(ctx.args.download)) {
-      const { lines } = ctx.tasks.log(task(ctx, 'Sys.Audit'), 0, Number.MAX_SAFE_INTEGER);
-      return new MockFile(Buffer.from(lines.map((l) => `${l.t}\n`).join('')), 'text/plain', `${ctx.params.upid.replace(/:/g, '_')}.log`);
+      if (ctx.args.start !== undefined || ctx.args.limit !== undefined) throw fail("'download' cannot be used together with 'start' or 'limit' parameters");
+      if (!t) throw fail(`Could not open file '/var/log/pve/tasks/${ctx.params.upid}' - No such file or directory`);
+      const { lines } = ctx.tasks.log(t, 0, Number.MAX_SAFE_INTEGER);
+      const time = new Date(t.starttime * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+      return new MockFile(Buffer.from(lines.map((l) => `${l.t}\n`).join('')), 'text/plain', `task-${t.node}-${t.type}-${time}.log`);
     }
-    const { lines, total } = ctx.tasks.log(task(ctx, 'Sys.Audit'), int(ctx.args.start, 0), int(ctx.args.limit, 50));
+    // A log file that does not exist is read as one line saying so (PVE::Tools::dump_logfile).
+    if (!t) {
+      ctx.extra = { total: 1 };
+      return [{ n: 1, t: 'unable to open file - No such file or directory' }];
+    }
+    const { lines, total } = ctx.tasks.log(t, int(ctx.args.start, 0), int(ctx.args.limit, 50));
     ctx.extra = { total };
     return lines;
   },
