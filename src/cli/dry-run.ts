@@ -10,10 +10,8 @@ import { cookieName, tokenAuthorization } from '../http/auth';
 import { isSecretParam } from '../http/redact';
 import { paramsInQuery, targetUrl } from '../http/url';
 import { shellQuote } from '../util/shell-quote';
-import { printResult } from './context';
 import { uploadSpecOf, type UploadSpec } from './file-ops';
 import type { GlobalOptions } from './global-options';
-import { writeOut } from './io';
 import type { PreparedCall } from './verb';
 
 /** The variables the curl command reads its credentials from: DESIGN.md §5's names where there is one. */
@@ -212,18 +210,16 @@ export function dryRunForm(globals: GlobalOptions): 'curl' | 'data' | 'text' {
   return (globals.outputFormat ?? 'text') === 'text' ? 'text' : 'data';
 }
 
-/** Prints the dry run of a prepared call in the form its options ask for (stdout: it is the command's result). */
-export function printDryRun(call: PreparedCall, settings: ConnectionSettings): void {
+/**
+ * The dry run of a prepared call in the form its options ask for: text to print as it is, or data to render
+ * with -o (the caller writes either: it owns stdout).
+ */
+export function dryRunOutput(call: PreparedCall, settings: ConnectionSettings): { text: string } | { data: Record<string, unknown> } {
   const { describeRequest } = require('../http') as typeof import('../http');
   const { request, upload, globals } = call;
   const described = describeRequest(settings, request);
   const form = dryRunForm(globals);
-  if (form === 'curl') {
-    writeOut(curlCommand({ settings, request, proxy: described.proxy, upload: upload ? uploadSpecOf(call.op) : undefined }));
-    return;
-  }
+  if (form === 'curl') return { text: curlCommand({ settings, request, proxy: described.proxy, upload: upload ? uploadSpecOf(call.op) : undefined }) };
   const shown = upload ? upload.describe(request, described) : described;
-  if (form === 'text') writeOut(dryRunText(shown));
-  // --quiet hides results, but the dry run was asked for: it is shown anyway.
-  else printResult(dryRunData(shown), { ...globals, quiet: false });
+  return form === 'text' ? { text: dryRunText(shown) } : { data: dryRunData(shown) };
 }

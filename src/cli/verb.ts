@@ -117,7 +117,10 @@ export async function sendPrepared(call: PreparedCall, client: ApiClient): Promi
 export async function runPrepared(call: PreparedCall, connection: Connection): Promise<number> {
   const { globals, request, download } = call;
   if (globals.dryRun) {
-    (require('./dry-run') as typeof import('./dry-run')).printDryRun(call, connection.settings);
+    const shown = (require('./dry-run') as typeof import('./dry-run')).dryRunOutput(call, connection.settings);
+    // --quiet hides results, but a dry run was asked for: it is shown anyway.
+    if ('text' in shown) writeOut(shown.text);
+    else printResult(shown.data, { ...globals, quiet: false });
     return 0;
   }
   if (download) return await download.runDownload(connection.client(), request, globals);
