@@ -22,8 +22,15 @@ const NOT_FOUND_PATTERNS: readonly RegExp[] = [
   /^(mapping|user) '[^']*' not found$/i,
 ];
 
+/**
+ * Handlers that lock a config file wrap what failed inside: "update auth server failed: domain 'x' does not
+ * exist", "delete user failed: no such user ('x@pve')". Updating or deleting something that is not there is
+ * "not found"; creating something whose referent is missing ("create user failed: auth domain …") is not.
+ */
+const WRAPPER = /^(update|delete|remove|modify|change)\b[^:]{0,60} failed: /i;
+
 /** True when a Proxmox error message (its first line) says the object asked about does not exist. */
 export function saysNotFound(message: string): boolean {
-  const line = message.split('\n')[0].trim();
+  const line = message.split('\n')[0].trim().replace(WRAPPER, '');
   return NOT_FOUND_PATTERNS.some((p) => p.test(line));
 }

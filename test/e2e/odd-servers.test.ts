@@ -40,6 +40,7 @@ beforeAll(async () => {
     '/nodes/pve/qemu/500/status/current': proxmoxError(500, 'VM 500 not running'),
     'DELETE /nodes/pve/qemu/100': answer(200, 'OK', JSON.stringify({ data: UPID })),
     [`/nodes/pve/tasks/${UPID}/status`]: fastApiError(404, 'Not Found', 'Not Found'),
+    '/nodes/pve/qemu/103/status/current': plainError(503, 'Service Unavailable', 'overloaded '.repeat(300)),
     '/nodes/pve/qemu/102/status/current': answer(500, 'Internal Server Error', 'upstream \x1b[2J exploded\x07', { 'content-type': 'text/plain' }),
   };
   NOT_FOUND_MESSAGES.forEach((message, i) => (faults[`/pools/missing${i}`] = proxmoxError(500, message)));
@@ -90,6 +91,10 @@ describe('pvecli against servers that are not exactly Proxmox VE', () => {
     const r = await runCli(['get', '/nodes/pve/qemu/102/status/current'], { env: env() });
     expectOneClearLine(r, 7, /^pvecli: upstream exploded \(500, GET /);
     expect(r.stderr).not.toMatch(/[\x07\x1b]/);
+    const long = await runCli(['get', '/nodes/pve/qemu/103/status/current'], { env: env() });
+    expectOneClearLine(long, 7, /^pvecli: (overloaded ){20,}/);
+    // 300 characters of the body at most, then the status and the request.
+    expect(told(long)[0].length).toBeLessThan('pvecli: '.length + 300 + ' (503, GET /nodes/pve/qemu/103/status/current)'.length + 1);
   });
 
   it("FastAPI's detail: the validation items as the message and per field, a string detail as the message", async () => {

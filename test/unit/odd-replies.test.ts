@@ -71,6 +71,8 @@ describe("Proxmox's 'does not exist' replies", () => {
       "no such replication job '100-0'",
       'no such task',
       "mapping 'gpu' not found",
+      "update auth server failed: domain 'nope' does not exist",
+      "delete auth server failed: authentication domain 'sso' does not exist",
     ]) {
       expect(saysNotFound(message), message).toBe(true);
       expect(exit(500, message), message).toBe(6);
@@ -85,6 +87,7 @@ describe("Proxmox's 'does not exist' replies", () => {
       'VM 100 not running',
       "can't rollback, snapshot 'x' does not exist on 'y'",
       'vmid 100 already exists',
+      "create user failed: auth domain 'nowhere' does not exist",
     ]) {
       expect(saysNotFound(message), message).toBe(false);
       expect(exit(500, message), message).toBe(7);
