@@ -60,6 +60,10 @@ export interface CurlInput {
 export function curlCommand({ settings, request, proxy, upload, env = process.env }: CurlInput): string {
   const notes: string[] = [];
   const setup: string[] = [];
+  // The dry run of the built-in mock names a stand-in host (src/cli/connection.ts): nothing listens there.
+  if (new URL(settings.url).hostname.endsWith('.invalid')) {
+    notes.push("# the built-in mock runs only inside pvecli: for curl, start one with 'pvecli mock serve' and set PROXMOX_API_URL");
+  }
   const args: string[] = ['curl --silent --show-error --fail-with-body'];
   const inQuery = paramsInQuery(request.method);
   if (request.method !== 'GET') args.push('-X', request.method);

@@ -193,5 +193,7 @@ describe('the dry run', () => {
     const direct = curlCommand({ settings: base, request: { method: 'GET', path: '/version' }, env: { HTTPS_PROXY: 'http://p:3128' } });
     expect(direct).toContain("--noproxy '*'");
     expect(direct).not.toContain('--get');
+    const mockRun = curlCommand({ settings: { ...base, url: 'https://embedded-mock.invalid:8006' }, request: { method: 'GET', path: '/version' }, env: {} });
+    expect(mockRun).toMatch(/^# the built-in mock runs only inside pvecli: for curl, start one with 'pvecli mock serve'/m);
   });
 });
