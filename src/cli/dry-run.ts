@@ -188,7 +188,9 @@ function uploadArgs(request: ApiRequest, spec: UploadSpec, needs: string[]): str
   }
   const file = params[spec.file];
   const path = Array.isArray(file) ? file[file.length - 1] : file;
-  if (path !== undefined) args.push('--form', shellQuote(`${spec.file}=@${path}`));
+  // curl's -F reads `;type=…` and `,` after a file name: such a name goes in double quotes, as curl documents.
+  const named = path !== undefined && /[;,"\\]/.test(path) ? `"${path.replace(/["\\]/g, (c) => `\\${c}`)}"` : path;
+  if (named !== undefined) args.push('--form', shellQuote(`${spec.file}=@${named}`));
   return args;
 }
 

@@ -193,6 +193,13 @@ describe('the dry run', () => {
     const direct = curlCommand({ settings: base, request: { method: 'GET', path: '/version' }, env: { HTTPS_PROXY: 'http://p:3128' } });
     expect(direct).toContain("--noproxy '*'");
     expect(direct).not.toContain('--get');
+    const upload = curlCommand({
+      settings: base,
+      request: { method: 'POST', path: '/nodes/pve/storage/local/upload', params: { content: 'iso', filename: './a;b "c".iso' } },
+      upload: { file: 'filename', fields: ['content'] },
+      env: {},
+    });
+    expect(upload).toContain("--form-string content=iso \\\n  --form 'filename=@\"./a;b \\\"c\\\".iso\"'");
     const mockRun = curlCommand({ settings: { ...base, url: 'https://embedded-mock.invalid:8006' }, request: { method: 'GET', path: '/version' }, env: {} });
     expect(mockRun).toMatch(/^# the built-in mock runs only inside pvecli: for curl, start one with 'pvecli mock serve'/m);
   });
