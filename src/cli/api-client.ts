@@ -5,7 +5,7 @@ import { cliErrorOf } from './http-errors';
 import { askSecondFactor, certificateTrust } from './prompts';
 
 /** The core's hooks the CLI passes through as given (wording from setting-origin.ts), plus what decides its prompts. */
-export interface CliClientOptions extends Pick<ClientHooks, 'trace' | 'warn' | 'insecureBecause' | 'credentialsHint'> {
+export interface CliClientOptions extends Pick<ClientHooks, 'trace' | 'traceDetail' | 'warn' | 'insecureBecause' | 'credentialsHint'> {
   /** A TTY: may prompt for an OTP or trust-on-first-use. */
   interactive?: boolean;
   /** Save a fingerprint the user chose to trust (TOFU). */
@@ -24,6 +24,7 @@ export function createCliClient(settings: ProfileSettings, opts: CliClientOption
     { ...settings, ca: caBundle(settings) },
     {
       trace: opts.trace,
+      traceDetail: opts.traceDetail,
       warn: opts.warn,
       insecureBecause: opts.insecureBecause,
       credentialsHint: opts.credentialsHint,

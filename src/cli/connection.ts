@@ -81,8 +81,10 @@ export async function openConnection(
         const origin = require('./setting-origin') as typeof import('./setting-origin');
         const { sources } = resolved;
         const token = settings.tokenId !== undefined;
+        const traceLine = globals.trace ? (line: string) => writeErr(`trace: ${line}`) : undefined;
         client = createCliClient(settings, {
-          trace: globals.trace ? (line) => writeErr(`trace: ${line}`) : undefined,
+          trace: traceLine,
+          traceDetail: traceLine,
           interactive: isInteractive(),
           warn,
           insecureBecause: origin.insecureBecause(sources.verifyTls, settings.profile),

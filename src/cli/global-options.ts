@@ -15,7 +15,8 @@ export interface GlobalOptions {
   query?: string;
   expand?: boolean;
   input?: string;
-  dryRun?: boolean;
+  /** `--dry-run`: true (the request as text, or as data with -o json|yaml) or `curl` (`--dry-run=curl`). */
+  dryRun?: boolean | 'curl';
   trace?: boolean;
   requestTimeout?: number;
   waitTimeout?: number;
@@ -52,6 +53,8 @@ export interface GlobalSpec {
    * command that needs one adds it with globalFlag() (`task wait --wait-timeout`); oclif has its own --help.
    */
   scope: 'all' | 'verbs';
+  /** A boolean that also takes one of these words inline (`--dry-run=curl`); GlobalOptions then holds the word. */
+  inlineWords?: readonly string[];
   /** oclif offers --no-NAME (the fast path takes --no-NAME for every boolean, as for API booleans). */
   negatable?: boolean;
 }
@@ -77,7 +80,14 @@ export const GLOBAL_OPTIONS = [
   { name: 'query', kind: 'query', key: 'query', help: "JMESPath applied to the result before rendering, e.g. \"[?status=='running'].upid\"", scope: 'all' },
   { name: 'expand', kind: 'boolean', key: 'expand', help: 'property strings as objects', scope: 'verbs' },
   { name: 'input', kind: 'string', key: 'input', help: 'parameters from a JSON or YAML file (- for stdin); flags win', scope: 'verbs' },
-  { name: 'dry-run', kind: 'boolean', key: 'dryRun', help: 'print the request, send nothing', scope: 'verbs' },
+  {
+    name: 'dry-run',
+    kind: 'boolean',
+    key: 'dryRun',
+    help: 'print the request, send nothing (-o json: as JSON; --dry-run=curl: as a curl command)',
+    inlineWords: ['curl'],
+    scope: 'verbs',
+  },
   { name: 'trace', kind: 'boolean', key: 'trace', help: 'trace requests and replies on stderr (secrets redacted)', scope: 'all' },
   { name: 'request-timeout', kind: 'seconds', key: 'requestTimeout', help: 'seconds for one request', env: 'PROXMOX_API_TIMEOUT', scope: 'all' },
   { name: 'wait-timeout', kind: 'seconds', key: 'waitTimeout', help: 'seconds to wait for a task at most', scope: 'verbs' },

@@ -71,8 +71,14 @@ export function splitGlobals(argv: string[], apiParams: ReadonlySet<string> = ne
       }
       assign(globals, spec, value);
     } else {
+      const words: readonly string[] = ('inlineWords' in spec && spec.inlineWords) || [];
+      if (inline !== undefined && !negated && words.includes(inline)) {
+        (globals as Record<string, unknown>)[spec.key] = inline;
+        continue;
+      }
       if (inline !== undefined && !/^(1|0|true|false|yes|no)$/i.test(inline)) {
-        throw new UsageError(`option --${spec.name} takes no value (got '${inline}')`);
+        const takes = words.length ? `takes no value or one of ${words.join(', ')}` : 'takes no value';
+        throw new UsageError(`option --${spec.name} ${takes} (got '${inline}')`);
       }
       const on = inline === undefined ? true : /^(1|true|yes)$/i.test(inline);
       (globals as Record<string, unknown>)[spec.key] = negated ? !on : on;

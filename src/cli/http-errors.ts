@@ -1,5 +1,6 @@
 import { CliError, ExitCode } from '../errors';
 import type { HttpError, HttpErrorKind } from '../http/errors';
+import { saysNotFound } from '../http/not-found';
 
 /** An API error reply as the CLI reports it: the exit code of DESIGN.md §4, the status and per-parameter messages kept for renderers. */
 export class ApiError extends CliError {
@@ -30,9 +31,15 @@ const EXIT_BY_KIND: Record<HttpErrorKind, number> = {
   'too-large': ExitCode.api,
 };
 
-/** DESIGN.md §4 for a reply: 401→4, 403→5, 404→6, any other error status→7. */
-export function exitCodeOfStatus(status: number): number {
-  return status === 401 ? ExitCode.auth : status === 403 ? ExitCode.forbidden : status === 404 ? ExitCode.notFound : ExitCode.api;
+/**
+ * DESIGN.md §4 for a reply: 401→4, 403→5, 404→6, and 6 too for Proxmox's HTTP 500 that says the object does not
+ * exist (`serverMessage`, matched by src/http/not-found.ts); any other error status→7.
+ */
+export function exitCodeOfStatus(status: number, serverMessage = ''): number {
+  if (status === 401) return ExitCode.auth;
+  if (status === 403) return ExitCode.forbidden;
+  if (status === 404 || (status === 500 && saysNotFound(serverMessage))) return ExitCode.notFound;
+  return ExitCode.api;
 }
 
 /** What the user can do about it, in the CLI's own flags (the core's hints speak only of environment variables). */
@@ -61,7 +68,7 @@ function cliHint(err: HttpError): string | undefined {
 export function cliErrorOf(err: unknown): unknown {
   if (!isHttpError(err)) return err;
   if (err.status !== undefined) {
-    return new ApiError(err.message, exitCodeOfStatus(err.status), err.status, err.paramErrors, cliHint(err));
+    return new ApiError(err.message, exitCodeOfStatus(err.status, err.details.serverMessage), err.status, err.paramErrors, cliHint(err));
   }
   return new CliError(err.message, EXIT_BY_KIND[err.kind], cliHint(err));
 }

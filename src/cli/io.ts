@@ -85,8 +85,9 @@ export function warn(message: string): void {
   writeErr(`pvecli: warning: ${message}`);
 }
 
-export function debugEnabled(argv: readonly string[] = process.argv): boolean {
-  return process.env.PVECLI_DEBUG === '1' || argv.includes('--trace');
+/** Stack traces are for PVECLI_DEBUG=1 alone: --trace shows the exchanges, not the program's insides (issue 13). */
+export function debugEnabled(): boolean {
+  return process.env.PVECLI_DEBUG === '1';
 }
 
 /**
@@ -101,7 +102,7 @@ function isCliError(err: unknown): err is CliError {
  * `pvecli: <first line>`, further lines indented under it. oclif's messages run over several lines (a missing
  * argument with its description, flag constraints) and every line counts; `Parsing --port` + `Expected an
  * integer…` reads as one line (`--port: expected an integer…`); its colour codes, its "See more help" line and any
- * stack frame do not belong in the message (a stack trace is for --trace / PVECLI_DEBUG=1).
+ * stack frame do not belong in the message (a stack trace is for PVECLI_DEBUG=1).
  */
 export function errorText(message: string): string {
   let lines = message

@@ -24,6 +24,24 @@ export function waitErrorForCli(err: unknown): unknown {
   return err;
 }
 
+/**
+ * The request was accepted and a task started, but the server answers its status with an error (404 from a
+ * server that hands out UPIDs it does not track, a reply without `data`, Proxmox's "no such task"): say so, and
+ * that the outcome is unknown, with the exit code of an API error (7); the caller puts the UPID on stdout.
+ */
+export function untrackedTask(err: unknown, upid: string): UntrackedTask | undefined {
+  const status = (err as { status?: unknown })?.status;
+  if (!(err instanceof Error) || typeof status !== 'number') return undefined;
+  return new UntrackedTask(`the request was accepted and started task ${upid}, but the server cannot report on the task: ${err.message}`);
+}
+
+export class UntrackedTask extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.api, 'its outcome is unknown here; the UPID is on stdout');
+    this.name = 'UntrackedTask';
+  }
+}
+
 /** Ctrl-C during a wait: exit 130, and how to pick the task up again. */
 export function interruptedWait(upid: string): CliError {
   const { message } = new TaskWaitInterrupted(upid);

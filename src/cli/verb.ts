@@ -1,6 +1,6 @@
 import { UsageError } from '../errors';
 import type { ParamValue } from '../params';
-import type { ApiClient, ApiRequest, DescribedRequest } from '../http';
+import type { ApiClient, ApiRequest } from '../http';
 import type { Operation } from '../schema/types';
 import type { Verb } from '../schema/verbs';
 import { fillTemplate } from '../schema/load';
@@ -115,11 +115,12 @@ export async function sendPrepared(call: PreparedCall, client: ApiClient): Promi
 
 /** Dry run, download, or send → wait for the task it started → render; the exit code. */
 export async function runPrepared(call: PreparedCall, connection: Connection): Promise<number> {
-  const { globals, request, upload, download } = call;
+  const { globals, request, download } = call;
   if (globals.dryRun) {
-    const { describeRequest } = require('../http') as typeof import('../http');
-    const described = describeRequest(connection.settings, request);
-    writeOut(dryRunText(upload ? upload.describe(request, described) : described));
+    const shown = (require('./dry-run') as typeof import('./dry-run')).dryRunOutput(call, connection.settings);
+    // --quiet hides results, but a dry run was asked for: it is shown anyway.
+    if ('text' in shown) writeOut(shown.text);
+    else printResult(shown.data, { ...globals, quiet: false });
     return 0;
   }
   if (download) return await download.runDownload(connection.client(), request, globals);
@@ -133,15 +134,6 @@ export async function runPrepared(call: PreparedCall, connection: Connection): P
   const shown = globals.async && isUpid(data) ? { ...globals, quiet: false } : globals;
   printResult(data, shown, call.op.returns, `${request.method} ${request.path}`);
   return 0;
-}
-
-function dryRunText(d: DescribedRequest): string {
-  const lines = [`${d.method} ${d.url}`];
-  // Not a header: where the request would go first, as curl -v says it.
-  if (d.proxy) lines.push(`# via proxy ${d.proxy}`);
-  for (const [k, v] of Object.entries(d.headers)) lines.push(`${k}: ${v}`);
-  if (d.body !== undefined) lines.push('', d.body);
-  return lines.join('\n') + '\n';
 }
 
 export type { GlobalOptions };

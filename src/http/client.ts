@@ -13,6 +13,8 @@ import { tlsPolicy } from './tls';
 import { createTransport, type ConnectPlan, type Transport } from './transport';
 import type { ApiClient, ApiRequest, ClientHooks, ExchangeReply } from './types';
 import { encodeParams, hostAndPort, paramsInQuery, parseTarget, targetUrl } from './url';
+import { headerLines, requestBodyLine, watchReplyBody } from './trace';
+import { bodyMessage, oneLine } from './reply-message';
 
 const USER_AGENT = 'pvecli';
 /** An error body worth reading into a message; larger ones are cut (they are not Proxmox's JSON anyway). */
@@ -187,6 +189,10 @@ class Connection {
     this.hooks.trace?.(this.redactor.redact(line));
   };
 
+  private readonly detail = (line: string): void => {
+    this.hooks.traceDetail?.(this.redactor.redact(line));
+  };
+
   readonly send: Send = async (out) => {
     try {
       return await this.sendOnce(out);
@@ -217,10 +223,23 @@ class Connection {
     const deadline = exchangeDeadline(limitS * 1000, out.signal);
     const started = performance.now();
     const fail = (err: unknown) => transportError(err, { where: this.where(), label: out.label, timeoutS: limitS, timedOut: deadline.timedOut() });
+    const path = out.url.pathname;
+    if (this.hooks.traceDetail) {
+      this.detail(`> ${out.method} ${this.redactor.url(out.url).slice(out.url.origin.length)} HTTP/1.1`);
+      for (const line of headerLines('>', { host: out.url.host, ...headers }, this.redactor)) this.detail(line);
+      const bodyLine = requestBodyLine(out.body, headers, path, this.redactor);
+      if (bodyLine) this.detail(bodyLine);
+    }
     try {
       const reply = await transport.send({ method: out.method, url: out.url, headers, body: out.body, signal: deadline.signal });
       if (this.hooks.trace) this.trace(`${out.method} ${this.redactor.url(out.url)} → ${reply.status} ${reply.reason} (${elapsed(started)} ms)`);
-      return { ...reply, body: mapBodyErrors(reply.body, fail, deadline.release) };
+      const body = mapBodyErrors(reply.body, fail, deadline.release);
+      // Watched at its source, which mapBodyErrors already pipes: a second listener does not change the flow.
+      if (this.hooks.traceDetail) {
+        for (const line of headerLines('<', reply.headers, this.redactor)) this.detail(line);
+        watchReplyBody(reply.body, String(reply.headers['content-type'] ?? ''), path, this.redactor, this.detail);
+      }
+      return { ...reply, body };
     } catch (err) {
       deadline.release();
       if (this.hooks.trace) {
@@ -319,18 +338,49 @@ export async function replyData<T>(reply: ExchangeReply, label: string): Promise
 
 /** `data` of a 2xx reply; an HttpError for any other (a 401 with `hint401` when the server gave no detail). */
 function unwrap<T>(reply: ExchangeReply, text: string, label: string, hint401?: string): T {
+  const contentType = String(reply.headers['content-type'] ?? '');
   if (reply.status === 401) {
-    const err = replyError({ ...reply, body: text }, label);
+    const err = replyError({ ...reply, body: text, contentType }, label);
     throw new HttpError('auth', err.message, { ...err.details, hint: err.details.hint ?? hint401 });
   }
-  if (reply.status < 200 || reply.status >= 300) throw replyError({ ...reply, body: text }, label);
-  if (!text) return null as T;
+  if (reply.status < 200 || reply.status >= 300) throw replyError({ ...reply, body: text, contentType }, label);
+  // 204 No Content has nothing to unwrap; any other success must be the API's `{"data": …}`.
+  if (reply.status === 204 && !text.trim()) return null as T;
   const depth = jsonDepthOver(text, MAX_JSON_DEPTH);
   if (depth) throw new HttpError('too-large', `the reply to ${label} is JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  let parsed: unknown;
   try {
-    return (JSON.parse(text) as { data: T }).data;
+    parsed = JSON.parse(text);
   } catch {
-    throw new HttpError('protocol', `the reply to ${label} is not JSON (${reply.status} ${reply.reason})`, { status: reply.status });
+    throw noData(reply, text, contentType, label, 'is not JSON');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || !('data' in parsed)) {
+    throw noData(reply, text, contentType, label, 'has no "data"');
+  }
+  return (parsed as { data: T }).data;
+}
+
+/**
+ * A success status whose body is not the API's envelope (another mock, a proxy's page, a gateway): an error that
+ * says what came back, not an empty success.
+ */
+function noData(reply: ExchangeReply, text: string, contentType: string, label: string, what: string): HttpError {
+  const got = text.trim() ? `got ${describeBody(text, contentType)}` : 'got an empty body';
+  return new HttpError('protocol', `the reply to ${label} ${what} (${reply.status} ${reply.reason}; ${got})`, { status: reply.status });
+}
+
+/** A short, sanitised view of an unexpected body: its JSON keys, or its first line. */
+function describeBody(text: string, contentType: string): string {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const keys = Object.keys(parsed);
+      return keys.length ? `an object with ${keys.map((k) => JSON.stringify(oneLine(k, 40))).join(', ')}` : 'an empty object';
+    }
+    return Array.isArray(parsed) ? `a list of ${parsed.length}` : `${typeof parsed === 'string' ? 'a string' : 'the value'} ${oneLine(JSON.stringify(parsed), 80)}`;
+  } catch {
+    const first = bodyMessage(text, contentType).message;
+    return `${contentType ? contentType.split(';')[0] : 'a body'}${first ? ` "${oneLine(first, 80)}"` : ''}`;
   }
 }
 

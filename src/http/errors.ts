@@ -1,5 +1,6 @@
 import { CertificateTrustError } from './tls';
 import { ProxyError, describeSocketError } from './proxy';
+import { bodyMessage } from './reply-message';
 
 /**
  * What went wrong, in the core's terms. Callers decide what a kind means to them: the CLI maps kinds to exit
@@ -42,6 +43,8 @@ export class HttpError extends Error {
       fingerprint?: string;
       /** Advice that holds for any caller of the core (environment variables, not command-line flags). */
       hint?: string;
+      /** The server's own message of an error reply, without the status and request added (for matching it). */
+      serverMessage?: string;
       /** The socket-level cause, for the retry decision. */
       cause?: unknown;
     } = {},
@@ -126,30 +129,19 @@ export function transportError(err: unknown, ctx: { where: string; label: string
   return new HttpError('connect', `connection to ${ctx.where} failed during ${ctx.label}: ${e?.message ?? String(err)}`, { cause: err });
 }
 
-interface ErrorBody {
-  errors?: Record<string, unknown>;
-  message?: unknown;
-}
-
-/** Maps an error reply (status ≥ 400) to an HttpError: the message from the body or the reason phrase. */
-export function replyError(res: { status: number; reason: string; body: string }, label: string): HttpError {
-  let body: ErrorBody = {};
-  try {
-    const parsed: unknown = JSON.parse(res.body);
-    if (parsed && typeof parsed === 'object') body = parsed as ErrorBody;
-  } catch {
-    // Not JSON: the reason phrase carries the message.
-  }
-  const paramErrors: Record<string, string> = {};
-  if (body.errors && typeof body.errors === 'object') {
-    for (const [name, msg] of Object.entries(body.errors)) paramErrors[name] = String(msg).trim();
-  }
-  const bodyMessage = typeof body.message === 'string' ? body.message.trim() : '';
-  const reason = bodyMessage || res.reason.trim() || `HTTP ${res.status}`;
+/**
+ * Maps an error reply (status ≥ 400) to an HttpError: the body's message when it has one (Proxmox's `message`,
+ * FastAPI's `detail`, a text body's first line), else the reason phrase (where Proxmox puts its message).
+ */
+export function replyError(res: { status: number; reason: string; body: string; contentType?: string }, label: string): HttpError {
+  const { message, paramErrors } = bodyMessage(res.body, res.contentType);
+  // The reason phrase and `errors` stay exact, as Proxmox sent them: the terminal shows their controls escaped.
+  const said = message ?? (res.reason.trim() || `HTTP ${res.status}`);
   const paramLines = Object.entries(paramErrors).map(([name, msg]) => `${name}: ${msg}`);
-  return new HttpError(res.status === 401 ? 'auth' : 'reply', `${reason} (${res.status}, ${label})`, {
+  return new HttpError(res.status === 401 ? 'auth' : 'reply', `${said} (${res.status}, ${label})`, {
     status: res.status,
     paramErrors,
+    serverMessage: said,
     hint: paramLines.length ? paramLines.join('\n') : undefined,
   });
 }

@@ -46,6 +46,11 @@ export interface ExchangeReply {
 export interface ClientHooks {
   /** One line per request/reply (method, URL, status, ms), secrets redacted. */
   trace?: (line: string) => void;
+  /**
+   * With `trace`: the exchange's detail, one line each: `> ` request line, headers and body, `< ` reply headers
+   * and body (credentials redacted, bodies cut at 4 KiB with the total named). Reply bodies are traced as read.
+   */
+  traceDetail?: (line: string) => void;
   warn?: (line: string) => void;
   /** The caller's name for what turned certificate verification off (`--insecure`), named in the warning. */
   insecureBecause?: string;

@@ -35,7 +35,8 @@ describe('mock: lifecycle through bin/run.js against the embedded mock', () => {
 
     expect((await cli('delete', '/nodes/pve/qemu/200')).code).toBe(0);
     const gone = await cli('get', '/nodes/pve/qemu/200/status/current');
-    expect(gone.code).toBe(7);
+    // Proxmox's HTTP 500 "… does not exist" is exit 6, as a 404 is (DESIGN.md §4, issue 13).
+    expect(gone.code).toBe(6);
     expect(gone.stderr).toMatch(/does not exist/);
   }, 60_000);
 
