@@ -79,6 +79,11 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
   if (download && !globals.dryRun) download.checkDownloadTarget(globals);
   const connection = await openConnection(globals, { needServer: !globals.dryRun });
   try {
+    const backendLine = globals.dryRun ? connection.describeBackend(request, { upload: Boolean(upload) }) : undefined;
+    if (backendLine !== undefined) {
+      writeOut(backendLine);
+      return 0;
+    }
     if (globals.dryRun) {
       const { describeRequest } = require('../http') as typeof import('../http');
       const described = describeRequest(connection.settings, request);
