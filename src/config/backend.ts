@@ -28,7 +28,7 @@ export interface BackendProfileKeys {
   ssh_known_hosts?: string;
 }
 
-type Pick = <T>(candidates: Array<[SettingSource, T | undefined]>, fallback?: T) => Picked<T>;
+type Picker = <T>(candidates: Array<[SettingSource, T | undefined]>, fallback?: T) => Picked<T>;
 
 export function parseBackend(text: string, where: string): Backend {
   const backend = text.toLowerCase() as Backend;
@@ -37,7 +37,7 @@ export function parseBackend(text: string, where: string): Backend {
 }
 
 /** Environment over profile for each ssh setting, each checked where it was written. */
-export function pickBackend(env: NodeJS.ProcessEnv, p: BackendProfileKeys, where: (key: string) => string, pick: Pick): PickedBackend {
+export function pickBackend(env: NodeJS.ProcessEnv, p: BackendProfileKeys, where: (key: string) => string, pick: Picker): PickedBackend {
   const text = (variable: string, key: keyof BackendProfileKeys, check?: (value: string, where: string) => string) => {
     const fromEnv = envString(env, variable);
     const fromProfile = p[key] === undefined ? undefined : String(p[key]);
@@ -123,4 +123,12 @@ export function sshHostOf(host: string | undefined, url: string | undefined, pro
 export function checkBackendService(backend: Backend, service: string): void {
   if (backend === 'https' || service === 'PVE') return;
   throw new UsageError(`the ${backend} backend runs pvesh, which only Proxmox VE has (service ${service})`, `use ${ENV.backend}=https for ${service}`);
+}
+
+/** Where the ssh or local backend's requests go, as messages and `profile verify` name it: `ssh://root@pve1:22`. */
+export function backendTarget(settings: Pick<ConnectionSettings, 'backend' | 'url' | 'sshHost' | 'sshUser' | 'sshPort'>): string {
+  if (settings.backend === 'https') return settings.url;
+  if (settings.backend === 'local') return 'pvesh on this machine';
+  const host = settings.sshHost!.includes(':') ? `[${settings.sshHost}]` : settings.sshHost!;
+  return `ssh://${settings.sshUser ? `${settings.sshUser}@` : ''}${host}${settings.sshPort === undefined ? '' : `:${settings.sshPort}`}`;
 }

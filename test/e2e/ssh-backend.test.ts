@@ -174,6 +174,19 @@ describe('ssh backend: pvesh on the node through OpenSSH', () => {
     expect(loggedArgv().length).toBe(before);
   });
 
+  it('a profile with backend ssh: the url names the node, profile verify says who acts', async () => {
+    const configFile = join(dir, 'config.yaml');
+    const profile = {
+      url: 'https://127.0.0.1:8006', backend: 'ssh', ssh_port: sshd.port, ssh_user: sshd.user, ssh_identity: sshd.identity,
+      ssh_known_hosts: sshd.knownHosts, ssh_strict_host_key_checking: 'yes',
+    };
+    writeFileSync(configFile, JSON.stringify({ current: 'node1', profiles: { node1: profile } }), { mode: 0o600 });
+    const r = await runCli(['profile', 'verify', '-o', 'json'], { env: isolatedEnv({ CI: 'true', PROXMOX_CONFIG_FILE: configFile }) });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ profile: 'node1', url: `ssh://${sshd.user}@127.0.0.1:${sshd.port}`, product: 'PVE', auth: 'ssh', identity: `${sshd.user} (ssh key)` });
+  });
+
   it('task commands work over the same backend', async () => {
     const r = await runCli(['task', 'list', '--node', 'pve', '-o', 'json'], { env: sshEnv() });
     expect(r.stderr).toBe('');
