@@ -182,6 +182,8 @@ describe('profile selection: --profile › PVECLI_PROFILE › current', () => {
     await expect(resolveStrictly({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: both } })).rejects.toMatchObject({ message: expect.stringContaining("username of profile 'p' is not used") });
     await expect(resolveStrictly({}, { env: { ...fresh, PROXMOX_API_BACKEND: 'ssh' } })).rejects.toMatchObject({ exitCode: 2, message: 'the ssh backend has no node to log in to' });
     await expect(resolveStrictly({ profile: 'mock' }, { env: { ...fresh, PROXMOX_API_BACKEND: 'ssh' } })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('mock speaks https only') });
+    await expect(resolveStrictly({}, { env: { ...fresh, PROXMOX_API_BACKEND: 'ssh', PROXMOX_API_SSH_HOST: 'pbs1', PROXMOX_API_SERVICE: 'pbs' } }))
+      .rejects.toMatchObject({ exitCode: 2, message: 'the ssh backend runs pvesh, which only Proxmox VE has (service PBS)' });
   });
 
   it('bad numbers in the environment → exit 2', async () => {
