@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // A stand-in for Proxmox VE's pvesh, for the ssh and local backend tests: `pvesh <verb> <path> --output-format json
 // [--name=value | --name value ...]` becomes one HTTPS request to a mock, answered the way pvesh answers. Like pvesh
 // (the CLI runs a task in the foreground), a write that starts a task prints the task's log on stdout and then the

@@ -42,8 +42,12 @@ export function runProcess(file: string, args: string[], opts: { timeoutMs: numb
     const onAbort = () => stop('interrupted');
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted) onAbort();
+    // pvecli exiting (Ctrl-C sent to it alone) takes the child along rather than leaving it running unseen.
+    const onExit = () => child.kill('SIGTERM');
+    process.once('exit', onExit);
     const done = () => {
       clearTimeout(timer);
+      process.removeListener('exit', onExit);
       opts.signal?.removeEventListener('abort', onAbort);
       result.stdout = Buffer.concat(stdout).toString('utf8');
       resolve(result);
