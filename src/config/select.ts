@@ -41,7 +41,7 @@ export function selectConnection(flags: GlobalConnectionFlags, env: NodeJS.Proce
   const chosen: Array<[SettingSource, string | undefined]> = [['flag', flags.profile], ['environment', envProfile], ['profile', config?.current]];
   const [source, name] = chosen.find(([, value]) => value !== undefined) ?? ['default', undefined];
   // pvesh on a node needs no URL: an ssh or local backend chosen in the environment is a target of its own.
-  const urlGiven = Boolean(flags.url || env[ENV.url]) || /^(ssh|local)$/i.test(envString(env, ENV.backend) ?? '');
+  const targetGiven = Boolean(flags.url || env[ENV.url]) || /^(ssh|local)$/i.test(envString(env, ENV.backend) ?? '');
   const cache = cacheDir(env);
 
   let kind: 'remote' | 'mock' = 'remote';
@@ -56,7 +56,7 @@ export function selectConnection(flags: GlobalConnectionFlags, env: NodeJS.Proce
     profileName = { value: MOCK_PROFILE, source };
   } else if (name !== undefined) {
     throw unknownProfile(name, source, names, configFile);
-  } else if (urlGiven) {
+  } else if (targetGiven) {
     profileName = { value: ENVIRONMENT_PROFILE, source: 'default' };
   } else if (names.length === 0) {
     refuseMockFallback(env, config !== undefined, configFile);
