@@ -187,6 +187,14 @@ describe('ssh backend: pvesh on the node through OpenSSH', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ profile: 'node1', url: `ssh://${sshd.user}@127.0.0.1:${sshd.port}`, product: 'PVE', auth: 'ssh', identity: `${sshd.user} (ssh key)` });
   });
 
+  it('--trace shows each command line and its exit status; --async prints the UPID', async () => {
+    const r = await runCli(['--trace', '--async', 'create', '/nodes/pve/qemu/910/status/start'], { env: sshEnv() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^UPID:pve:\S+:\n$/);
+    expect(r.stderr).toMatch(/^trace: ssh -o BatchMode=yes .* -- 127\.0\.0\.1 'pvesh create \/nodes\/pve\/qemu\/910\/status\/start --output-format json'$/m);
+    expect(r.stderr).toMatch(/^trace: exit status 0 \(\d+ ms\)$/m);
+  });
+
   it('task commands work over the same backend', async () => {
     const r = await runCli(['task', 'list', '--node', 'pve', '-o', 'json'], { env: sshEnv() });
     expect(r.stderr).toBe('');
