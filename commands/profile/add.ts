@@ -23,6 +23,7 @@ export default class ProfileAdd extends Command {
     service: Flags.string({ description: 'product: pve, pbs, pmg or pdm (any case)' }),
     'path-prefix': Flags.string({ description: 'reverse-proxy prefix before /api2/json' }),
     timeout: Flags.string({ description: 'request timeout, seconds' }),
+    backend: Flags.string({ description: 'https (default), ssh (pvesh on the node through ssh) or local (pvesh here): no API credentials then' }),
     use: Flags.boolean({ description: 'make it the current profile' }),
     force: Flags.boolean({ description: 'replace a profile of the same name' }),
   };
@@ -46,7 +47,7 @@ export default class ProfileAdd extends Command {
       {
         url: flags.url, tokenId: flags['token-id'], tokenSecret: flags['token-secret'], username: flags.username, password: flags.password,
         fingerprint: flags.fingerprint, caFile: flags['ca-file'], insecure: flags.insecure, proxy: flags.proxy, service: flags.service,
-        pathPrefix: flags['path-prefix'], timeout,
+        pathPrefix: flags['path-prefix'], timeout, backend: flags.backend,
       },
       { name: args.name, interactive: isInteractive(), say: writeErr, fetchCertificate: certificateFetcher() },
     );

@@ -4,7 +4,8 @@ import { globalFlags, toGlobals } from '../../src/cli/oclif-flags';
 export default class ProfileSet extends Command {
   static summary = 'Set one key of a profile; an empty value removes the key.';
   static description = 'Keys: url, token_id, token_secret, username, password, otp_type, fingerprint, ca_file, insecure, proxy, ' +
-    'service, path_prefix, timeout, connect_timeout, retries, retry_backoff, schema (token-secret spelling works too). ' +
+    'service, path_prefix, timeout, connect_timeout, retries, retry_backoff, schema, backend, ssh_host, ssh_user, ssh_port, ' +
+    'ssh_identity, ssh_strict_host_key_checking, ssh_known_hosts (token-secret spelling works too). ' +
     'Secrets should be references: env:NAME, file:PATH or prompt.';
   static args = {
     name: Args.string({ description: 'profile', required: true }),

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PickedSettings } from '../config/precedence';
 import type { Schema } from '../schema/load';
 import type { GlobalOptions } from './globals';
 
@@ -99,10 +100,16 @@ function targetIdentity(globals: GlobalOptions): string | undefined {
     const user = picked.tokenId.value ?? picked.username.value ?? '';
     return kind === 'mock'
       ? `mock ${config.stateDir()}`
-      : `${picked.profile.value} ${picked.url.value ?? ''}${picked.pathPrefix.value ?? ''} ${user}`;
+      : `${picked.profile.value} ${picked.url.value ?? ''}${picked.pathPrefix.value ?? ''} ${user}${sshTarget(picked)}`;
   } catch {
     return undefined;
   }
+}
+
+/** The ssh and local backends reach a node without the URL or an API user: their own settings name the target. */
+function sshTarget(picked: PickedSettings): string {
+  const { backend, sshHost, sshUser, sshPort } = picked;
+  return backend.value === 'https' ? '' : ` ${backend.value} ${sshUser.value ?? ''}@${sshHost.value ?? ''}:${sshPort.value ?? ''}`;
 }
 
 function readCache(file: string): Record<string, CacheEntry> {

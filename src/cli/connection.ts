@@ -1,4 +1,4 @@
-import type { ApiClient } from '../http';
+import type { ApiClient, ApiRequest } from '../http';
 import type { ConnectionSettings } from '../config/types';
 import type { GlobalOptions } from './globals';
 import { warn, writeErr } from './io';
@@ -8,8 +8,10 @@ import { isatty } from 'node:tty';
 export interface Connection {
   settings: ConnectionSettings;
   kind: 'remote' | 'mock';
-  /** The client, created on first use. */
+  /** The client, created on first use: the HTTP core, or pvesh over ssh or on this node (settings.backend). */
   client(): ApiClient;
+  /** --dry-run of the ssh and local backends: the command line that would run (undefined for https). */
+  describeBackend(request: ApiRequest, opts: { upload: boolean }): string | undefined;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,12 @@ export async function openConnection(
     settings,
     kind: resolved.kind,
     client() {
+      if (!client && settings.backend !== 'https') {
+        const { createPveshClient } = require('./pvesh/client') as typeof import('./pvesh/client');
+        // pvesh runs the tasks it starts to their end: writes get a limit only when the user set one.
+        const writeTimeoutS = resolved.sources.timeout === 'default' ? 0 : settings.timeout;
+        client = createPveshClient(settings, { trace: globals.trace ? (line) => writeErr(`trace: ${line}`) : undefined, writeTimeoutS });
+      }
       if (!client) {
         const { createCliClient } = require('./api-client') as typeof import('./api-client');
         const origin = require('./setting-origin') as typeof import('./setting-origin');
@@ -93,6 +101,11 @@ export async function openConnection(
         });
       }
       return client;
+    },
+    describeBackend(request, { upload }) {
+      if (settings.backend === 'https') return undefined;
+      const { describeBackendCommand } = require('./pvesh/command') as typeof import('./pvesh/command');
+      return describeBackendCommand(settings, request, upload);
     },
     async close() {
       await client?.close();

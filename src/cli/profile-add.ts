@@ -7,6 +7,7 @@ import { UsageError } from '../errors';
 import type { Profile } from '../config/file';
 import { normalizeProfile } from '../config/profiles';
 import { parseSecretRef } from '../config/secrets';
+import { parseBackend } from '../config/backend';
 
 export interface AddFlags {
   url?: string;
@@ -21,6 +22,8 @@ export interface AddFlags {
   service?: string;
   pathPrefix?: string;
   timeout?: number;
+  /** https (default), ssh or local: the last two run pvesh and take no API credentials nor TLS settings. */
+  backend?: string;
 }
 
 export interface AddContext {
@@ -56,6 +59,14 @@ export async function collectProfileValues(flags: AddFlags, ctx: AddContext): Pr
   };
   // Validate the URL now, before asking anything else about a server that cannot be reached.
   values.url = normalizeProfile({ url, service: flags.service }).url;
+  const backend = flags.backend === undefined ? 'https' : parseBackend(flags.backend, '--backend');
+  if (backend !== 'https') {
+    // pvesh acts as the ssh login user (or the local user): the ssh keys come with `profile set` (README: Over ssh).
+    const given = (['tokenId', 'tokenSecret', 'username', 'password'] as const).filter((key) => flags[key] !== undefined);
+    if (given.length) throw new UsageError(`--backend ${backend} takes no API credentials: pvesh acts as the ${backend === 'ssh' ? 'ssh login user' : 'local user'}`, 'leave out --token-id, --token-secret, --username and --password');
+    values.backend = backend;
+    return normalizeProfile(values);
+  }
 
   await collectCredentials(flags, values, prompts, ctx, missing);
   await collectTls(flags, values, prompts, ctx);

@@ -117,6 +117,12 @@ export async function sendPrepared(call: PreparedCall, client: ApiClient): Promi
 export async function runPrepared(call: PreparedCall, connection: Connection): Promise<number> {
   const { globals, request, download } = call;
   if (globals.dryRun) {
+    // Over ssh or locally the request is a pvesh command line: that is what a dry run shows.
+    const backendLine = connection.describeBackend(request, { upload: Boolean(call.upload) });
+    if (backendLine !== undefined) {
+      writeOut(backendLine);
+      return 0;
+    }
     const shown = (require('./dry-run') as typeof import('./dry-run')).dryRunOutput(call, connection.settings);
     // --quiet hides results, but a dry run was asked for: it is shown anyway.
     if ('text' in shown) writeOut(shown.text);

@@ -33,5 +33,6 @@ const VARIABLE_OF: Partial<Record<keyof ConnectionSettings, string>> = {
   tokenSecret: ENV.tokenSecret, username: ENV.username, password: ENV.password, otp: ENV.otp, otpType: ENV.otpType,
   verifyTls: ENV.verifySsl, fingerprint: ENV.fingerprint, caFile: ENV.caFile, proxy: `${ENV.httpsProxy}, ${ENV.httpProxy}`,
   timeout: ENV.timeout, connectTimeout: ENV.connectTimeout, retries: ENV.retries, retryBackoff: ENV.retryBackoff,
-  cacheDir: 'XDG_CACHE_HOME',
+  cacheDir: 'XDG_CACHE_HOME', backend: ENV.backend, sshHost: ENV.sshHost, sshUser: ENV.sshUser, sshPort: ENV.sshPort,
+  sshIdentity: ENV.sshIdentity, sshStrictHostKeyChecking: ENV.sshStrictHostKeyChecking, sshKnownHosts: ENV.sshKnownHosts,
 };

@@ -15,6 +15,12 @@ export const ENV = {
   caFile: 'PROXMOX_API_CA_FILE',
   service: 'PROXMOX_API_SERVICE',
   backend: 'PROXMOX_API_BACKEND',
+  sshHost: 'PROXMOX_API_SSH_HOST',
+  sshUser: 'PROXMOX_API_SSH_USER',
+  sshPort: 'PROXMOX_API_SSH_PORT',
+  sshIdentity: 'PROXMOX_API_SSH_IDENTITY',
+  sshStrictHostKeyChecking: 'PROXMOX_API_SSH_STRICT_HOST_KEY_CHECKING',
+  sshKnownHosts: 'PROXMOX_API_SSH_KNOWN_HOSTS',
   pathPrefix: 'PROXMOX_API_PATH_PREFIX',
   timeout: 'PROXMOX_API_TIMEOUT',
   connectTimeout: 'PROXMOX_API_CONNECT_TIMEOUT',
@@ -60,13 +66,4 @@ export function envBoolean(env: NodeJS.ProcessEnv, name: string): boolean | unde
   if (/^(1|true|yes|on)$/i.test(text)) return true;
   if (/^(0|false|no|off)$/i.test(text)) return false;
   throw new UsageError(`${name}=${text} is not a boolean (true/false, 1/0, yes/no)`);
-}
-
-/** Only https is implemented; ssh and local are reserved names from DESIGN.md §5. */
-export function checkBackend(env: NodeJS.ProcessEnv): void {
-  const backend = envString(env, ENV.backend);
-  if (backend !== undefined && backend.toLowerCase() !== 'https') {
-    const known = ['ssh', 'local'].includes(backend.toLowerCase());
-    throw new UsageError(`${ENV.backend}=${backend}: ${known ? 'this backend is not supported yet' : 'unknown backend'}; only https is`, `unset ${ENV.backend}`);
-  }
 }

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors';
 import { durationProblem } from '../util/duration';
 import { envBoolean, envNumber, envString, ENV } from './environment';
+import { pickBackend, type BackendProfileKeys } from './backend';
 import type { Profile } from './profile-keys';
 import type { ConnectionSettings, Service, SettingSource } from './types';
 
@@ -69,7 +70,7 @@ export function pickSettings(
   profileName: Picked<string>,
   cacheDirectory: string,
 ): PickedSettings {
-  const p = profile as {
+  const p = profile as BackendProfileKeys & {
     url?: string; token_id?: string; token_secret?: string; username?: string; password?: string; otp_type?: string;
     fingerprint?: string; ca_file?: string; insecure?: boolean; proxy?: string; service?: string; path_prefix?: string;
     timeout?: number; connect_timeout?: number; retries?: number; retry_backoff?: number; schema?: string;
@@ -105,6 +106,7 @@ export function pickSettings(
     retryBackoff: ranged(pick<number>([['environment', envNumber(env, ENV.retryBackoff)], ['profile', p.retry_backoff]], DEFAULTS.retryBackoff), ENV.retryBackoff, where('retry_backoff')),
     cacheDir: { value: cacheDirectory, source: 'default' },
     schema,
+    ...pickBackend(env, p, where, pick),
   };
 }
 

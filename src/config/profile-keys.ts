@@ -20,6 +20,13 @@ export const PROFILE_KEYS = {
   retries: 'integer',
   retry_backoff: 'number',
   schema: 'string',
+  backend: 'string',
+  ssh_host: 'string',
+  ssh_user: 'string',
+  ssh_port: 'integer',
+  ssh_identity: 'string',
+  ssh_strict_host_key_checking: 'string',
+  ssh_known_hosts: 'string',
 } as const satisfies Record<string, ValueKind>;
 
 export type ProfileKey = keyof typeof PROFILE_KEYS;

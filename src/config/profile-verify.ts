@@ -1,3 +1,4 @@
+import { backendTarget } from './backend';
 import type { ConnectionSettings } from './types';
 
 /** The part of the HTTP client that verification needs (src/http's ApiClient satisfies it). */
@@ -11,7 +12,8 @@ export interface VerifyResult {
   product: string;
   version: string;
   identity: string;
-  auth: 'token' | 'password';
+  /** ssh and local: pvesh acts as the ssh login user or the local user, with no API credentials. */
+  auth: 'token' | 'password' | 'ssh' | 'local';
   /** How many ACL paths grant this identity something */
   permission_paths: number;
   /** Privileges on `/` (the whole cluster), sorted */
@@ -36,12 +38,12 @@ export async function verifyConnection(client: RequestClient, settings: Connecti
   for (const privs of Object.values(permissions ?? {})) for (const priv of Object.keys(privs ?? {})) all.add(priv);
   const result: VerifyResult = {
     profile: settings.profile,
-    url: settings.url,
+    url: backendTarget(settings),
     product: settings.service,
     version: [version?.version, version?.release && version.release !== version.version ? `(release ${String(version.release)})` : '', version?.repoid ? `repoid ${String(version.repoid)}` : '']
       .filter(Boolean).join(' '),
-    identity: settings.tokenId ?? settings.username ?? '',
-    auth: settings.tokenId ? 'token' : 'password',
+    identity: settings.tokenId ?? settings.username ?? (settings.backend === 'ssh' ? `${settings.sshUser ?? 'the ssh login user'} (ssh key)` : settings.backend === 'local' ? 'the local user' : ''),
+    auth: settings.backend !== 'https' ? settings.backend : settings.tokenId ? 'token' : 'password',
     permission_paths: Object.keys(permissions ?? {}).length,
     root_privileges: Object.keys(permissions?.['/'] ?? {}).sort(),
     privileges: [...all].sort(),

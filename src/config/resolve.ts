@@ -1,6 +1,7 @@
 /** The run's connection (DESIGN.md §5): the selection (select.ts) checked, its URL normalised, secrets dereferenced. */
 import { isatty } from 'node:tty';
 import { envReplyLimit } from './environment';
+import { checkBackendService, refuseApiCredentials, sshHostOf } from './backend';
 import { checkCredentials } from './credentials';
 import type { GlobalConnectionFlags } from './precedence';
 import { MOCK_PROFILE } from './profile-names';
@@ -45,7 +46,14 @@ export async function resolveConnection(flags: GlobalConnectionFlags, opts: Reso
   const { picked, kind, configFile } = selection;
   const profileLabel = picked.profile.value;
 
-  if (kind === 'remote') picked.url.value = normalizeUrl(picked.url.value, profileLabel, picked.service.value);
+  const backend = picked.backend.value!;
+  // pvesh needs no URL; one given still names the ssh backend's node.
+  if (kind === 'remote' && (backend === 'https' || picked.url.value)) picked.url.value = normalizeUrl(picked.url.value, profileLabel, picked.service.value);
+  if (backend !== 'https') {
+    checkBackendService(backend, picked.service.value!);
+    refuseApiCredentials(picked, profileLabel);
+    for (const key of ['tokenId', 'tokenSecret', 'username', 'password', 'otp'] as const) picked[key] = { value: undefined, source: 'default' };
+  }
 
   warnAboutRedirectedCredentials(selection, warn);
 
@@ -57,7 +65,7 @@ export async function resolveConnection(flags: GlobalConnectionFlags, opts: Reso
   // Dereference only the secret that will be used: a token wins over a password, and an unused
   // `prompt` must not stop a run to ask.
   const useToken = picked.tokenId.value !== undefined;
-  if (kind === 'remote' && opts.requireCredentials !== false) checkCredentials(picked, profileLabel);
+  if (kind === 'remote' && backend === 'https' && opts.requireCredentials !== false) checkCredentials(picked, profileLabel);
   const tokenSecret = useToken ? await secret('tokenSecret', 'token_secret', `Secret of API token ${picked.tokenId.value} (profile ${profileLabel})`) : undefined;
   const passwordQuestion = `Password for ${picked.username.value ?? 'the user'} (profile ${profileLabel})`;
   // A `prompt` password is asked only when a login needs it (see ConnectionSettings.passwordPrompt).
@@ -91,6 +99,13 @@ export async function resolveConnection(flags: GlobalConnectionFlags, opts: Reso
     maxReplyBytes: envReplyLimit(env),
     cacheDir: picked.cacheDir.value!,
     schema: picked.schema.value,
+    backend,
+    sshHost: backend === 'ssh' ? sshHostOf(picked.sshHost.value, picked.url.value, profileLabel) : undefined,
+    sshUser: picked.sshUser.value,
+    sshPort: picked.sshPort.value,
+    sshIdentity: picked.sshIdentity.value,
+    sshStrictHostKeyChecking: picked.sshStrictHostKeyChecking.value,
+    sshKnownHosts: picked.sshKnownHosts.value,
   };
   const sources: Record<string, SettingSource> = {};
   for (const [key, { source }] of Object.entries(picked)) sources[key] = source;

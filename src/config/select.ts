@@ -6,7 +6,7 @@ import { UsageError } from '../errors';
 import { nearest } from '../util/text';
 import { ConfigFile } from './file';
 import { cacheDir, configFilePath } from './paths';
-import { checkBackend, ENV } from './environment';
+import { ENV, envString } from './environment';
 import { pickSettings, type GlobalConnectionFlags, type Picked, type PickedSettings } from './precedence';
 import type { Profile } from './profile-keys';
 import { ENVIRONMENT_PROFILE, MOCK_PROFILE } from './profile-names';
@@ -30,7 +30,6 @@ export interface Selection {
  * The config file is read only when it exists, so env-only runs never load the yaml parser.
  */
 export function selectConnection(flags: GlobalConnectionFlags, env: NodeJS.ProcessEnv, warn: (m: string) => void): Selection {
-  checkBackend(env);
   const configFile = configFilePath(env);
   const config = loadConfigSnapshot(configFile, env, () => ConfigFile.read(configFile).snapshot());
   if (config) {
@@ -41,7 +40,8 @@ export function selectConnection(flags: GlobalConnectionFlags, env: NodeJS.Proce
   const envProfile = env[ENV.profile] || undefined;
   const chosen: Array<[SettingSource, string | undefined]> = [['flag', flags.profile], ['environment', envProfile], ['profile', config?.current]];
   const [source, name] = chosen.find(([, value]) => value !== undefined) ?? ['default', undefined];
-  const urlGiven = Boolean(flags.url || env[ENV.url]);
+  // pvesh on a node needs no URL: an ssh or local backend chosen in the environment is a target of its own.
+  const targetGiven = Boolean(flags.url || env[ENV.url]) || /^(ssh|local)$/i.test(envString(env, ENV.backend) ?? '');
   const cache = cacheDir(env);
 
   let kind: 'remote' | 'mock' = 'remote';
@@ -56,7 +56,7 @@ export function selectConnection(flags: GlobalConnectionFlags, env: NodeJS.Proce
     profileName = { value: MOCK_PROFILE, source };
   } else if (name !== undefined) {
     throw unknownProfile(name, source, names, configFile);
-  } else if (urlGiven) {
+  } else if (targetGiven) {
     profileName = { value: ENVIRONMENT_PROFILE, source: 'default' };
   } else if (names.length === 0) {
     refuseMockFallback(env, config !== undefined, configFile);
@@ -70,6 +70,9 @@ export function selectConnection(flags: GlobalConnectionFlags, env: NodeJS.Proce
   }
   const picked = pickSettings(flags, env, profile, profileName, cache);
   if (kind === 'mock') picked.url = { value: '', source: 'default' };
+  if (kind === 'mock' && picked.backend.value !== 'https') {
+    throw new UsageError(`the built-in mock speaks https only, not the ${picked.backend.value} backend`, `unset ${ENV.backend}, or pick a profile`);
+  }
   return { kind, configFile, config, profileName, profile, picked };
 }
 

@@ -3,6 +3,8 @@
  * src/config produces them; src/http consumes them. Secrets are already dereferenced (env:/file:/prompt).
  */
 export type Service = 'PVE' | 'PBS' | 'PMG' | 'PDM';
+/** DESIGN.md §5 PROXMOX_API_BACKEND: the API server over https, or pvesh over ssh or on this node. */
+export type Backend = 'https' | 'ssh' | 'local';
 
 export interface ConnectionSettings {
   /** Profile name in use ('mock' for the built-in embedded server). */
@@ -37,6 +39,15 @@ export interface ConnectionSettings {
   cacheDir: string;
   /** Schema id for this profile, e.g. pve-9.2 */
   schema?: string;
+  backend: Backend;
+  /** The ssh backend's node (default: the host of `url`), login user, port, identity file, host key policy and known_hosts file. */
+  sshHost?: string;
+  sshUser?: string;
+  sshPort?: number;
+  sshIdentity?: string;
+  /** yes, accept-new or no (ssh's StrictHostKeyChecking); unset: ssh's own configuration decides. */
+  sshStrictHostKeyChecking?: string;
+  sshKnownHosts?: string;
 }
 
 /** Where a setting's value came from, for `profile env`. */

@@ -22,6 +22,7 @@ export async function resolveUpstream(profile: string | undefined, schema: strin
     throw new UsageError('--mode real needs an upstream Proxmox', 'set PROXMOX_API_URL=https://HOST:8006 (and PROXMOX_API_TOKEN_ID/SECRET), or --profile NAME');
   }
   const s = resolved.settings;
+  if (s.backend !== 'https') throw new UsageError(`the gateway forwards HTTPS: the ${s.backend} backend (pvesh) is for the CLI`, 'unset PROXMOX_API_BACKEND (or the profile\'s backend) for serve');
   if (s.tokenId !== undefined && s.tokenSecret === undefined) throw new UsageError(`API token ${s.tokenId} has no secret`, 'set PROXMOX_API_TOKEN_SECRET too');
   const authMethod = s.tokenId !== undefined ? 'token' : s.username !== undefined ? 'password' : 'none';
   return { settings: { ...s, ca: caBundle(s) }, schema: s.schema, authMethod };

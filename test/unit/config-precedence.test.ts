@@ -53,6 +53,14 @@ const ROWS: Row[] = [
   { setting: 'retries', env: [{ PROXMOX_API_RETRIES: '2' }, 2], profile: [{ retries: 3 }, 3], default: 0 },
   { setting: 'retryBackoff', env: [{ PROXMOX_API_RETRY_BACKOFF: '1.5' }, 1.5], profile: [{ retry_backoff: 2 }, 2], default: 0.5 },
   { setting: 'schema', flag: ['schema', 'pve-9.1', 'pve-9.1'], profile: [{ schema: 'pbs-4.0' }, 'pbs-4.0'], default: undefined },
+  { setting: 'backend', env: [{ PROXMOX_API_BACKEND: 'SSH' }, 'ssh'], profile: [{ backend: 'local' }, 'local'], default: 'https' },
+  // The ssh node defaults to the URL's host.
+  { setting: 'sshHost', base: { backend: 'ssh' }, env: [{ PROXMOX_API_SSH_HOST: 'env-node' }, 'env-node'], profile: [{ ssh_host: 'profile-node' }, 'profile-node'], default: 'base' },
+  { setting: 'sshUser', env: [{ PROXMOX_API_SSH_USER: 'envuser' }, 'envuser'], profile: [{ ssh_user: 'root' }, 'root'], default: undefined },
+  { setting: 'sshPort', env: [{ PROXMOX_API_SSH_PORT: '2222' }, 2222], profile: [{ ssh_port: 22 }, 22], default: undefined },
+  { setting: 'sshIdentity', env: [{ PROXMOX_API_SSH_IDENTITY: '/env/id' }, '/env/id'], profile: [{ ssh_identity: '/profile/id' }, '/profile/id'], default: undefined },
+  { setting: 'sshStrictHostKeyChecking', env: [{ PROXMOX_API_SSH_STRICT_HOST_KEY_CHECKING: 'Accept-New' }, 'accept-new'], profile: [{ ssh_strict_host_key_checking: 'yes' }, 'yes'], default: undefined },
+  { setting: 'sshKnownHosts', env: [{ PROXMOX_API_SSH_KNOWN_HOSTS: '/env/kh' }, '/env/kh'], profile: [{ ssh_known_hosts: '/profile/kh' }, '/profile/kh'], default: undefined },
 ];
 
 let fileCounter = 0;
@@ -152,8 +160,30 @@ describe('profile selection: --profile › PVECLI_PROFILE › current', () => {
     expect(resolved.kind).toBe('mock');
   });
 
-  it('a backend other than https is refused', async () => {
-    await expect(resolveConnection({}, { env: { ...env, PROXMOX_API_BACKEND: 'ssh' } })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('not supported yet') });
+  it('an unknown backend, port or host key policy is refused where it was written', async () => {
+    await expect(resolveConnection({}, { env: { ...env, PROXMOX_API_BACKEND: 'telnet' } })).rejects.toMatchObject({ exitCode: 2, message: "PROXMOX_API_BACKEND: unknown backend 'telnet' (expected: https, ssh, local)" });
+    await expect(resolveConnection({}, { env: { ...env, PROXMOX_API_BACKEND: 'ssh', PROXMOX_API_SSH_PORT: '70000' } })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('not a TCP port') });
+    await expect(resolveConnection({}, { env: { ...env, PROXMOX_API_BACKEND: 'ssh', PROXMOX_API_SSH_STRICT_HOST_KEY_CHECKING: 'ask' } })).rejects.toMatchObject({ exitCode: 2 });
+    // A host ssh would read as an option (-oProxyCommand=...) never reaches its command line.
+    await expect(resolveConnection({}, { env: { ...env, PROXMOX_API_BACKEND: 'ssh', PROXMOX_API_SSH_HOST: '-oProxyCommand=touch /tmp/x' } })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('is not an ssh host') });
+  });
+
+  it('ssh and local backends carry no API credentials: given beside them they are refused, below them unused', async () => {
+    const fresh = { HOME: dir, XDG_CONFIG_HOME: join(dir, 'no-config-here') };
+    const local = await resolveStrictly({}, { env: { ...fresh, PROXMOX_API_BACKEND: 'local' } });
+    expect(local).toMatchObject({ kind: 'remote', settings: { backend: 'local', tokenId: undefined } });
+    await expect(resolveStrictly({}, { env: { ...fresh, PROXMOX_API_BACKEND: 'ssh', PROXMOX_API_SSH_HOST: 'n', PROXMOX_API_TOKEN_ID: 'a@pve!t', PROXMOX_API_TOKEN_SECRET: 's' } }))
+      .rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('PROXMOX_API_TOKEN_ID is not used by the ssh backend') });
+    await expect(resolveStrictly({ otp: '123456' }, { env: { ...fresh, PROXMOX_API_BACKEND: 'local' } })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('--otp is not used') });
+    const tokenProfile = writeConfig({ url: 'https://pve1:8006', token_id: 'a@pve!t', token_secret: 'env:NOT_SET_ANYWHERE' });
+    const ssh = await resolveStrictly({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: tokenProfile, PROXMOX_API_BACKEND: 'ssh' } });
+    expect(ssh.settings).toMatchObject({ backend: 'ssh', sshHost: 'pve1', tokenId: undefined, tokenSecret: undefined });
+    const both = writeConfig({ backend: 'ssh', ssh_host: 'pve1', username: 'root@pam' });
+    await expect(resolveStrictly({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: both } })).rejects.toMatchObject({ message: expect.stringContaining("username of profile 'p' is not used") });
+    await expect(resolveStrictly({}, { env: { ...fresh, PROXMOX_API_BACKEND: 'ssh' } })).rejects.toMatchObject({ exitCode: 2, message: 'the ssh backend has no node to log in to' });
+    await expect(resolveStrictly({ profile: 'mock' }, { env: { ...fresh, PROXMOX_API_BACKEND: 'ssh' } })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('mock speaks https only') });
+    await expect(resolveStrictly({}, { env: { ...fresh, PROXMOX_API_BACKEND: 'ssh', PROXMOX_API_SSH_HOST: 'pbs1', PROXMOX_API_SERVICE: 'pbs' } }))
+      .rejects.toMatchObject({ exitCode: 2, message: 'the ssh backend runs pvesh, which only Proxmox VE has (service PBS)' });
   });
 
   it('bad numbers in the environment → exit 2', async () => {

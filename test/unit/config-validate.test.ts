@@ -25,7 +25,7 @@ describe('config file validation (ajv, messages in the file\'s terms)', () => {
     ['profiles:\n  a: 5\n', "f.yaml:2: profile 'a' must be a mapping"],
     ['profiles:\n  "bad name":\n    url: x\n', "f.yaml:2: invalid profile name 'bad name'"],
     ['profiles:\n  123:\n    url: x\n', "f.yaml:2: invalid profile name '123'"],
-    ['profiles:\n  a:\n    true: x\n', "f.yaml:3: unknown key 'true' in profile 'a' (expected: url, token_id, token_secret, username, password, otp_type, fingerprint, ca_file, insecure, proxy, service, path_prefix, timeout, connect_timeout, retries, retry_backoff, schema)"],
+    ['profiles:\n  a:\n    true: x\n', "f.yaml:3: unknown key 'true' in profile 'a' (expected: url, token_id, token_secret, username, password, otp_type, fingerprint, ca_file, insecure, proxy, service, path_prefix, timeout, connect_timeout, retries, retry_backoff, schema, backend, ssh_host, ssh_user, ssh_port, ssh_identity, ssh_strict_host_key_checking, ssh_known_hosts)"],
     ['profiles:\n  a:\n    timeout: -1\n', "f.yaml:3: profile 'a': timeout must be a non-negative number"],
     ['profiles:\n  a:\n    timeout: "1e999"\n', "f.yaml:3: profile 'a': timeout must be a non-negative number"],
     ['profiles:\n  a:\n    timeout: ""\n', "f.yaml:3: profile 'a': timeout must be a non-negative number"],

@@ -75,3 +75,16 @@ describe('profile add on a terminal', () => {
     await expect(certificateFetcher()('https://127.0.0.1:1', undefined)).rejects.toMatchObject({ exitCode: 3 });
   });
 });
+
+describe('profile add --backend ssh|local', () => {
+  it('asks neither credentials nor certificate: pvesh acts as the ssh login user', async () => {
+    const values = await collectProfileValues({ url: 'pve1', backend: 'SSH' }, ctx(true));
+    expect(values).toEqual({ url: 'https://pve1:8006', backend: 'ssh' });
+    expect(asked).toEqual([]);
+  });
+
+  it('refuses API credentials given with it, and an unknown backend', async () => {
+    await expect(collectProfileValues({ url: 'pve1', backend: 'local', username: 'root@pam' }, ctx(false))).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('--backend local takes no API credentials') });
+    await expect(collectProfileValues({ url: 'pve1', backend: 'telnet' }, ctx(false))).rejects.toMatchObject({ exitCode: 2, message: "--backend: unknown backend 'telnet' (expected: https, ssh, local)" });
+  });
+});
