@@ -42,13 +42,18 @@ export interface PreparedCall {
 
 /** get/set/create/delete: prepare (resolve → parse → validate) → connect → (dry run | send → wait → render). */
 export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
+  const targets = require('./targets') as typeof import('./targets');
+  if (targets.isManyTargets(argv)) return targets.runTargets(verb, argv);
   const prepared = prepareCall(verb, argv);
   if (typeof prepared === 'string') {
     writeOut(prepared);
     return 0;
   }
+  const watching = prepared.globals.watch !== undefined && (require('./watch-verb') as typeof import('./watch-verb'));
+  if (watching) watching.checkWatchable(prepared);
   const connection = await openConnection(prepared.globals, { needServer: !prepared.globals.dryRun });
   try {
+    if (watching && !prepared.globals.dryRun) return await watching.watchCall(prepared, connection);
     return await runPrepared(prepared, connection);
   } finally {
     await connection.close();
