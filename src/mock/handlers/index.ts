@@ -1,5 +1,6 @@
 import { accessHandlers } from './access';
 import { clusterHandlers } from './cluster';
+import { consoleHandlers } from './console';
 import type { HandlerTable } from './context';
 import { guestHandlers } from './guests';
 import { metricsHandlers } from './metrics';
@@ -21,4 +22,5 @@ export const HANDLERS: HandlerTable = {
   ...accessHandlers,
   ...realmHandlers,
   ...metricsHandlers,
+  ...consoleHandlers,
 };
