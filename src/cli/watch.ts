@@ -96,13 +96,14 @@ function screenView(source: WatchSource, seconds: number): WatchView {
   let error: string | undefined;
   const draw = () => {
     const rows = process.stdout.rows || 24;
+    const cols = process.stdout.columns || 80;
     const lines = (rendered ?? '').replace(/\n$/, '').split('\n');
     const room = Math.max(1, rows - 2);
     const hidden = lines.length > room ? lines.length - room + 1 : 0;
     const shown = hidden ? [...lines.slice(0, room - 1), `… ${hidden} more lines (a larger window, or --fields / --query, shows them)`] : lines;
     const parts = [`Every ${seconds}s: ${source.label}`, refreshed ? `last refresh ${clock(refreshed)}` : 'waiting for the first reply'];
     if (error) parts.push(`error: ${error}`);
-    writeOut(HOME + [parts.join('   '), '', ...shown].map((l) => l + CLEAR_LINE_END).join('\n') + CLEAR_SCREEN_END);
+    writeOut(HOME + [parts.join('   '), '', ...shown].map((l) => fit(l, cols) + CLEAR_LINE_END).join('\n') + CLEAR_SCREEN_END);
   };
   const onResize = () => draw();
   writeOut(ALTERNATE_SCREEN);
@@ -125,6 +126,13 @@ function screenView(source: WatchSource, seconds: number): WatchView {
       writeOut(MAIN_SCREEN);
     },
   };
+}
+
+/** A line cut to the screen's width: a wrapped line would push the frame down and scroll it. */
+function fit(line: string, cols: number): string {
+  if (line.includes('\x1b')) return line;
+  const chars = [...line];
+  return chars.length > cols ? chars.slice(0, cols).join('') : line;
 }
 
 /** hh:mm:ss in local time, as `watch` shows it. */
