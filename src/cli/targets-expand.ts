@@ -71,9 +71,9 @@ export function parsePattern(schema: Schema, text: string): Pattern {
       throw new UsageError(`'${text}': a * can stand for a node, a guest ID or a storage, not for {${name}}`, 'the * values are looked up in /cluster/resources');
     }
   }
-  for (const [name, value] of Object.entries(params)) {
-    if (/^\{\w+\}$/.test(value)) throw new UsageError(`'${text}': write the ${name} or a * in a pattern, not {${name}}`, 'a pattern is filled from /cluster/resources, not from flags');
-  }
+  // A template's open {param} (filled by a flag for one path) has no meaning in a pattern, which is filled from the resources.
+  const open = /\{(\w+)\}/.exec(text);
+  if (open) throw new UsageError(`'${text}': write the ${open[1]} or a * in a pattern, not {${open[1]}}`, 'a pattern is filled from /cluster/resources, not from flags');
   if (!Object.values(params).some((v) => v.includes('*'))) {
     throw new UsageError(`'${text}': a * can stand for a node, a guest ID or a storage only`, 'e.g. /nodes/*/qemu/*/status/shutdown');
   }
