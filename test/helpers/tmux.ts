@@ -27,7 +27,7 @@ export class TmuxSession {
   constructor(args: string[], env: NodeJS.ProcessEnv, size = { cols: 100, rows: 30 }) {
     const run = [process.execPath, BIN, ...args].map(q).join(' ');
     // The shell catches Ctrl-C (a trap, not an ignore, so the command still gets it) and lives on to print EXIT.
-    const script = `trap : INT; stty -g > ${q(join(this.dir, 'stty-before'))}; ${run}; echo EXIT=$?; stty -g > ${q(join(this.dir, 'stty-after'))}; sleep 120`;
+    const script = `trap : INT; stty -g > ${q(join(this.dir, 'stty-before'))}; ${run}; code=$?; stty -g > ${q(join(this.dir, 'stty-after'))}; echo EXIT=$code; sleep 120`;
     this.tmux(['new-session', '-d', '-s', 'test', '-x', String(size.cols), '-y', String(size.rows), 'sh', '-c', script], env);
     this.tmux(['pipe-pane', '-o', '-t', 'test', `cat >> ${q(join(this.dir, 'raw'))}`], env);
   }
@@ -46,6 +46,14 @@ export class TmuxSession {
   /** Text typed as it is. */
   type(text: string): void {
     this.tmux(['send-keys', '-t', 'test', '-l', text]);
+  }
+
+  /** The process id of the command (the child of the pane's shell), to signal it and nothing else. */
+  commandPid(): number {
+    const shell = this.tmux(['display-message', '-p', '-t', 'test', '#{pane_pid}']).trim();
+    const children = spawnSync('pgrep', ['-P', shell], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    if (children.length !== 1) throw new Error(`expected one command under the pane's shell, found ${children.length}`);
+    return Number(children[0]);
   }
 
   resize(cols: number, rows: number): void {
