@@ -135,8 +135,14 @@ async function confirmed(verb: Verb, calls: PreparedCall[], globals: GlobalOptio
 
 /** target, result, UPID: a table in text, the rows as they are in JSON and YAML. */
 function printSummary(results: TargetResult[], globals: GlobalOptions): void {
-  const rows = results.map(({ target, result, upid, exitcode, data }) => ({ target, result, upid: upid ?? '', exitcode, ...(data !== undefined ? { data } : {}) }));
   const table = ['text', 'table'].includes(globals.outputFormat ?? 'text');
+  const rows = results.map(({ target, result, upid, exitcode, data }) => ({
+    target,
+    result,
+    ...(upid || table ? { upid: upid ?? '' } : {}),
+    exitcode,
+    ...(data !== undefined ? { data } : {}),
+  }));
   const shown = table ? withDefaultShape(globals, { fields: ['target', 'result', 'upid'], keepOrder: true }) : { ...globals, keepOrder: true };
   printResult(rows, shown, undefined, `${results.length} targets`);
 }
