@@ -100,10 +100,11 @@ function overrides(c: Case): Record<string, string> {
     'PUT /access/domains/{realm}': { comment: 'changed' },
     'POST /access/domains/{realm}/sync': { scope: 'both' },
   };
-  return table[key] ?? {};
+  return table[key] ?? state.consoles[key] ?? {};
 }
 
-const state = { upid: '' };
+/** `vncwebsocket` answers only with a ticket and port from `termproxy` (got in beforeAll), as Proxmox's does. */
+const state = { upid: '', consoles: {} as Record<string, Record<string, string>> };
 const schema = loadSchema('pve-9.2');
 const cases: Case[] = [];
 for (const [template, methods] of schema.index.entries) {
@@ -137,6 +138,10 @@ describe('mock: all 675 PVE 9.2 operations', () => {
     await must(call('POST', '/pools', { poolid: 'empty' }));
     await must(call('POST', '/access/users/alice@pve/token/acc2', {}));
     await must(call('POST', '/access/domains', { realm: 'corp', type: 'ad', server1: 'dc.example.com', domain: 'example.com' }));
+    for (const [base, template] of [['/nodes/pve', '/nodes/{node}'], ['/nodes/pve/qemu/100', '/nodes/{node}/qemu/{vmid}'], ['/nodes/pve/lxc/110', '/nodes/{node}/lxc/{vmid}']]) {
+      const grant = (await must(call('POST', `${base}/termproxy`))).body.data as { port: number; ticket: string };
+      state.consoles[`GET ${template}/vncwebsocket`] = { port: String(grant.port), vncticket: grant.ticket };
+    }
   });
   afterAll(async () => server?.close());
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli';
 import { startTestMock } from '../helpers/mock';
+import { hasTmux, TmuxSession } from '../helpers/tmux';
 
 type Mock = Awaited<ReturnType<typeof startTestMock>>;
 let mock: Mock;
@@ -126,5 +127,35 @@ describe('many targets in one command', () => {
   it('--watch takes one path', async () => {
     const r = await cli(['get', ...paths('status/current').slice(0, 2), '--watch']);
     expect(r.code).toBe(2);
+  });
+});
+
+describe.skipIf(!hasTmux)('many targets on a terminal', () => {
+  it('more than 3 changes are asked about first: no → exit 130, nothing sent; --yes and CI ask nothing', async () => {
+    const before = await taskCount();
+    const asked = new TmuxSession(['create', ...paths('status/stop').slice(0, 5)], mock.env());
+    try {
+      await asked.waitFor((s) => /on these 5 targets\?/.test(s), 'the question');
+      expect(asked.screen()).toContain(paths('status/stop')[4]);
+      asked.type('n');
+      asked.keys('Enter');
+      const screen = await asked.waitFor((s) => /EXIT=\d+/.test(s), 'the exit code');
+      expect(screen).toMatch(/cancelled; nothing sent/);
+      expect(screen).toMatch(/EXIT=130/);
+    } finally {
+      asked.kill();
+    }
+    expect(await taskCount()).toBe(before);
+    for (const [extra, env] of [[['--yes'], mock.env()], [[], mock.env({ CI: 'true' })]] as const) {
+      const t = new TmuxSession(['create', ...paths('status/stop').slice(0, 5), ...extra], env);
+      try {
+        const screen = await t.waitFor((s) => /EXIT=\d+/.test(s), 'the exit code');
+        expect(screen).not.toMatch(/on these 5 targets/);
+        expect(screen).toMatch(/EXIT=0/);
+        expect(screen).toMatch(/status\/stop +│ OK/);
+      } finally {
+        t.kill();
+      }
+    }
   });
 });
