@@ -48,6 +48,11 @@ export function matchesWhere(row: Record<string, unknown>, filter: WhereFilter):
   }
 }
 
+/** --where given where no pattern is: it would filter nothing, which is not what was meant. */
+export function whereWithoutPattern(): UsageError {
+  return new UsageError("--where filters the targets of a '*' pattern", "e.g. pvecli create '/nodes/*/qemu/*/status/shutdown' --where status=running");
+}
+
 export function isPattern(path: string): boolean {
   return path.includes('*');
 }

@@ -15,7 +15,7 @@ import { splitGlobals, type GlobalOptions } from './globals';
 import { writeErr, writeOut } from './io';
 import { promptOrInterrupt } from './prompts';
 import { worseExitCode } from './task-outcome';
-import { expandPattern, isPattern, parsePattern, parseWhere, type Pattern, type WhereFilter } from './targets-expand';
+import { expandPattern, isPattern, parsePattern, parseWhere, whereWithoutPattern, type Pattern, type WhereFilter } from './targets-expand';
 import { runAll, type TargetResult } from './targets-run';
 import { prepareCall, runPrepared, type PreparedCall } from './verb';
 
@@ -40,7 +40,7 @@ export async function runTargets(verb: Verb, argv: string[]): Promise<number> {
   const filters = (globals.where ?? []).map(parseWhere);
   const schema = schemaFor(globals);
   const patterns = split.positionals.filter(isPattern).map((p) => parsePattern(schema, p));
-  if (filters.length && !patterns.length) throw new UsageError("--where filters the targets of a '*' pattern", "e.g. pvecli create '/nodes/*/qemu/*/status/shutdown' --where status=running");
+  if (filters.length && !patterns.length) throw whereWithoutPattern();
   // Flags are checked before the server is asked to expand a pattern, on a stand-in for its first match.
   for (const pattern of patterns) prepareTarget(verb, standIn(pattern), shared);
 

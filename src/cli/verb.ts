@@ -49,6 +49,7 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
     writeOut(prepared);
     return 0;
   }
+  if (prepared.globals.where) throw (require('./targets-expand') as typeof import('./targets-expand')).whereWithoutPattern();
   const watching = prepared.globals.watch !== undefined && (require('./watch-verb') as typeof import('./watch-verb'));
   if (watching) watching.checkWatchable(prepared);
   const connection = await openConnection(prepared.globals, { needServer: !prepared.globals.dryRun });
