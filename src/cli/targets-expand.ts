@@ -5,6 +5,7 @@
 import { UsageError } from '../errors';
 import type { Schema } from '../schema/load';
 import { fillTemplate } from '../schema/load';
+import { splitGlobals } from './globals';
 
 /** A --where condition on a /cluster/resources entry. */
 export interface WhereFilter {
@@ -55,6 +56,12 @@ export function whereWithoutPattern(): UsageError {
 
 export function isPattern(path: string): boolean {
   return path.includes('*');
+}
+
+/** Several API paths, or a path with a `*`: not one call but many (src/cli/targets.ts runs them). */
+export function isManyTargets(argv: string[]): boolean {
+  const { positionals } = splitGlobals(argv);
+  return positionals.some(isPattern) || (positionals.length > 1 && positionals.every((p) => p.startsWith('/')));
 }
 
 /** A pattern resolved against the schema: its template, the fixed values and the globs of its parameters. */

@@ -25,12 +25,6 @@ const CONFIRM_ABOVE = 3;
 /** Targets listed in the question; the rest are counted. */
 const LISTED = 20;
 
-/** Several API paths, or a path with a `*`: not one call but many. */
-export function isManyTargets(argv: string[]): boolean {
-  const { positionals } = splitGlobals(argv);
-  return positionals.some(isPattern) || (positionals.length > 1 && positionals.every((p) => p.startsWith('/')));
-}
-
 export async function runTargets(verb: Verb, argv: string[]): Promise<number> {
   const split = splitGlobals(argv);
   const { globals } = split;

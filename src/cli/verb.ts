@@ -14,6 +14,7 @@ import { openConnection, type Connection } from './connection';
 import { isDownload, uploadSpecOf } from './file-ops';
 import { examplesText, verbDescription } from './verb-summary';
 import { resolveSecretArgs } from './secret-args';
+import { isManyTargets, whereWithoutPattern } from './targets-expand';
 
 /** One example of each verb, whichever verb's help is asked for. */
 const VERB_HELP_EXAMPLES = [
@@ -42,14 +43,13 @@ export interface PreparedCall {
 
 /** get/set/create/delete: prepare (resolve → parse → validate) → connect → (dry run | send → wait → render). */
 export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
-  const targets = require('./targets') as typeof import('./targets');
-  if (targets.isManyTargets(argv)) return targets.runTargets(verb, argv);
+  if (isManyTargets(argv)) return (require('./targets') as typeof import('./targets')).runTargets(verb, argv);
   const prepared = prepareCall(verb, argv);
   if (typeof prepared === 'string') {
     writeOut(prepared);
     return 0;
   }
-  if (prepared.globals.where) throw (require('./targets-expand') as typeof import('./targets-expand')).whereWithoutPattern();
+  if (prepared.globals.where) throw whereWithoutPattern();
   const watching = prepared.globals.watch !== undefined && (require('./watch-verb') as typeof import('./watch-verb'));
   if (watching) watching.checkWatchable(prepared);
   const connection = await openConnection(prepared.globals, { needServer: !prepared.globals.dryRun });
