@@ -43,6 +43,7 @@ export function createCliClient(settings: ProfileSettings, opts: CliClientOption
   return {
     request: (req) => mapped(() => client.request(req)),
     exchange: (req) => mapped(() => client.exchange(req)),
+    upgradeTarget: (path, query, signal) => mapped(() => client.upgradeTarget(path, query, signal)),
     close: () => client.close(),
   };
 }

@@ -111,7 +111,8 @@ function flagValues(flag: string, ctx: PathContext | undefined): string[] | unde
   const prop = long !== undefined && ctx ? findParam(ctx.ops, long) : undefined;
   if (prop) return valuesOf(prop);
   const spec = long !== undefined ? GLOBAL_SPECS.find((s) => s.name === long) : GLOBAL_SPECS.find((s) => flag.length === 2 && s.short === flag[1]);
-  if (!spec?.value) return undefined;
+  // An optional value (`--watch [SECONDS]`) is not waited for: the next word completes as it would without it.
+  if (!spec?.value || spec.kind === 'interval') return undefined;
   switch (spec.key) {
     case 'outputFormat':
       return [...OUTPUT_FORMATS];

@@ -30,13 +30,23 @@ export interface GlobalOptions {
   validateReply?: boolean;
   help?: boolean;
   otp?: string;
+  /** --watch [SECONDS]: re-run a GET every so many seconds. */
+  watch?: number;
+  /** --where KEY=VALUE, repeated: filters of a many-target pattern. */
+  where?: string[];
+  /** --parallel N: how many targets at once. */
+  parallel?: number;
+  /** --yes: no confirmation before acting on many targets. */
+  yes?: boolean;
 }
 
 /**
  * boolean: a bare flag; string: one word; list: a,b,c; seconds: a positive number, fractions allowed, within a
- * timer's range; query: a JMESPath expression, its syntax checked as it is parsed (before anything is sent).
+ * timer's range; query: a JMESPath expression, its syntax checked as it is parsed (before anything is sent);
+ * interval: seconds whose value may be left out (`--watch` alone: `fallback`); repeated: each use adds a value;
+ * count: a whole number from 1.
  */
-export type GlobalKind = 'boolean' | 'string' | 'list' | 'seconds' | 'query';
+export type GlobalKind = 'boolean' | 'string' | 'list' | 'seconds' | 'query' | 'interval' | 'repeated' | 'count';
 
 export interface GlobalSpec {
   name: string;
@@ -57,6 +67,8 @@ export interface GlobalSpec {
   inlineWords?: readonly string[];
   /** oclif offers --no-NAME (the fast path takes --no-NAME for every boolean, as for API booleans). */
   negatable?: boolean;
+  /** An `interval`'s value when the flag is given bare. */
+  fallback?: number;
 }
 
 /**
@@ -107,4 +119,21 @@ export const GLOBAL_OPTIONS = [
   },
   { name: 'help', short: 'h', kind: 'boolean', key: 'help', help: 'show help', scope: 'verbs' },
   { name: 'otp', kind: 'string', key: 'otp', help: 'TFA code for a password login (or PROXMOX_API_OTP)', env: 'PROXMOX_API_OTP', scope: 'all' },
+  {
+    name: 'watch',
+    kind: 'interval',
+    key: 'watch',
+    fallback: 2,
+    help: 'GET again every SECONDS (default 2): redrawn in place on a terminal, one document per change otherwise; Ctrl-C ends',
+    scope: 'verbs',
+  },
+  {
+    name: 'where',
+    kind: 'repeated',
+    key: 'where',
+    help: "with a '*' path: only guests whose /cluster/resources entry matches KEY=VALUE, KEY!=VALUE, KEY~REGEX or KEY!~REGEX (repeatable)",
+    scope: 'verbs',
+  },
+  { name: 'parallel', kind: 'count', key: 'parallel', help: 'with several targets: how many at once (default 4)', scope: 'verbs' },
+  { name: 'yes', kind: 'boolean', key: 'yes', help: 'with several targets: act without asking first', scope: 'verbs' },
 ] as const satisfies readonly GlobalSpec[];

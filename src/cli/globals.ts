@@ -12,6 +12,8 @@ export interface SplitArgs {
   globals: GlobalOptions;
   /** Positional words (verb arguments such as the API path). */
   positionals: string[];
+  /** Where each positional word stands in argv. */
+  positionalAt: number[];
   /** Everything else: the operation's own flags, in order. */
   rest: string[];
 }
@@ -24,11 +26,13 @@ export interface SplitArgs {
 export function splitGlobals(argv: string[], apiParams: ReadonlySet<string> = new Set()): SplitArgs {
   const globals: GlobalOptions = {};
   const positionals: string[] = [];
+  const positionalAt: number[] = [];
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') {
       positionals.push(...argv.slice(i + 1));
+      for (let at = i + 1; at < argv.length; at++) positionalAt.push(at);
       break;
     }
     let spec: (typeof GLOBAL_SPECS)[number] | undefined;
@@ -56,14 +60,21 @@ export function splitGlobals(argv: string[], apiParams: ReadonlySet<string> = ne
       }
     } else {
       if (rest.length > 0 && expectsValue(rest[rest.length - 1])) rest.push(arg);
-      else positionals.push(arg);
+      else {
+        positionals.push(arg);
+        positionalAt.push(i);
+      }
       continue;
     }
     if (!spec) {
       rest.push(arg);
       continue;
     }
-    if (spec.value) {
+    if (spec.kind === 'interval' && inline === undefined) {
+      // The value may be left out: the next word is it only when it is a number (`--watch 5`, not `--watch /nodes`).
+      const next = argv[i + 1];
+      assign(globals, spec, next !== undefined && NUMBER.test(next) ? argv[++i] : String(spec.fallback));
+    } else if (spec.value) {
       let value = inline;
       if (value === undefined) {
         if (i + 1 >= argv.length) throw new UsageError(`option --${spec.name} needs a value`);
@@ -84,7 +95,7 @@ export function splitGlobals(argv: string[], apiParams: ReadonlySet<string> = ne
       (globals as Record<string, unknown>)[spec.key] = negated ? !on : on;
     }
   }
-  return { globals, positionals, rest };
+  return { globals, positionals, positionalAt, rest };
 }
 
 /**
@@ -118,10 +129,14 @@ export function leadingGlobalsEnd(argv: readonly string[]): number {
         : undefined;
     if (!spec) break;
     const inline = arg.startsWith('--') ? arg.includes('=') : arg.length > 2;
-    i += spec.value && !inline ? 2 : 1;
+    const takesNext = spec.kind === 'interval' ? NUMBER.test(argv[i + 1] ?? '') : spec.value;
+    i += takesNext && !inline ? 2 : 1;
   }
   return Math.min(i, argv.length);
 }
+
+/** A word that is an optional value's value rather than the next argument. */
+const NUMBER = /^\d+(\.\d+)?$/;
 
 /** A bare `--flag` in the operation's flags may take the next word as its value (`--memory 2048`). */
 function expectsValue(flag: string): boolean {
@@ -129,7 +144,9 @@ function expectsValue(flag: string): boolean {
 }
 
 function assign(globals: GlobalOptions, spec: GlobalSpec, value: string): void {
-  (globals as Record<string, unknown>)[spec.key] = parseGlobalValue(spec, value);
+  const parsed = parseGlobalValue(spec, value);
+  const held = globals as Record<string, unknown>;
+  held[spec.key] = spec.kind === 'repeated' ? [...((held[spec.key] as string[] | undefined) ?? []), parsed] : parsed;
 }
 
 /** A global option's value as GlobalOptions holds it; oclif's flags parse theirs with this too. */
@@ -141,7 +158,11 @@ export function parseGlobalValue(spec: GlobalSpec, value: string): string | stri
     case 'list':
       return value.split(',').map((s) => s.trim()).filter(Boolean);
     case 'seconds':
+    case 'interval':
       return parseSeconds(spec.name, value);
+    case 'count':
+      if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new UsageError(`--${spec.name}: '${value}' is not a whole number from 1`);
+      return Number(value);
     case 'query':
       checkQuery(value);
       return value;

@@ -8,7 +8,7 @@ import { reportError, streamsInUse, useStreams, writeErr, writeOut } from './io'
 /** Commands served without loading oclif: they are what people (and completion) run most, and startup is budgeted. */
 const FAST = new Set(['get', 'set', 'create', 'delete', 'ls', 'usage', '__complete']);
 
-const TOPICS = ['get', 'set', 'create', 'delete', 'ls', 'usage', 'profile', 'task', 'schema', 'mock', 'serve', 'completion', 'help'];
+const TOPICS = ['get', 'set', 'create', 'delete', 'ls', 'usage', 'profile', 'task', 'schema', 'mock', 'serve', 'completion', 'console', 'help'];
 
 export async function main(argv: string[]): Promise<void> {
   process.on('SIGINT', onInterrupt);

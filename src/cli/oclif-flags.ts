@@ -10,7 +10,7 @@ export const secondsFlag = Flags.custom<number>({
 });
 
 type Spec = (typeof GLOBAL_OPTIONS)[number];
-type ValueOf<K extends GlobalSpec['kind']> = K extends 'seconds' ? number : K extends 'list' ? string[] : string;
+type ValueOf<K extends GlobalSpec['kind']> = K extends 'seconds' | 'interval' | 'count' ? number : K extends 'list' | 'repeated' ? string[] : string;
 type FlagOf<S extends Spec> = S['kind'] extends 'boolean' ? Interfaces.BooleanFlag<boolean> : Interfaces.OptionFlag<ValueOf<S['kind']> | undefined>;
 type Overrides = { description?: string; helpGroup?: string };
 
@@ -24,7 +24,9 @@ export function globalFlag<N extends Spec['name']>(name: N, overrides: Overrides
     ...overrides,
   };
   if (spec.kind === 'boolean') return Flags.boolean({ ...common, ...(spec.negatable ? { allowNo: true } : {}) }) as never;
-  if (spec.kind === 'seconds') return secondsFlag(common) as never;
+  if (spec.kind === 'seconds' || spec.kind === 'interval') return secondsFlag(common) as never;
+  if (spec.kind === 'count') return Flags.integer({ ...common, min: 1 }) as never;
+  if (spec.kind === 'repeated') return Flags.string({ ...common, multiple: true }) as never;
   if (spec.kind === 'list') return Flags.custom<string[]>({ parse: async (input) => parseGlobalValue(spec, input) as string[] })(common) as never;
   // oclif checks the choices itself (and lists them in the help) before parse() sees the value.
   const options = spec.options ? { options: [...spec.options] } : {};

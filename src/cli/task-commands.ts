@@ -31,30 +31,47 @@ export function parseSince(text: string, now = Date.now()): number {
 export async function taskList(globals: GlobalOptions, opts: TaskListOptions): Promise<number> {
   const since = opts.since ? parseSince(opts.since) : undefined;
   return withServer(globals, async (client) => {
-    let rows: Array<Record<string, unknown>>;
-    if (opts.node) {
-      const params: Record<string, string> = {};
-      if (opts.errors) params.errors = '1';
-      // The node's default is finished tasks only (source=archive); `task list` shows running ones too, like /cluster/tasks.
-      params.source = opts.running ? 'active' : 'all';
-      if (opts.limit) params.limit = String(opts.limit);
-      if (since !== undefined) params.since = String(since);
-      rows = await client.request({ method: 'GET', path: `/nodes/${opts.node}/tasks`, params });
-    } else {
-      rows = await client.request({ method: 'GET', path: '/cluster/tasks' });
-    }
-    rows = (rows ?? []).filter((t) => {
-      if (opts.running && t.endtime) return false;
-      if (opts.errors && (!t.status || t.status === 'OK' || t.status === 'running')) return false;
-      if (since !== undefined && Number(t.starttime ?? 0) < since) return false;
-      return true;
-    });
-    rows.sort((a, b) => Number(b.starttime ?? 0) - Number(a.starttime ?? 0));
-    if (opts.limit) rows = rows.slice(0, opts.limit);
-    const sent = opts.node ? `GET /nodes/${opts.node}/tasks` : 'GET /cluster/tasks';
-    printResult(rows, withDefaultShape(globals, { fields: ['upid', 'node', 'type', 'id', 'user', 'starttime', 'endtime', 'status'], keepOrder: true }), undefined, sent);
+    const source = taskListSource(client, globals, opts, since);
+    printResult(await source.fetch(), source.globals, undefined, source.label);
     return 0;
   });
+}
+
+/** `task list --watch [SECONDS]`: the list refreshed until Ctrl-C. */
+export async function watchTaskList(globals: GlobalOptions, opts: TaskListOptions, seconds: number): Promise<number> {
+  const since = opts.since ? parseSince(opts.since) : undefined;
+  const { watch } = require('./watch') as typeof import('./watch');
+  return withServer(globals, (client) => watch(taskListSource(client, globals, opts, since), seconds));
+}
+
+/** The request behind `task list`, its filters and its default columns, newest first. */
+function taskListSource(client: ApiClient, globals: GlobalOptions, opts: TaskListOptions, since: number | undefined) {
+  return {
+    label: opts.node ? `GET /nodes/${opts.node}/tasks` : 'GET /cluster/tasks',
+    globals: withDefaultShape(globals, { fields: ['upid', 'node', 'type', 'id', 'user', 'starttime', 'endtime', 'status'], keepOrder: true }),
+    async fetch(signal?: AbortSignal): Promise<Array<Record<string, unknown>>> {
+      let rows: Array<Record<string, unknown>>;
+      if (opts.node) {
+        const params: Record<string, string> = {};
+        if (opts.errors) params.errors = '1';
+        // The node's default is finished tasks only (source=archive); `task list` shows running ones too, like /cluster/tasks.
+        params.source = opts.running ? 'active' : 'all';
+        if (opts.limit) params.limit = String(opts.limit);
+        if (since !== undefined) params.since = String(since);
+        rows = await client.request({ method: 'GET', path: `/nodes/${opts.node}/tasks`, params, signal });
+      } else {
+        rows = await client.request({ method: 'GET', path: '/cluster/tasks', signal });
+      }
+      rows = (rows ?? []).filter((t) => {
+        if (opts.running && t.endtime) return false;
+        if (opts.errors && (!t.status || t.status === 'OK' || t.status === 'running')) return false;
+        if (since !== undefined && Number(t.starttime ?? 0) < since) return false;
+        return true;
+      });
+      rows.sort((a, b) => Number(b.starttime ?? 0) - Number(a.starttime ?? 0));
+      return opts.limit ? rows.slice(0, opts.limit) : rows;
+    },
+  };
 }
 
 export async function taskStatus(globals: GlobalOptions, upidText: string): Promise<number> {

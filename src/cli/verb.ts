@@ -14,6 +14,7 @@ import { openConnection, type Connection } from './connection';
 import { isDownload, uploadSpecOf } from './file-ops';
 import { examplesText, verbDescription } from './verb-summary';
 import { resolveSecretArgs } from './secret-args';
+import { isManyTargets, whereWithoutPattern } from './targets-expand';
 
 /** One example of each verb, whichever verb's help is asked for. */
 const VERB_HELP_EXAMPLES = [
@@ -42,13 +43,18 @@ export interface PreparedCall {
 
 /** get/set/create/delete: prepare (resolve → parse → validate) → connect → (dry run | send → wait → render). */
 export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
+  if (isManyTargets(argv)) return (require('./targets') as typeof import('./targets')).runTargets(verb, argv);
   const prepared = prepareCall(verb, argv);
   if (typeof prepared === 'string') {
     writeOut(prepared);
     return 0;
   }
+  if (prepared.globals.where) throw whereWithoutPattern();
+  const watching = prepared.globals.watch !== undefined && (require('./watch-verb') as typeof import('./watch-verb'));
+  if (watching) watching.checkWatchable(prepared);
   const connection = await openConnection(prepared.globals, { needServer: !prepared.globals.dryRun });
   try {
+    if (watching && !prepared.globals.dryRun) return await watching.watchCall(prepared, connection);
     return await runPrepared(prepared, connection);
   } finally {
     await connection.close();

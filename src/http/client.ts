@@ -1,4 +1,4 @@
-import { PassThrough, Readable } from 'node:stream';
+import { type Duplex, PassThrough, Readable } from 'node:stream';
 import { type Authenticator, createAuthenticator, type LoginReply } from './auth';
 import { exchangeDeadline } from './deadline';
 import { HttpError, isConnectionReset, replyError, transportError } from './errors';
@@ -10,7 +10,7 @@ import { jsonDepthOver, MAX_JSON_DEPTH } from '../util/json-depth';
 import { DEFAULT_MAX_REPLY_BYTES, type ConnectionSettings } from './settings';
 import { memoryTicketStore } from './ticket';
 import { tlsPolicy } from './tls';
-import { createTransport, type ConnectPlan, type Transport } from './transport';
+import { createTransport, openConnection, type ConnectPlan, type Transport } from './transport';
 import type { ApiClient, ApiRequest, ClientHooks, ExchangeReply } from './types';
 import { encodeParams, hostAndPort, paramsInQuery, parseTarget, targetUrl } from './url';
 import { headerLines, requestBodyLine, watchReplyBody } from './trace';
@@ -86,6 +86,13 @@ export function createClient(settings: ConnectionSettings, hooks: ClientHooks = 
         const ok = reply.status < 300;
         const text = await readText(reply, ok ? (settings.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES) : ERROR_BODY_LIMIT, !ok, out.label);
         return unwrap<T>(reply, text, out.label, hooks.credentialsHint ?? CREDENTIALS_HINT);
+      }),
+    upgradeTarget: (path, query, signal) =>
+      redacted(async () => {
+        await auth.prepare();
+        const out = outgoing(settings, 'GET', path, query, signal);
+        const socket = await connection.open(out.label, signal);
+        return { socket, url: out.url, headers: { 'user-agent': USER_AGENT, ...auth.headers('GET') } };
       }),
     async close() {
       connection.close();
@@ -211,6 +218,19 @@ class Connection {
   close(): void {
     this.transport?.close();
     this.transport = undefined;
+  }
+
+  /** A connection of its own (not pooled), made as the pool's are, for a protocol the caller speaks over it. */
+  async open(label: string, signal?: AbortSignal): Promise<Duplex> {
+    this.connection();
+    const limitS = this.settings.timeout;
+    const timeout = limitS > 0 ? AbortSignal.timeout(limitS * 1000) : undefined;
+    const signals = [timeout, signal].filter((s): s is AbortSignal => !!s);
+    try {
+      return await openConnection(this.plan!, signals.length > 1 ? AbortSignal.any(signals) : signals[0]);
+    } catch (err) {
+      throw transportError(err, { where: this.where(), label, timeoutS: limitS, timedOut: !!timeout?.aborted });
+    }
   }
 
   private async sendOnce(out: Outgoing): Promise<ExchangeReply> {

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { HttpMethod } from '../schema/types';
 import type { CachedTicket } from './ticket';
 
@@ -75,7 +75,19 @@ export interface ApiClient {
   request<T = unknown>(req: ApiRequest): Promise<T>;
   /** One authenticated exchange (retried when safe); error statuses are replies here, not errors. */
   exchange(req: ExchangeRequest): Promise<ExchangeReply>;
+  /**
+   * For a protocol upgrade (a console's websocket) spoken by the caller: a connection opened and trusted as requests
+   * are (proxy, TLS policy), the URL of `path` and `query`, and the credentials the upgrade request must carry.
+   */
+  upgradeTarget(path: string, query: string, signal?: AbortSignal): Promise<UpgradeTarget>;
   close(): Promise<void>;
+}
+
+export interface UpgradeTarget {
+  socket: Duplex;
+  url: URL;
+  /** Authentication (token header or ticket cookie) and user agent. */
+  headers: Record<string, string>;
 }
 
 /** One HTTP exchange as the transport sees it. */

@@ -20,6 +20,7 @@ import { type Handler, type RunningServer, listen } from '../server';
 import { fingerprintOf } from '../server/cert';
 import { generateSelfSigned, loadOrCreateCert } from './cert';
 import { MOCK_HEADERS, mockHandler } from './handler';
+import { consoleUpgrade } from './console-socket';
 import { MockTokenSpecError } from './mock-error';
 import type { RouterDeps } from './router';
 import { EMBEDDED_TOKEN, MockState, dict } from './state';
@@ -111,12 +112,15 @@ async function start(opts: MockOptions): Promise<{ server: MockServer; state: Mo
   const deps = mockDeps(opts);
   const host = opts.host ?? '127.0.0.1';
   const cert = opts.http ? undefined : certFor(opts);
-  const running: RunningServer = await listen(mockHandler(deps), {
+  const handler = mockHandler(deps);
+  const running: RunningServer = await listen(handler, {
     host,
     port: opts.port ?? 8006,
     tls: cert,
     headers: MOCK_HEADERS,
     onError: opts.onError,
+    // Consoles (termproxy + vncwebsocket): the upgrade is answered by the API first, then the simulated shell runs.
+    onUpgrade: consoleUpgrade(deps, handler),
   });
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const mock: MockServer = {

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { Transform } from 'node:stream';
+import { type Duplex, Transform } from 'node:stream';
 import { mediaType } from './body';
 import { RequestError } from './errors';
 import { type Reply, errorReply, writeReply } from './reply';
@@ -46,6 +46,11 @@ export interface ServerOptions {
   onError?: (error: unknown, req: ServerRequest) => void;
   /** One entry per answered request. */
   onResponse?: (entry: AccessEntry) => void;
+  /**
+   * A request to switch protocols (a console's websocket): the socket is the callee's from then on. Without it such
+   * a request is answered as any other. Upgraded connections are closed when the server closes.
+   */
+  onUpgrade?: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 export interface RunningServer {
@@ -173,6 +178,16 @@ export function listen(handler: Handler, opts: ServerOptions): Promise<RunningSe
     : http.createServer(serverOptions, onRequest);
   server.keepAliveTimeout = limits.keepAliveMs;
   server.on('clientError', clientError);
+  const upgraded = new Set<Duplex>();
+  const onUpgrade = opts.onUpgrade;
+  if (onUpgrade) {
+    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (closing) return void socket.destroy();
+      upgraded.add(socket);
+      socket.once('close', () => upgraded.delete(socket));
+      onUpgrade(req, socket, head);
+    });
+  }
 
   const close = (graceMs = 10_000): Promise<void> =>
     new Promise<void>((resolve) => {
@@ -183,6 +198,7 @@ export function listen(handler: Handler, opts: ServerOptions): Promise<RunningSe
         clearTimeout(timer);
         idle = undefined;
         server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
       };
       const timer = setTimeout(stop, graceMs);
       timer.unref();

@@ -109,7 +109,7 @@ function overrides(c: Case): Record<string, string> {
     'POST /nodes/{node}/vzdump': { vmid: '100' },
     'POST /cluster/ha/resources': { sid: 'ct:111' },
   };
-  return table[key] ?? {};
+  return table[key] ?? state.consoles[key] ?? {};
 }
 
 /**
@@ -135,7 +135,8 @@ const POWER_NEEDS: Record<string, 'running' | 'paused' | 'stopped'> = {
   start: 'stopped',
 };
 
-const state = { upid: '' };
+/** `vncwebsocket` answers only with a ticket and port from `termproxy` (got in beforeAll), as Proxmox's does. */
+const state = { upid: '', consoles: {} as Record<string, Record<string, string>> };
 const schema = loadSchema('pve-9.2');
 const cases: Case[] = [];
 for (const [template, methods] of schema.index.entries) {
@@ -177,6 +178,10 @@ describe('mock: all 675 PVE 9.2 operations', () => {
     await must(call('POST', '/access/domains', { realm: 'corp', type: 'ad', server1: 'dc.example.com', domain: 'example.com' }));
     await must(call('POST', '/cluster/ha/resources', { sid: 'vm:100' }));
     await must(call('POST', '/cluster/ha/rules', { rule: 'keep-on-pve', type: 'node-affinity', resources: 'vm:100', nodes: 'pve' }));
+    for (const [base, template] of [['/nodes/pve', '/nodes/{node}'], ['/nodes/pve/qemu/100', '/nodes/{node}/qemu/{vmid}'], ['/nodes/pve/lxc/110', '/nodes/{node}/lxc/{vmid}']]) {
+      const grant = (await must(call('POST', `${base}/termproxy`))).body.data as { port: number; ticket: string };
+      state.consoles[`GET ${template}/vncwebsocket`] = { port: String(grant.port), vncticket: grant.ticket };
+    }
   });
   afterAll(async () => server?.close());
 

@@ -41,6 +41,8 @@ export function createPveshClient(settings: ConnectionSettings, opts: PveshClien
     },
     exchange: () =>
       Promise.reject(new UsageError(`downloads need the https backend: pvesh prints a reply as text, not a file's bytes (${backend} backend)`, 'use PROXMOX_API_BACKEND=https for this request')),
+    upgradeTarget: () =>
+      Promise.reject(new UsageError(`consoles need the https backend: pvesh cannot carry a websocket (${backend} backend)`, 'use PROXMOX_API_BACKEND=https for pvecli console')),
     close: async () => undefined,
   };
 }

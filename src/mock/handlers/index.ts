@@ -1,6 +1,7 @@
 import { accessHandlers } from './access';
 import { backupHandlers } from './backup';
 import { clusterHandlers } from './cluster';
+import { consoleHandlers } from './console';
 import type { HandlerTable } from './context';
 import { guestHandlers } from './guests';
 import { haHandlers } from './ha';
@@ -25,4 +26,5 @@ export const HANDLERS: HandlerTable = {
   ...accessHandlers,
   ...realmHandlers,
   ...metricsHandlers,
+  ...consoleHandlers,
 };
