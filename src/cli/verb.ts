@@ -2,6 +2,7 @@ import { UsageError } from '../errors';
 import type { ParamValue } from '../params';
 import type { ApiRequest, DescribedRequest } from '../http';
 import type { Verb } from '../schema/verbs';
+import type { Operation } from '../schema/types';
 import { fillTemplate } from '../schema/load';
 import { isSecretParam } from '../util/secret-param';
 import { printResult, schemaFor } from './context';
@@ -12,6 +13,7 @@ import { operationsOf, usageText } from './usage';
 import { openConnection } from './connection';
 import { isDownload, uploadSpecOf } from './file-ops';
 import { examplesText, verbDescription } from './verb-summary';
+import { globalOptionsBlock } from './options-help';
 import { resolveSecretArgs } from './secret-args';
 
 /** One example of each verb, whichever verb's help is asked for. */
@@ -22,8 +24,10 @@ const VERB_HELP_EXAMPLES = [
   'pvecli delete /nodes/pve/qemu/100',
 ];
 
-function verbHelp(verb: Verb): string {
-  return `Usage: pvecli ${verb} PATH [--PARAM VALUE ...] [global options]\n\n${verbDescription(verb, '\n')}\n\n${examplesText(VERB_HELP_EXAMPLES)}`;
+/** `pvecli get --help`, or with the operation `pvecli get /nodes --help`; both end with the global options. */
+function verbHelp(verb: Verb, op?: Operation): string {
+  const body = op ? usageText([op], { verbose: true }) : `Usage: pvecli ${verb} PATH [--PARAM VALUE ...] [global options]\n\n${verbDescription(verb, '\n')}\n\n${examplesText(VERB_HELP_EXAMPLES)}`;
+  return `${body}\n${globalOptionsBlock()}`;
 }
 
 /** get/set/create/delete: resolve → parse → validate → (dry run | send) → wait for a task → render. */
@@ -43,7 +47,7 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
   const { globals, positionals, rest } = splitGlobals(argv, new Set(Object.keys(op.parameters.properties ?? {})));
   if (positionals.length > 1) throw strayWord(argv, positionals[1], op.path);
   if (globals.help) {
-    writeOut(usageText([op], { verbose: true }));
+    writeOut(verbHelp(verb, op));
     return 0;
   }
 
