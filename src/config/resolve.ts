@@ -8,7 +8,7 @@ import { dereferenceSecret } from './secrets';
 import { selectConnection } from './select';
 import { normalizeUrl } from './server-url';
 import type { ConnectionSettings, SettingSource } from './types';
-import { warnAboutRedirectedCredentials } from './warnings';
+import { refuseRedirectedCredentials } from './warnings';
 
 // For src/cli/complete.ts, which imports it from here.
 export { MOCK_PROFILE } from './profile-names';
@@ -47,7 +47,7 @@ export async function resolveConnection(flags: GlobalConnectionFlags, opts: Reso
 
   if (kind === 'remote') picked.url.value = normalizeUrl(picked.url.value, profileLabel, picked.service.value);
 
-  warnAboutRedirectedCredentials(selection, warn);
+  refuseRedirectedCredentials(selection);
 
   const secret = async (key: 'tokenSecret' | 'password', fileKey: string, question: string): Promise<string | undefined> => {
     const { value, source } = picked[key];
