@@ -87,3 +87,9 @@ if (!process.argv.includes('--no-manifest')) {
   writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
 }
 console.error(`build done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+// The set-up (`npm install` runs this as `prepare`) says how to get the bare `pvecli` every example and the
+// completion scripts use, unless it is on PATH already.
+if (process.env.npm_lifecycle_event === 'prepare') {
+  const { commandOnPath } = require(join(root, 'dist/src/cli/complete.js'));
+  if (!commandOnPath('pvecli')) console.error("to run it as 'pvecli': npm install -g . (or npm link) here; until then: npx pvecli …");
+}

@@ -369,3 +369,18 @@ complete -c pvecli -f -a '(__pvecli_complete)'
   }
 }
 
+
+/** Whether `name` is an executable on PATH (what the completion scripts call). */
+export function commandOnPath(name: string): boolean {
+  const { accessSync, constants } = require('node:fs') as typeof import('node:fs');
+  const { delimiter, join } = require('node:path') as typeof import('node:path');
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    if (!dir) return false;
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
