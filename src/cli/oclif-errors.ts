@@ -35,7 +35,7 @@ interface OclifParseError {
   message: string;
   oclif?: { exit?: number };
   flags?: string[];
-  args?: Array<{ name: string; options?: string[] }>;
+  args?: Array<{ name: string; options?: string[]; description?: string }>;
 }
 
 /**
@@ -71,7 +71,9 @@ export function usageErrorOfOclif(err: unknown, argv: string[]): unknown {
     return new UsageError(`unknown option '${flag}' for '${name}'`, hint);
   }
   if (/^Missing \d+ required args?/.test(e.message) && Array.isArray(e.args) && e.args.length) {
-    const missing = e.args.map((a) => (a.options?.length ? `${a.name.toUpperCase()} (${a.options.join(', ')})` : a.name.toUpperCase()));
+    // Its name, and what it is: the choices, else the argument's description.
+    const what = (a: { options?: string[]; description?: string }) => (a.options?.length ? a.options.join(', ') : a.description);
+    const missing = e.args.map((a) => (what(a) ? `${a.name.toUpperCase()} (${what(a)})` : a.name.toUpperCase()));
     const example = command.examples?.[0];
     return new UsageError(`'${name}' needs ${missing.join(' and ')}`, example ? `e.g. ${example}` : help);
   }
