@@ -116,12 +116,15 @@ async function runOclif(argv: string[]): Promise<number> {
   }
 }
 
-/** `pvecli --help` and a topic's help (`pvecli profile --help`) list commands, not flags: they get the global options. */
+/**
+ * `pvecli --help` (or bare `pvecli`) and a topic's help (`pvecli profile --help`, or bare `pvecli profile`) list
+ * commands, not flags: they get the global options.
+ */
 function isListingHelp(argv: string[]): boolean {
-  if (!argv.includes('--help') && !argv.includes('-h')) return false;
+  const asked = argv.includes('--help') || argv.includes('-h');
   const words = argv.filter((a) => !a.startsWith('-'));
-  if (words.length === 0) return true;
-  if (words.length > 1) return false;
+  if (words.length === 0) return asked || argv.length === 0;
+  if (words.length > 1 || !(asked || argv.length === 1)) return false;
   const { readManifest } = require('./oclif-errors') as typeof import('./oclif-errors');
   const commands = readManifest();
   return !commands[words[0]] && Object.keys(commands).some((id) => id.startsWith(`${words[0]}:`));

@@ -8,7 +8,7 @@ import { GLOBAL_OPTIONS } from '../../src/cli/global-options';
 const env = isolatedEnv();
 
 describe('help lists the global options', () => {
-  for (const args of [['--help'], ['help'], ['get', '--help'], ['get', '/nodes', '--help'], ['profile', '--help'], ['help', 'task'], ['create', '/nodes/{node}/qemu', '--help']]) {
+  for (const args of [[], ['--help'], ['help'], ['profile'], ['get', '--help'], ['get', '/nodes', '--help'], ['profile', '--help'], ['help', 'task'], ['create', '/nodes/{node}/qemu', '--help']]) {
     it(`pvecli ${args.join(' ')}`, async () => {
       const r = await runCli(args, { env });
       expect(r.code, r.stderr).toBe(0);
