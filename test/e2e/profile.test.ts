@@ -129,7 +129,9 @@ describe('profile commands (no server)', () => {
     expect(JSON.parse(show.stdout).proxy).toBe('http://squid:****@127.0.0.1:3128');
     const envRows = await runCli(['profile', 'env', '-o', 'json'], { env: e });
     expect(envRows.code, envRows.stderr).toBe(0);
-    const urlEnv = { ...e, PROXMOX_API_URL: `https://root:${URL_PASSWORD}@pve.example:8006`, PVECLI_PROFILE: '' };
+    // The credentials come from the environment with the URL: the current profile's own secret would be refused
+    // on its way to another host (issue 16).
+    const urlEnv = { ...e, PROXMOX_API_URL: `https://root:${URL_PASSWORD}@pve.example:8006`, PVECLI_PROFILE: '', PROXMOX_API_TOKEN_ID: 'ci@pve!env', PROXMOX_API_TOKEN_SECRET: 'env-secret' };
     const dry = await runCli(['get', '/version', '--dry-run'], { env: urlEnv });
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toContain('root:****@pve.example');
