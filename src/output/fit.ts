@@ -24,7 +24,7 @@ export interface FitColumn {
   key: string;
   /** Its widest line, header included. */
   natural: number;
-  /** Every value is a number (right-aligned): never narrowed. */
+  /** Some value is a number (the column is right-aligned): never narrowed. */
   numeric: boolean;
   prop?: PropSchema;
 }
