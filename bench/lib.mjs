@@ -1,5 +1,5 @@
 // Shared bench helpers: run commands interleaved, report medians and ratios to a baseline in the same run.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /** The sandbox sets NODE_EXTRA_CA_CERTS, which Node 20 parses at every start: budgets are taken without it. */
 export function benchEnv(extra = {}) {
@@ -49,4 +49,28 @@ export function printRows(title, rows) {
         (r.budget ? `≤${r.budget}x` : '').padStart(8) + '  ' + r.verdict,
     );
   }
+}
+
+/** Milliseconds until the command's stdout ends: what a shell waits for (`$(…)`), which may be before it exits. */
+function answerOnce(cmd, env) {
+  return new Promise((resolve, reject) => {
+    const t = process.hrtime.bigint();
+    const child = spawn(cmd[0], cmd.slice(1), { env: env ?? benchEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
+    child.stdout.on('data', () => undefined);
+    child.stdout.on('end', () => resolve(Number(process.hrtime.bigint() - t) / 1e6));
+    child.on('error', reject);
+  });
+}
+
+/** runInterleaved, timing each case until its answer (stdout's end) instead of its exit. */
+export async function runInterleavedAnswers(cases, { runs = 15, warmup = 2 } = {}) {
+  const times = cases.map(() => []);
+  for (let i = 0; i < warmup; i++) for (const c of cases) await answerOnce(c.cmd, c.env);
+  for (let i = 0; i < runs; i++) for (const [j, c] of cases.entries()) times[j].push(await answerOnce(c.cmd, c.env));
+  const base = median(times[0]);
+  return cases.map((c, j) => {
+    const med = median(times[j]);
+    const ratio = med / base;
+    return { name: c.name, median: med, ratio, budget: c.budget, verdict: c.budget ? (ratio <= c.budget ? 'ok' : 'OVER') : '' };
+  });
 }

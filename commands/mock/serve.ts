@@ -6,7 +6,10 @@ import { MockStateFileError, MockTokenSpecError } from '../../src/mock/mock-erro
 /** Why the mock could not start, as a usage error naming the flag to change; other errors pass through. */
 export function serveError(e: unknown, host: string, port: number): unknown {
   if (e instanceof MockTokenSpecError) return new UsageError(`--token ${e.message}`, "for example --token 'ci@pve!ci=<secret>'");
-  if (e instanceof MockStateFileError) return new UsageError(e.message, 'fix the file, or remove it to start from the demo cluster');
+  if (e instanceof MockStateFileError) {
+    // Only a damaged mock state is for removing; any other file is the wrong --state (/etc/passwd must stay).
+    return new UsageError(e.message, e.damagedState ? 'fix the file, or remove it to start from the demo cluster' : '--state takes a file that pvecli mock serve wrote, or a new path (it is created there)');
+  }
   const where = `${host}:${port}`;
   switch ((e as NodeJS.ErrnoException).code) {
     case 'EADDRINUSE':

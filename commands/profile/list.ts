@@ -1,5 +1,6 @@
 import { Command } from '@oclif/core';
 import { globalFlags, toGlobals } from '../../src/cli/oclif-flags';
+import { isHumanFormat } from '../../src/output/render';
 import { withDefaultShape } from '../../src/output/shape';
 
 export default class ProfileList extends Command {
@@ -17,7 +18,7 @@ export default class ProfileList extends Command {
       const { writeErr } = require('../../src/cli/io') as typeof import('../../src/cli/io');
       writeErr(`no profiles in ${configFile}: commands use the built-in mock server. Add one with 'pvecli profile add NAME --url https://HOST:8006'.`);
     }
-    const human = !globals.outputFormat || globals.outputFormat === 'text' || globals.outputFormat === 'table';
+    const human = isHumanFormat(globals.outputFormat);
     // People scan for a mark; programs want a boolean.
     const rows = human ? profiles.map((p) => ({ ...p, current: p.current ? '*' : '' })) : profiles;
     printResult(rows, withDefaultShape(globals, { fields: ['current', 'name', 'url', 'auth', 'tls'], sort: 'name' }));

@@ -1,5 +1,6 @@
 import { Args, Command } from '@oclif/core';
 import { globalFlags, toGlobals } from '../../src/cli/oclif-flags';
+import { isHumanFormat } from '../../src/output/render';
 import { withDefaultShape } from '../../src/output/shape';
 
 export default class ProfileVerify extends Command {
@@ -16,7 +17,7 @@ export default class ProfileVerify extends Command {
     const connection = await openConnection({ ...globals, profile: args.name ?? globals.profile }, { needServer: true });
     try {
       const result = await verifyConnection(connection.client(), connection.settings);
-      const human = !globals.outputFormat || globals.outputFormat === 'text' || globals.outputFormat === 'table';
+      const human = isHumanFormat(globals.outputFormat);
       const shown = human ? summarizeForHumans(result) : result;
       printResult(shown, withDefaultShape(globals, { fields: Object.keys(shown) }));
     } finally {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PickedSettings } from '../config/precedence';
 import type { Schema } from '../schema/load';
+import type { PropSchema } from '../schema/types';
 import type { GlobalOptions } from './globals';
 
 const TTL_MS = 60_000;
@@ -21,6 +22,66 @@ export interface Listing {
   /** Row field holding a child's id, e.g. vmid */
   field: string;
   param: string;
+  /** Query parameters of the GET (`type=vm`). */
+  params?: Record<string, string>;
+  /** The field holds a comma list (a storage's `content`): each item is a value. */
+  split?: boolean;
+  /** Only rows of these `type`s (bridges: the server filters by `type=any_bridge`; this holds for any server). */
+  types?: string[];
+  /** The reply is one value, not a list (`/cluster/nextid`). */
+  single?: boolean;
+}
+
+/**
+ * Where a flag's values are listed, from the parameter's format (the schema's link between a value and the objects
+ * it names), else its name: `--node` → GET /nodes, `--vmid` → the cluster's guests, `--storage` → the node's
+ * storages, `--bridge` (or `bridge=` in `--net0`) → the node's bridges, `--pool` → the pools, `--content` → the
+ * content types of the node's storages. `node` and `storage`: from the path or the flags typed so far.
+ */
+export function listingForParam(name: string, prop: PropSchema | undefined, where: { node?: string; storage?: string; creates?: boolean }): Listing | undefined {
+  const format = typeof prop?.format === 'string' ? prop.format : undefined;
+  const enc = encodeURIComponent;
+  const node = where.node && /^[\w.-]+$/.test(where.node) ? where.node : undefined;
+  if (format === 'pve-node' || name === 'node') return { path: '/nodes', field: 'node', param: name };
+  // A new guest's ID (`clone --newid`, `create /nodes/pve/qemu --vmid`): the next free one, not the taken ones.
+  if ((format === 'pve-vmid' || name === 'vmid') && (name === 'newid' || where.creates)) return { path: '/cluster/nextid', field: '', param: name, single: true };
+  if (format === 'pve-vmid' || name === 'vmid') return { path: '/cluster/resources', field: 'vmid', param: name, params: { type: 'vm' } };
+  if (format === 'pve-storage-id' || name === 'storage') return node ? { path: `/nodes/${enc(node)}/storage`, field: 'storage', param: name } : { path: '/storage', field: 'storage', param: name };
+  if (format === 'pve-poolid' || name === 'pool' || name === 'poolid') return { path: '/pools', field: 'poolid', param: name };
+  if (format === 'pve-bridge-id' || name === 'bridge') return node ? { path: `/nodes/${enc(node)}/network`, field: 'iface', param: name, params: { type: 'any_bridge' }, types: ['bridge', 'OVSBridge'] } : undefined;
+  if (format === 'pve-storage-content' || format === 'pve-storage-content-list' || name === 'content') {
+    if (!node) return undefined;
+    return { path: `/nodes/${enc(node)}/storage`, field: 'content', param: name, split: true, ...(where.storage ? { params: { storage: where.storage } } : {}) };
+  }
+  return undefined;
+}
+
+/**
+ * Completion's time box (DESIGN.md §7: one word, cache miss included, ≤ 2.5× `node -e 0`): live lookups still
+ * running when the process has been up this long are answered without (from the schema), and finish after the
+ * answer, filling the cache for the next TAB. PVECLI_COMPLETE_WAIT_MS overrides it (tests on a loaded machine).
+ */
+const DEFAULT_DEADLINE_MS = 90;
+const pending: Array<Promise<unknown>> = [];
+
+function deadlineMs(): number {
+  const set = Number(process.env.PVECLI_COMPLETE_WAIT_MS);
+  return Number.isFinite(set) && process.env.PVECLI_COMPLETE_WAIT_MS !== '' && set >= 0 ? set : DEFAULT_DEADLINE_MS;
+}
+
+/** `values`, or [] once the deadline has passed; the lookup itself goes on (see afterAnswer). */
+function withinDeadline(values: Promise<string[]>): Promise<string[]> {
+  pending.push(values);
+  const left = deadlineMs() - performance.now();
+  if (left <= 0) return Promise.resolve([]);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string[]>((resolve) => (timer = setTimeout(() => resolve([]), left)));
+  return Promise.race([values, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Lookups the answer did not wait for: the caller lets them finish (into the cache) after closing stdout. */
+export function unfinishedLookups(): Array<Promise<unknown>> {
+  return pending;
 }
 
 /**
@@ -52,22 +113,25 @@ interface CacheEntry {
  * The listing's values from the current target, cached briefly per target and listing; [] on any failure,
  * since completion must never get in the way.
  */
-export async function liveValues(listing: Listing, globals: GlobalOptions): Promise<string[]> {
-  const config = require('../config') as typeof import('../config');
+export function liveValues(listing: Listing, globals: GlobalOptions): Promise<string[]> {
   const target = targetIdentity(globals);
-  if (!target) return [];
+  if (!target) return Promise.resolve([]);
+  const config = require('../config') as typeof import('../config');
   const cacheFile = join(config.cacheDir(), 'complete-values.json');
   // Everything the values depend on: which server as which user, what is listed, and which field is picked.
-  const key = JSON.stringify([target, listing.path, listing.field, listing.param]);
-  const cache = readCache(cacheFile);
-  const hit = cache[key];
-  if (hit && Date.now() - hit.at < TTL_MS) return hit.values;
+  const key = JSON.stringify([target, listing.path, listing.params ?? {}, listing.field, listing.param]);
+  const hit = readCache(cacheFile)[key];
+  // A cached answer is instant: only the request is time-boxed.
+  if (hit && Date.now() - hit.at < TTL_MS) return Promise.resolve(hit.values);
+  return withinDeadline(lookup(listing, globals, cacheFile, key));
+}
 
+async function lookup(listing: Listing, globals: GlobalOptions, cacheFile: string, key: string): Promise<string[]> {
   const { openConnection } = require('./connection') as typeof import('./connection');
   let conn: Awaited<ReturnType<typeof openConnection>> | undefined;
   try {
     conn = await openConnection({ ...globals, requestTimeout: TIMEOUT_S }, { needServer: true, silent: true });
-    const rows = await conn.client().request<unknown>({ method: 'GET', path: listing.path });
+    const rows = await conn.client().request<unknown>({ method: 'GET', path: listing.path, ...(listing.params ? { params: listing.params } : {}) });
     const values = pickValues(rows, listing);
     saveCache(cacheFile, { ...freshEntries(readCache(cacheFile)), [key]: { at: Date.now(), values } });
     return values;
@@ -78,13 +142,15 @@ export async function liveValues(listing: Listing, globals: GlobalOptions): Prom
   }
 }
 
-export function pickValues(rows: unknown, listing: Pick<Listing, 'field' | 'param'>): string[] {
+export function pickValues(rows: unknown, listing: Pick<Listing, 'field' | 'param' | 'split' | 'types' | 'single'>): string[] {
+  if (listing.single) return typeof rows === 'string' || typeof rows === 'number' ? [String(rows)] : [];
   if (!Array.isArray(rows)) return [];
   const skip = NOT_CHILDREN[listing.param] ?? [];
   const values = rows
+    .filter((r) => !listing.types || (r && typeof r === 'object' && listing.types.includes(String((r as Record<string, unknown>).type))))
     .map((r) => (r && typeof r === 'object' ? (r as Record<string, unknown>)[listing.field] : undefined))
     .filter((v): v is string | number => typeof v === 'string' || typeof v === 'number')
-    .map(String)
+    .flatMap((v) => (listing.split ? String(v).split(',') : [String(v)]))
     .filter((v) => v !== '' && !skip.includes(v));
   return [...new Set(values)].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
 }

@@ -4,8 +4,9 @@ import { VERB_METHODS, isVerb } from '../schema/verbs';
 import { OUTPUT_FORMATS } from '../output/render';
 import { GLOBAL_SPECS, leadingGlobalsEnd, splitGlobals, type GlobalOptions } from './globals';
 import { schemaFor } from './context';
-import { liveValues, listingFor } from './complete-live';
+import { liveValues, listingFor, listingForParam, unfinishedLookups } from './complete-live';
 import { writeOut } from './io';
+import { closeSync } from 'node:fs';
 
 /** What the first word can be. */
 const COMMANDS = ['get', 'set', 'create', 'delete', 'ls', 'usage', 'profile', 'task', 'schema', 'mock', 'completion', 'help'];
@@ -35,11 +36,25 @@ const PROFILE_NAME_ARG: Record<string, { mock: boolean }> = {
 export async function runComplete(words: string[]): Promise<number> {
   const candidates = await complete(words).catch(() => [] as string[]);
   writeOut(candidates.map((c) => c + '\n').join(''));
+  const unfinished = unfinishedLookups();
+  if (unfinished.length) {
+    // The shell has its answer once stdout closes; the lookups that ran out of time finish into the cache.
+    closeSync(1);
+    await Promise.allSettled(unfinished);
+  }
   return 0;
 }
 
+/** The line that tells the shell scripts to complete file names (only flags that take a file). */
+export const FILES_DIRECTIVE = ':files';
+
+/** Global options whose value is a file. */
+const FILE_GLOBALS = new Set(['input', 'ca-file', 'out-file']);
+
 interface PathContext {
   globals: GlobalOptions;
+  /** The words after the command (for flags typed before the current one: --node, --storage). */
+  words: string[];
   positionals: string[];
   schema: Schema;
   resolved?: ResolvedPath;
@@ -62,7 +77,9 @@ export async function complete(words: string[]): Promise<string[]> {
   if (flag?.startsWith('-') && !flag.includes('=')) {
     const argsBeforeFlag = inline ? args : args.slice(0, -1);
     const path = command !== undefined && PATH_COMMANDS.has(command);
-    const values = flagValues(flag, path ? pathContext(command, argsBeforeFlag) : undefined);
+    const typed = inline ? current.slice(inline[0].length) : current;
+    const values = await flagValues(flag, typed, path ? pathContext(command, argsBeforeFlag) : undefined);
+    if (values?.[0] === FILES_DIRECTIVE) return values;
     if (inline) return filter((values ?? []).map((v) => `${flag}=${v}`), current);
     if (values) return filter(values, current);
   }
@@ -95,7 +112,7 @@ function pathContext(command: string, args: string[]): PathContext | undefined {
     const schema = schemaFor(globals);
     const resolved = positionals[0] ? schema.tryResolve(positionals[0]) : undefined;
     const op = resolved && isVerb(command) ? schema.operation(resolved.template, VERB_METHODS[command]) : undefined;
-    return { globals, positionals, schema, resolved, ops: op ? [op] : [] };
+    return { globals, words: args, positionals, schema, resolved, ops: op ? [op] : [] };
   } catch {
     return undefined;
   }
@@ -103,16 +120,26 @@ function pathContext(command: string, args: string[]): PathContext | undefined {
 
 /**
  * Values for `flag`: an API parameter of the operation first (its long name wins over a global's, DESIGN.md §3),
- * then a global option. [] for a flag that takes a value nobody can list (the shell then completes file names);
- * undefined for one that takes no value.
+ * then a global option. Enums and booleans from the schema; values the API lists (nodes, guests, storages, bridges,
+ * pools, content types) live; property strings key by key. [FILES_DIRECTIVE] for a flag that takes a file, [] for
+ * one whose values nobody can list (no file names: they would be wrong there); undefined for one that takes no value.
  */
-function flagValues(flag: string, ctx: PathContext | undefined): string[] | undefined {
+async function flagValues(flag: string, typed: string, ctx: PathContext | undefined): Promise<string[] | undefined> {
   const long = flag.startsWith('--') ? flag.slice(2) : undefined;
   const prop = long !== undefined && ctx ? findParam(ctx.ops, long) : undefined;
-  if (prop) return valuesOf(prop);
+  if (prop && long !== undefined && ctx) {
+    if (ctx.ops.some((op) => uploadFileParam(op) === long)) return [FILES_DIRECTIVE];
+    const format = (require('./usage') as typeof import('./usage')).formatLookup()(prop);
+    if (format) return propertyStringValues(format, typed, ctx);
+    const fixed = valuesOf(prop);
+    if (fixed.length) return fixed;
+    const listing = listingForParam(long, prop, whereOf(ctx));
+    return listing ? liveValues(listing, ctx.globals) : [];
+  }
   const spec = long !== undefined ? GLOBAL_SPECS.find((s) => s.name === long) : GLOBAL_SPECS.find((s) => flag.length === 2 && s.short === flag[1]);
   // An optional value (`--watch [SECONDS]`) is not waited for: the next word completes as it would without it.
   if (!spec?.value || spec.kind === 'interval') return undefined;
+  if (FILE_GLOBALS.has(spec.name)) return [FILES_DIRECTIVE];
   switch (spec.key) {
     case 'outputFormat':
       return [...OUTPUT_FORMATS];
@@ -123,6 +150,58 @@ function flagValues(flag: string, ctx: PathContext | undefined): string[] | unde
     default:
       return [];
   }
+}
+
+/** The parameter of an upload operation that names the local file. */
+function uploadFileParam(op: Operation): string | undefined {
+  const { uploadSpecOf } = require('./file-ops') as typeof import('./file-ops');
+  return uploadSpecOf(op)?.file;
+}
+
+/** The node and storage the values belong to: from the path, else from `--node`/`--storage` typed before. */
+function whereOf(ctx: PathContext): { node?: string; storage?: string; creates?: boolean } {
+  const fromFlag = (name: string) => {
+    const words = ctx.words;
+    for (let i = words.length - 1; i >= 0; i--) {
+      if (words[i] === `--${name}`) return words[i + 1];
+      if (words[i].startsWith(`--${name}=`)) return words[i].slice(name.length + 3);
+    }
+    return undefined;
+  };
+  // POST on a collection whose children are {vmid} (…/qemu, …/lxc) makes a new one.
+  const template = ctx.resolved?.template;
+  const creates = !!template && ctx.ops.some((op) => op.method === 'POST') && ctx.schema.children(template).some((c) => c.endsWith('/{vmid}'));
+  return { node: ctx.resolved?.params.node ?? fromFlag('node'), storage: ctx.resolved?.params.storage ?? fromFlag('storage'), creates };
+}
+
+/**
+ * A property string (`--net0 virtio,bridge=vmbr0`), the piece after the last comma: `key=` for a key begun
+ * (`virtio,br` → `virtio,bridge=`), the key's values after its `=` (an enum, or a listing: `bridge=` → the node's
+ * bridges), and in the first piece also the values of the default key (`vir` → `virtio`).
+ */
+async function propertyStringValues(format: Record<string, PropSchema>, typed: string, ctx: PathContext): Promise<string[]> {
+  const comma = typed.lastIndexOf(',');
+  const done = typed.slice(0, comma + 1);
+  const piece = typed.slice(comma + 1);
+  const eq = piece.indexOf('=');
+  if (eq >= 0) {
+    const key = piece.slice(0, eq);
+    const keyProp = format[key];
+    if (!keyProp) return [];
+    let values = valuesOf(keyProp);
+    if (!values.length) {
+      const listing = listingForParam(key, keyProp, whereOf(ctx));
+      values = listing ? await liveValues(listing, ctx.globals) : [];
+    }
+    return values.map((v) => `${done}${key}=${v}`);
+  }
+  const used = new Set(done.split(',').map((p) => p.split('=')[0]));
+  const keys = Object.entries(format)
+    .filter(([k, p]) => !used.has(k) && !p.alias)
+    .map(([k]) => `${done}${k}=`);
+  const defaultKey = Object.entries(format).find(([, p]) => p.default_key)?.[0];
+  const first = comma < 0 && defaultKey ? valuesOf(format[defaultKey]).map((v) => `${v}`) : [];
+  return [...first, ...keys];
 }
 
 /** `profile`, `task`, `schema`, `mock`, `completion`: the subcommand, then profile names and keys where they go. */
@@ -244,19 +323,27 @@ _pvecli_complete() {
   done
   COMPREPLY=()
   while IFS= read -r candidate; do
+    if [[ $candidate == ${FILES_DIRECTIVE} ]]; then
+      compopt -o filenames 2>/dev/null
+      COMPREPLY=($(compgen -f -- "$cur"))
+      return
+    fi
     [[ -n $candidate ]] && COMPREPLY+=("\${candidate#"$lead"}")
   done < <(pvecli __complete "\${words[@]:1}" 2>/dev/null)
   if [[ \${#COMPREPLY[@]} -eq 1 && \${COMPREPLY[0]} == *[/=] ]]; then compopt -o nospace 2>/dev/null; fi
 }
-complete -o default -F _pvecli_complete pvecli
+complete -F _pvecli_complete pvecli
 `;
     case 'zsh':
       return `#compdef pvecli
-# pvecli completion for zsh: add to ~/.zshrc:  eval "$(pvecli completion zsh)"
+# pvecli completion for zsh: add to ~/.zshrc, after compinit:  eval "$(pvecli completion zsh)"
+# (without compinit, as in a bare ~/.zshrc, the script runs it: autoload -Uz compinit && compinit)
+if ! (( $+functions[compdef] )); then autoload -Uz compinit && compinit; fi
 _pvecli() {
   local -a candidates
   local c
   candidates=("\${(@f)$(pvecli __complete "\${(@)words[2,CURRENT]}" 2>/dev/null)}")
+  if [[ \${candidates[1]} == ${FILES_DIRECTIVE} ]]; then _files; return; fi
   for c in $candidates; do
     [[ -z $c ]] && continue
     if [[ $c == */ ]]; then compadd -Q -S '' -- "$c"; else compadd -Q -- "$c"; fi
@@ -265,14 +352,14 @@ _pvecli() {
 if (( $+functions[compdef] )); then compdef _pvecli pvecli; fi
 `;
     case 'fish':
-      // The words before the current one, less the command name; with no candidates, file names (for --input,
-      // --ca-file), as bash's `-o default` gives.
+      // The words before the current one, less the command name; file names only where pvecli says the flag takes
+      // a file (--input, --ca-file, an upload's --filename).
       return `# pvecli completion for fish: pvecli completion fish > ~/.config/fish/completions/pvecli.fish
 function __pvecli_complete
     set -l words (commandline -opc)
     set -e words[1]
     set -l candidates (pvecli __complete $words (commandline -ct) 2>/dev/null)
-    if test (count $candidates) -eq 0
+    if test "$candidates[1]" = '${FILES_DIRECTIVE}'
         __fish_complete_path (commandline -ct)
     else
         printf '%s\\n' $candidates
@@ -283,3 +370,18 @@ complete -c pvecli -f -a '(__pvecli_complete)'
   }
 }
 
+
+/** Whether `name` is an executable on PATH (what the completion scripts call). */
+export function commandOnPath(name: string): boolean {
+  const { accessSync, constants } = require('node:fs') as typeof import('node:fs');
+  const { delimiter, join } = require('node:path') as typeof import('node:path');
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    if (!dir) return false;
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}

@@ -1,9 +1,9 @@
 import { loadSchema, type Schema } from '../schema/load';
 import type { GlobalOptions } from './globals';
-import { renderTo, type RenderOptions } from '../output/render';
+import { isHumanFormat, renderTo, type RenderOptions } from '../output/render';
 import { useColour } from '../output/style';
 import type { PropSchema } from '../schema/types';
-import { writeOut } from './io';
+import { writeErr, writeOut } from './io';
 import { afterSuccess } from './sent-errors';
 import { isatty } from 'node:tty';
 
@@ -40,11 +40,13 @@ function profileSchemaId(globals: GlobalOptions): string | undefined {
 /** Render options from the global flags; human-readable by default for text/table only. */
 export function renderOptions(globals: GlobalOptions, returns?: PropSchema): RenderOptions {
   const format = globals.outputFormat ?? 'text';
+  const tty = isatty(1);
   return {
     format,
-    noborder: globals.noborder,
+    // Piped, the text table is light: columns apart by spaces, no box drawn around every row (issue 16).
+    noborder: globals.noborder || (!tty && (format === 'text' || format === 'wide')),
     noheader: globals.noheader,
-    humanReadable: globals.humanReadable ?? (format === 'text' || format === 'table'),
+    humanReadable: globals.humanReadable ?? isHumanFormat(format),
     returns,
     fields: globals.fields,
     defaultFields: globals.defaultFields,
@@ -53,9 +55,17 @@ export function renderOptions(globals: GlobalOptions, returns?: PropSchema): Ren
     query: globals.query,
     expand: globals.expand ? (data) => expand(data, returns) : undefined,
     colour: useColour(),
-    width: isatty(1) ? process.stdout.columns : undefined,
-    escape: isatty(1),
+    width: tty ? terminalWidth() : undefined,
+    note: (line) => writeErr(`pvecli: ${line}`),
+    escape: tty,
   };
+}
+
+/** The terminal's width: COLUMNS when set to a number (as for ls), else the terminal's own. */
+function terminalWidth(): number | undefined {
+  const columns = Number(process.env.COLUMNS);
+  if (Number.isInteger(columns) && columns > 0) return columns;
+  return process.stdout.columns || undefined;
 }
 
 function expand(data: unknown, returns: PropSchema | undefined): unknown {

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, UsageError } from '../errors';
 import { packageRoot, packageVersion } from '../util/package-root';
-import { hoistLeadingGlobals } from './globals';
+import { hoistLeadingGlobals, leadingGlobalsEnd } from './globals';
 import { reportError, streamsInUse, useStreams, writeErr, writeOut } from './io';
 
 /** Commands served without loading oclif: they are what people (and completion) run most, and startup is budgeted. */
@@ -49,7 +48,12 @@ async function dispatch(rawArgv: string[]): Promise<number> {
     writeOut(`pvecli/${packageVersion()} ${process.platform}-${process.arch} node-${process.version}\n`);
     return ExitCode.ok;
   }
+  if (first === 'help' && rest[0] === 'options') {
+    writeOut((require('./options-help') as typeof import('./options-help')).globalOptionsText());
+    return ExitCode.ok;
+  }
   if (first === 'help') return dispatch(rest.length ? [...rest, '--help'] : ['--help']);
+  if (first?.startsWith('-') && first !== '--help' && first !== '-h') throw strayOption(argv);
   if (first && FAST.has(first)) {
     if (first === 'ls') return (require('./ls') as typeof import('./ls')).runLs(rest);
     if (first === 'usage') return (require('./usage') as typeof import('./usage')).runUsage(rest);
@@ -65,15 +69,22 @@ async function dispatch(rawArgv: string[]): Promise<number> {
   return runOclif(argv);
 }
 
+/** `pvecli -v`, `pvecli -o json` with no command: say so, rather than oclif's "command -v not found". */
+function strayOption(argv: string[]): UsageError {
+  const [first] = argv;
+  if (leadingGlobalsEnd(argv) > 0) return new UsageError(`'${first}' needs a command after it`, "e.g. 'pvecli -p lab get /nodes'; 'pvecli --help' lists the commands");
+  const version = /^(-v|--v|--ver|--vers|--versi|--versio)$/.test(first) ? '--version (or -V) prints the version; ' : '';
+  return new UsageError(`unknown option '${first}'`, `${version}'pvecli --help' lists the commands, 'pvecli help options' the global options`);
+}
+
 /** `pvecli task lst` → exit 2 with the nearest subcommands (oclif alone would only say "task:lst not found"). */
 function checkSubcommand(argv: string[]): void {
   const [topic, sub] = argv;
   if (!topic || !sub || sub.startsWith('-')) return;
-  const manifest = JSON.parse(readFileSync(join(packageRoot(), 'oclif.manifest.json'), 'utf8')) as {
-    commands: Record<string, { args?: Record<string, unknown>; strict?: boolean }>;
-  };
-  const ids = Object.keys(manifest.commands);
-  const command = manifest.commands[`${topic}:${sub}`];
+  const { readManifest } = require('./oclif-errors') as typeof import('./oclif-errors');
+  const commands = readManifest();
+  const ids = Object.keys(commands);
+  const command = commands[`${topic}:${sub}`];
   // oclif would look for a command `topic:sub:word` and say only "not found".
   const extra = argv[2];
   const takesNone = command?.strict !== false && Object.keys(command?.args ?? {}).length === 0;
@@ -95,10 +106,26 @@ async function runOclif(argv: string[]): Promise<number> {
   try {
     await oclif.run(argv, join(packageRoot(), 'package.json'));
     await oclif.flush();
+    if (isListingHelp(argv)) writeOut('\n' + (require('./options-help') as typeof import('./options-help')).globalOptionsBlock('GLOBAL OPTIONS'));
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {
     const e = err as { oclif?: { exit?: number } };
     if (e?.oclif?.exit === 0) return 0;
-    return reportError(err);
+    const { usageErrorOfOclif } = require('./oclif-errors') as typeof import('./oclif-errors');
+    return reportError(usageErrorOfOclif(err, argv));
   }
+}
+
+/**
+ * `pvecli --help` (or bare `pvecli`) and a topic's help (`pvecli profile --help`, or bare `pvecli profile`) list
+ * commands, not flags: they get the global options.
+ */
+function isListingHelp(argv: string[]): boolean {
+  const asked = argv.includes('--help') || argv.includes('-h');
+  const words = argv.filter((a) => !a.startsWith('-'));
+  if (words.length === 0) return asked || argv.length === 0;
+  if (words.length > 1 || !(asked || argv.length === 1)) return false;
+  const { readManifest } = require('./oclif-errors') as typeof import('./oclif-errors');
+  const commands = readManifest();
+  return !commands[words[0]] && Object.keys(commands).some((id) => id.startsWith(`${words[0]}:`));
 }

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors';
 import { shellCommand } from '../util/shell-quote';
-import { render } from '../output/render';
+import { isHumanFormat, render } from '../output/render';
 import { inlineFormat, returnsText, usageJson, usageLine, usageVerbose, type FormatLookup } from '../output/usage';
 import type { Schema } from '../schema/load';
 import type { HttpMethod, Operation } from '../schema/types';
@@ -74,7 +74,7 @@ export async function runUsage(argv: string[]): Promise<number> {
   const schema = schemaFor(globals);
   const ops = operationsOf(schema, positionals[0], command);
   const format = globals.outputFormat ?? 'text';
-  if (format !== 'text' && format !== 'table') {
+  if (!isHumanFormat(format)) {
     const lookup = formatLookup();
     const docs = ops.map((op) => usageJson(verbOf(op.method), op, lookup));
     writeOut(render(command ? docs[0] : docs, { format }));

@@ -13,6 +13,7 @@ import { operationsOf, usageText } from './usage';
 import { openConnection, type Connection } from './connection';
 import { isDownload, uploadSpecOf } from './file-ops';
 import { examplesText, verbDescription } from './verb-summary';
+import { globalOptionsBlock } from './options-help';
 import { resolveSecretArgs } from './secret-args';
 import { isManyTargets, whereWithoutPattern } from './targets-expand';
 
@@ -24,8 +25,10 @@ const VERB_HELP_EXAMPLES = [
   'pvecli delete /nodes/pve/qemu/100',
 ];
 
-function verbHelp(verb: Verb): string {
-  return `Usage: pvecli ${verb} PATH [--PARAM VALUE ...] [global options]\n\n${verbDescription(verb, '\n')}\n\n${examplesText(VERB_HELP_EXAMPLES)}`;
+/** `pvecli get --help`, or with the operation `pvecli get /nodes --help`; both end with the global options. */
+function verbHelp(verb: Verb, op?: Operation): string {
+  const body = op ? usageText([op], { verbose: true }) : `Usage: pvecli ${verb} PATH [--PARAM VALUE ...] [global options]\n\n${verbDescription(verb, '\n')}\n\n${examplesText(VERB_HELP_EXAMPLES)}`;
+  return `${body}\n${globalOptionsBlock()}`;
 }
 
 /** A verb invocation parsed and validated: everything needed to send it, nothing sent yet. */
@@ -77,7 +80,7 @@ export function prepareCall(verb: Verb, argv: string[]): PreparedCall | string {
   const [op] = operationsOf(schema, path, verb);
   const { globals, positionals, rest } = splitGlobals(argv, new Set(Object.keys(op.parameters.properties ?? {})));
   if (positionals.length > 1) throw strayWord(argv, positionals[1], op.path);
-  if (globals.help) return usageText([op], { verbose: true });
+  if (globals.help) return verbHelp(verb, op);
 
   const params = require('../params') as typeof import('../params');
   const input = globals.input ? readInput(globals.input) : undefined;

@@ -9,7 +9,7 @@ import { dereferenceSecret } from './secrets';
 import { selectConnection } from './select';
 import { normalizeUrl } from './server-url';
 import type { ConnectionSettings, SettingSource } from './types';
-import { warnAboutRedirectedCredentials } from './warnings';
+import { refuseRedirectedCredentials } from './warnings';
 
 // For src/cli/complete.ts, which imports it from here.
 export { MOCK_PROFILE } from './profile-names';
@@ -55,7 +55,7 @@ export async function resolveConnection(flags: GlobalConnectionFlags, opts: Reso
     for (const key of ['tokenId', 'tokenSecret', 'username', 'password', 'otp'] as const) picked[key] = { value: undefined, source: 'default' };
   }
 
-  warnAboutRedirectedCredentials(selection, warn);
+  refuseRedirectedCredentials(selection);
 
   const secret = async (key: 'tokenSecret' | 'password', fileKey: string, question: string): Promise<string | undefined> => {
     const { value, source } = picked[key];

@@ -1,4 +1,5 @@
 /** Warnings about where secrets are and where they go; the caller's `warn` decides where they are shown. */
+import { UsageError } from '../errors';
 import { maskUrlPasswords } from '../util/mask';
 import { ENV } from './environment';
 import { SECRET_KEYS } from './profile-keys';
@@ -22,13 +23,15 @@ export function warnAboutExposedSecrets(config: ConfigSnapshot, warn: (m: string
 }
 
 /**
- * Precedence is per setting, so PROXMOX_API_URL (or --url) with a selected profile sends that profile's
- * credentials to another server. Legitimate, but never silent.
+ * Precedence is per setting, so PROXMOX_API_URL (or --url) with a selected profile would send that profile's secret
+ * (token secret or password) to another server: refused (exit 2) naming both, unless the secret also comes from the
+ * environment or a flag. Nothing has been sent when this throws.
  */
-export function warnAboutRedirectedCredentials({ picked, profile }: Selection, warn: (m: string) => void): void {
+export function refuseRedirectedCredentials({ picked, profile }: Selection): void {
   if (picked.url.source === 'profile' || picked.url.source === 'default' || profile.url === undefined) return;
-  const credentialFromProfile = (picked.tokenId.value !== undefined ? picked.tokenSecret : picked.password).source === 'profile';
-  if (!credentialFromProfile) return;
+  const useToken = picked.tokenId.value !== undefined;
+  const secret = useToken ? picked.tokenSecret : picked.password;
+  if (secret.source !== 'profile' || secret.value === undefined) return;
   let overridden: string;
   try {
     overridden = normalizeUrl(String(profile.url), undefined, picked.service.value);
@@ -37,5 +40,11 @@ export function warnAboutRedirectedCredentials({ picked, profile }: Selection, w
   }
   if (overridden === picked.url.value) return;
   const by = picked.url.source === 'flag' ? '--url' : ENV.url;
-  warn(maskUrlPasswords(`${by} replaces the url of profile '${picked.profile.value}' (${overridden}); the profile's credentials go to ${picked.url.value}`));
+  const name = picked.profile.value;
+  const what = useToken ? `token secret of ${String(picked.tokenId.value)}` : 'password';
+  const own = useToken ? `${ENV.tokenId} and ${ENV.tokenSecret}` : `${ENV.username} and ${ENV.password}`;
+  throw new UsageError(
+    maskUrlPasswords(`${by} (${picked.url.value}) is not the url of profile '${name}' (${overridden}): the profile's ${what} would go to another host`),
+    `set ${own} for that host too, or ${by === '--url' ? 'leave out --url' : `unset ${by}`} to use profile '${name}'`,
+  );
 }

@@ -24,6 +24,8 @@ export class MockStateFileError extends Error {
   constructor(
     readonly file: string,
     readonly problem: string,
+    /** A mock state (a version 1 object) with a broken part, rather than some other file: only then is removing it the fix. */
+    readonly damagedState = false,
   ) {
     super(`mock state file ${file}: ${problem}`);
     this.name = 'MockStateFileError';

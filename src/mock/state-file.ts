@@ -55,7 +55,7 @@ export function parseState(file: string, text: string): MockStateData {
     ['nextPid', (v) => Number.isInteger(v), 'an integer'],
   ];
   for (const [key, ok, what] of shape) {
-    if (!ok(parsed[key])) throw new MockStateFileError(file, `not a mock state ('${key}' should be ${what})`);
+    if (!ok(parsed[key])) throw new MockStateFileError(file, `a damaged mock state ('${key}' should be ${what})`, true);
   }
   return parsed as unknown as MockStateData;
 }

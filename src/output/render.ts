@@ -4,14 +4,22 @@ import { writeBoxed } from './boxed';
 import { escapeCell } from './escape';
 import { ChunkedWriter, type Write } from './chunks';
 import { writeJson } from './json';
-import { writeTable, type Column, type Rows } from './table';
+import { cellLines, tableOverhead, writeTable, type Column, type Rows } from './table';
+import { columnsToHide, hiddenNote, minimumWidth, type FitColumn } from './fit';
+import { visibleLength } from './style';
 import { humaniserFor } from './units';
 import { writeYaml } from './yaml';
 import { applyQuery } from './shape';
 import { isPlainObject, parseSort, sortRows } from './sort';
 
-export const OUTPUT_FORMATS = ['text', 'table', 'json', 'json-pretty', 'yaml'] as const;
+/** `wide`: the text table with every column at full width, whatever the terminal's width. */
+export const OUTPUT_FORMATS = ['text', 'table', 'wide', 'json', 'json-pretty', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** The formats drawn for people (tables, human-readable units) rather than for programs. */
+export function isHumanFormat(format: OutputFormat | undefined): boolean {
+  return format === undefined || format === 'text' || format === 'table' || format === 'wide';
+}
 
 export interface RenderOptions {
   format: OutputFormat;
@@ -35,6 +43,8 @@ export interface RenderOptions {
   colour?: boolean;
   /** Terminal width for text/table; undefined when not a TTY. */
   width?: number;
+  /** Where a line about the rendering goes (stderr): which columns were hidden to fit the width. */
+  note?: (line: string) => void;
   /** text/table on a terminal: control characters from the server shown escaped (json and yaml escape their own). */
   escape?: boolean;
 }
@@ -66,6 +76,8 @@ export function renderTo(data: unknown, opts: RenderOptions, write: Write): void
     case 'text':
       // The --fields are the columns: rows need no reshaping.
       return renderHuman(shaped, opts, write);
+    case 'wide':
+      return renderHuman(shaped, { ...opts, width: undefined }, write);
     default:
       throw new UsageError(`unknown output format '${String(opts.format)}'`, `use one of ${OUTPUT_FORMATS.join(', ')}`);
   }
@@ -121,25 +133,30 @@ function renderHuman(data: unknown, opts: RenderOptions, write: Write): void {
   if (Array.isArray(data)) {
     if (data.length === 0) return;
     if (data.every((d) => !isPlainObject(d))) return writeLines(data, write, esc);
-    const keys = columnKeys(data as Record<string, unknown>[], itemProps, opts.fields);
+    let keys = columnKeys(data as Record<string, unknown>[], itemProps, opts.fields);
     const rows = (opts.sort || opts.keepOrder ? data : sortRows(data, keys[0])) as Record<string, unknown>[];
-    const columns: Column[] = keys.map((k) => ({
-      key: k,
-      header: esc(k),
-      alignRight: rows.some((r) => typeof r[k] === 'number'),
-    }));
     // Each pass over the table makes the cell texts anew: held for every row at once, they cost more than the rows.
-    const cells = function* () {
-      for (const r of rows) yield keys.map((k) => esc(cellText(k, r[k], itemProps?.[k], human)));
-    };
-    return table(columns, cells, opts, write);
+    const cellsOf = (ks: string[]) =>
+      function* () {
+        for (const r of rows) yield ks.map((k) => esc(cellText(k, r[k], itemProps?.[k], human)));
+      };
+    const numeric = (k: string) => rows.some((r) => typeof r[k] === 'number');
+    const minWidths = new Map<string, number>();
+    if (opts.width) {
+      const fitted = fitList(keys, cellsOf(keys), numeric, opts, itemProps);
+      keys = fitted.keys;
+      for (const [k, w] of fitted.minWidths) minWidths.set(k, w);
+    }
+    const columns: Column[] = keys.map((k) => ({ key: k, header: esc(k), alignRight: numeric(k), minWidth: minWidths.get(k) }));
+    return table(columns, cellsOf(keys), opts, write);
   }
   if (isPlainObject(data)) {
     const props = opts.returns?.properties;
     const keys = opts.fields?.length ? opts.fields.filter((k) => k in data) : Object.keys(data).sort();
+    // The keys are never narrowed; a long value wraps.
     const columns: Column[] = [
-      { key: 'key', header: 'key', alignRight: false },
-      { key: 'value', header: 'value', alignRight: false },
+      { key: 'key', header: 'key', alignRight: false, minWidth: Math.max(3, ...keys.map((k) => visibleLength(esc(k)))) },
+      { key: 'value', header: 'value', alignRight: false, minWidth: 8 },
     ];
     return table(columns, () => keys.map((k) => [esc(k), esc(cellText(k, data[k], props?.[k], human))]), opts, write);
   }
@@ -156,6 +173,32 @@ function writeLines(data: unknown[], write: Write, esc: (text: string) => string
 function table(columns: Column[], rows: Rows, opts: RenderOptions, write: Write): void {
   if (opts.format === 'table') return writeBoxed(columns, rows, opts, write);
   writeTable(columns, rows, { border: !opts.noborder, header: !opts.noheader, colour: opts.colour ?? false, width: opts.width }, write);
+}
+
+/**
+ * On a terminal: the columns that fit once long free text is narrowed (src/output/fit.ts), each with the narrowest it
+ * may become; what was hidden is named on stderr. Columns the user chose with --fields are never hidden.
+ */
+function fitList(keys: string[], cells: Rows, numeric: (k: string) => boolean, opts: RenderOptions, props?: Record<string, PropSchema>) {
+  const header = !opts.noheader;
+  const natural = keys.map((k) => (header ? visibleLength(k) : 0));
+  for (const row of cells()) {
+    row.forEach((text, i) => {
+      for (const l of cellLines(text)) natural[i] = Math.max(natural[i], visibleLength(l));
+    });
+  }
+  const fit: FitColumn[] = keys.map((key, i) => ({ key, natural: natural[i], numeric: numeric(key), prop: props?.[key] }));
+  const headers = keys.map((k) => (header ? visibleLength(k) : 0));
+  const border = !opts.noborder;
+  // -o table pads every cell with a space each side; without borders it puts one space between columns.
+  const overhead = (n: number) => (opts.format === 'table' && !border ? 3 * n - 1 : tableOverhead(n, border));
+  const userFields = !!opts.fields?.length && !opts.defaultFields;
+  const hidden = columnsToHide(fit, headers, opts.width!, overhead, userFields);
+  const shown = keys.filter((_, i) => !hidden.has(i));
+  // The last one hidden is the most useful of them: the example of --fields.
+  const example = keys[[...hidden].pop() ?? 0];
+  if (hidden.size) opts.note?.(hiddenNote([...hidden].sort((a, b) => a - b).map((i) => keys[i]), shown, opts.width!, example));
+  return { keys: shown, minWidths: new Map(fit.map((c, i) => [c.key, minimumWidth(c, headers[i])])) };
 }
 
 function itemProperties(returns?: PropSchema): Record<string, PropSchema> | undefined {

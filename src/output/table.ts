@@ -5,6 +5,8 @@ export interface Column {
   key: string;
   header: string;
   alignRight: boolean;
+  /** The narrowest it may be made to fit the terminal; default: its natural width for numbers, 6 for text. */
+  minWidth?: number;
 }
 
 export interface TableOptions {
@@ -20,18 +22,19 @@ export type Rows = () => Iterable<string[]>;
 
 /**
  * pvesh-like text table: unicode borders (╞═ under the header, ├─ between rows), or space-aligned without. A cell
- * with several lines keeps them inside its column, and its row is as tall as its tallest cell. One pass over the
- * rows finds the column widths, a second writes the lines, in pieces.
+ * with several lines keeps them inside its column, and its row is as tall as its tallest cell; a line wider than its
+ * column (narrowed to fit the terminal) wraps, at a space where it can: nothing is cut. One pass over the rows finds
+ * the column widths, a second writes the lines, in pieces.
  */
 export function writeTable(columns: Column[], rows: Rows, opts: TableOptions, write: Write): void {
   const widths = columnWidths(columns, rows, opts);
-  const cell = (text: string, i: number) => pad(truncate(text, widths[i]), widths[i], columns[i].alignRight);
+  const cell = (text: string, i: number) => pad(text, widths[i], columns[i].alignRight);
   const header = columns.map((c, i) => bold(cell(c.header, i), opts.colour));
   const out = new ChunkedWriter(write);
   const line = (text: string) => out.push(text + '\n');
   /** The screen lines of one row, each a list of padded cells. */
   const rowLines = (row: string[]) => {
-    const lines = columns.map((_, i) => cellLines(row[i] ?? ''));
+    const lines = columns.map((_, i) => wrapLines(cellLines(row[i] ?? ''), widths[i]));
     return Array.from({ length: Math.max(1, ...lines.map((l) => l.length)) }, (_, n) => lines.map((l, i) => cell(l[n] ?? '', i)));
   };
   if (!opts.border) {
@@ -68,6 +71,11 @@ export function columnWidths(columns: Column[], rows: Rows, opts: TableOptions):
   return widths;
 }
 
+/** The characters a text table's borders and gaps take besides its cells. */
+export function tableOverhead(columns: number, border: boolean): number {
+  return border ? 3 * (columns - 1) + 4 : columns - 1;
+}
+
 /**
  * A cell's screen lines: any line break (\n, \r\n, a lone \r) starts a new one, trailing blank lines go (a
  * description often ends in a newline), and tabs become spaces, since a raw \r or \t moves the cursor past the border.
@@ -88,28 +96,38 @@ function expandTabs(line: string): string {
 }
 
 /**
- * Shrink columns until the table fits `width`: text columns first (widest first, down to 6 characters), numbers
- * only when that is not enough, since a cut number misleads more than a cut name.
+ * Narrow columns until the table fits `width`: the widest narrowable one first, each down to its minWidth. Numbers
+ * are never narrowed (a number cut or broken misleads); a table that still does not fit stays wider than the screen.
  */
 function fitWidths(widths: number[], columns: Column[], width: number | undefined, gap: number, edge: number): void {
   if (!width) return;
   const total = () => widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1) + edge * 4;
-  for (const pass of [(c: Column) => !c.alignRight, () => true]) {
-    while (total() > width) {
-      let widest = -1;
-      widths.forEach((w, i) => {
-        if (pass(columns[i]) && w > 6 && (widest < 0 || w > widths[widest])) widest = i;
-      });
-      if (widest < 0) break;
-      widths[widest]--;
-    }
+  const floor = columns.map((c, i) => c.minWidth ?? (c.alignRight ? widths[i] : 6));
+  while (total() > width) {
+    let widest = -1;
+    widths.forEach((w, i) => {
+      if (w > floor[i] && (widest < 0 || w > widths[widest])) widest = i;
+    });
+    if (widest < 0) break;
+    widths[widest]--;
   }
 }
 
-function truncate(text: string, width: number): string {
-  if (visibleLength(text) <= width) return text;
-  const plain = text.replace(/\x1b\[[0-9;]*m/g, '');
-  return plain.slice(0, Math.max(0, width - 1)) + '…';
+/** Lines no wider than `width`: broken after the last space that fits, or hard where a word is longer. */
+export function wrapLines(lines: string[], width: number): string[] {
+  if (lines.every((l) => visibleLength(l) <= width)) return lines;
+  const out: string[] = [];
+  for (let rest of lines) {
+    while (visibleLength(rest) > width) {
+      const plain = rest.replace(/\x1b\[[0-9;]*m/g, '');
+      const space = plain.lastIndexOf(' ', width);
+      const cut = space > 0 ? space : width;
+      out.push(plain.slice(0, cut).trimEnd());
+      rest = plain.slice(space > 0 ? cut + 1 : cut);
+    }
+    out.push(rest);
+  }
+  return out;
 }
 
 function pad(text: string, width: number, right: boolean): string {

@@ -170,7 +170,7 @@ describe('shell completion in a real bash', () => {
     expect(await replies('pvecli -q create /nodes/pve/qemu --me', env)).toEqual(['--memory']);
   });
   it('completes the values of global options before the command, and the command after them', async () => {
-    expect(await replies('pvecli -o ', env)).toEqual(['text', 'table', 'json', 'json-pretty', 'yaml']);
+    expect(await replies('pvecli -o ', env)).toEqual(['text', 'table', 'wide', 'json', 'json-pretty', 'yaml']);
     expect((await bashComplete('pvecli --output-format=js', env)).lines).toEqual(['pvecli --output-format=json', 'pvecli --output-format=json-pretty']);
     expect(await replies('pvecli --schema pb', env)).toEqual(['pbs-4']);
     expect(await replies('pvecli -o json cr', env)).toEqual(['create']);

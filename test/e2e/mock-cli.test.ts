@@ -94,7 +94,7 @@ describe('mock: lifecycle through bin/run.js against the embedded mock', () => {
       [['--port', 'abc'], /^pvecli: --port: expected an integer but received: abc$/],
       [['--port', '70000'], /^pvecli: --port: expected an integer less than or equal to 65535/],
       [['--task-duration', '-1', '--port', '0'], /^pvecli: --task-duration: expected an integer greater than or equal to 0/],
-      [['--bogus'], /^pvecli: Nonexistent flag: --bogus$/],
+      [['--bogus'], /^pvecli: unknown option '--bogus' for 'mock serve'$/],
       [['--token', 'ci@pve=xyzzy-secret', '--port', '0'], /^pvecli: --token 'ci@pve=…': expected USER@REALM!NAME=SECRET$/],
       [['--host', '192.0.2.77', '--port', '0'], /^pvecli: cannot listen on 192\.0\.2\.77:0: no such local address$/],
     ];

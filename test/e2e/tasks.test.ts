@@ -190,10 +190,10 @@ describe('tasks: wait by default and exit with the result', () => {
     expect(bad.stderr).toMatch(/malformed UPID/);
   });
 
-  it("oclif's usage errors are printed whole: a missing argument names it", async () => {
+  it("oclif's usage errors are pvecli's: a missing argument names it and says what it is", async () => {
     const r = await runCli(['task', 'status'], { env: mock.env() });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^pvecli: Missing 1 required arg:\n\s+upid\s+task id/);
+    expect(r.stderr).toMatch(/^pvecli: 'task status' needs UPID \(task id \(UPID:…\)\)\nhint: e\.g\. pvecli task status UPID:/);
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 

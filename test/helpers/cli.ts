@@ -24,6 +24,9 @@ export function isolatedEnv(extra: Record<string, string | undefined> = {}): Nod
     XDG_STATE_HOME: join(home, '.local/state'),
     NO_COLOR: '1',
     LANG: 'C.UTF-8',
+    // Completion answers from the schema once ~90 ms have passed (its budget, measured by bench/startup.mjs); on
+    // a loaded test machine that would leave out the live values the tests look for.
+    PVECLI_COMPLETE_WAIT_MS: '20000',
   };
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];

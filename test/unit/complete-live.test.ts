@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listingFor, pickValues } from '../../src/cli/complete-live';
+import { listingFor, listingForParam, pickValues } from '../../src/cli/complete-live';
 import { loadSchema } from '../../src/schema/load';
 import { ROOT } from '../helpers/cli';
 
@@ -38,5 +38,32 @@ describe('picking the values from a listing', () => {
   });
   it('gives nothing for a reply that is not a list', () => {
     expect(pickValues({ data: 1 }, { field: 'x', param: 'x' })).toEqual([]);
+  });
+});
+
+describe('flag values linked to listings by the schema', () => {
+  const schema2 = loadSchema('pve-9.2');
+  const param = (path: string, method: 'POST' | 'GET', name: string) => schema2.operation(path, method)!.parameters.properties![name];
+  it('by format: nodes, guests, storages of the node (else of the cluster), pools, bridges of the node, content types', () => {
+    expect(listingForParam('target', param('/nodes/{node}/qemu/{vmid}/migrate', 'POST', 'target'), {})).toMatchObject({ path: '/nodes', field: 'node' });
+    expect(listingForParam('vmid', param('/nodes/{node}/vzdump', 'POST', 'vmid'), {})).toMatchObject({ path: '/cluster/resources', field: 'vmid', params: { type: 'vm' } });
+    expect(listingForParam('vmid', param('/nodes/{node}/qemu', 'POST', 'vmid'), { creates: true })).toMatchObject({ path: '/cluster/nextid', single: true });
+    expect(listingForParam('storage', param('/nodes/{node}/qemu', 'POST', 'storage'), { node: 'pve2' })).toMatchObject({ path: '/nodes/pve2/storage', field: 'storage' });
+    expect(listingForParam('storage', param('/nodes/{node}/qemu', 'POST', 'storage'), {})).toMatchObject({ path: '/storage' });
+    expect(listingForParam('pool', param('/nodes/{node}/qemu', 'POST', 'pool'), {})).toMatchObject({ path: '/pools', field: 'poolid' });
+    expect(listingForParam('bridge', undefined, { node: 'pve' })).toMatchObject({ path: '/nodes/pve/network', field: 'iface', types: ['bridge', 'OVSBridge'] });
+    expect(listingForParam('bridge', undefined, {})).toBeUndefined();
+    expect(listingForParam('content', param('/nodes/{node}/storage/{storage}/content', 'GET', 'content'), { node: 'pve', storage: 'local' })).toMatchObject({
+      path: '/nodes/pve/storage',
+      split: true,
+      params: { storage: 'local' },
+    });
+    expect(listingForParam('name', param('/nodes/{node}/qemu', 'POST', 'name'), { node: 'pve' })).toBeUndefined();
+  });
+  it('keeps only bridges, splits comma lists, takes a single value', () => {
+    const rows = [{ iface: 'eth0', type: 'eth' }, { iface: 'vmbr0', type: 'bridge' }, { iface: 'vmbr1', type: 'OVSBridge' }, { iface: 'bond0', type: 'bond' }];
+    expect(pickValues(rows, { field: 'iface', param: 'bridge', types: ['bridge', 'OVSBridge'] })).toEqual(['vmbr0', 'vmbr1']);
+    expect(pickValues([{ content: 'iso,backup' }, { content: 'images,iso' }], { field: 'content', param: 'content', split: true })).toEqual(['backup', 'images', 'iso']);
+    expect(pickValues('103', { field: '', param: 'vmid', single: true })).toEqual(['103']);
   });
 });

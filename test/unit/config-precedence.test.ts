@@ -190,14 +190,23 @@ describe('profile selection: --profile › PVECLI_PROFILE › current', () => {
     await expect(resolveConnection({}, { env: { ...env, PROXMOX_API_TIMEOUT: 'soon' } })).rejects.toMatchObject({ exitCode: 2 });
   });
 
-  it('an environment URL that takes a profile\'s credentials elsewhere draws a warning', async () => {
+  it('an environment URL that would take a profile\'s secret elsewhere is refused, naming both; not when the secret comes from the environment', async () => {
     const path2 = join(dir, 'redirect.yaml');
-    writeFileSync(path2, stringify({ current: 'c', profiles: { c: { url: 'https://c:8006', token_id: 'a@pve!t', token_secret: 'env:T' } } }));
+    writeFileSync(
+      path2,
+      stringify({ current: 'c', profiles: { c: { url: 'https://c:8006', token_id: 'a@pve!t', token_secret: 'env:T' }, p: { url: 'https://p:8006', username: 'root@pam', password: 'env:T' } } }),
+    );
     const warnings: string[] = [];
-    await resolveConnection({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: path2, T: 'x', PROXMOX_API_URL: 'https://other:8006' }, warn: (w) => warnings.push(w) });
-    expect(warnings).toEqual(["PROXMOX_API_URL replaces the url of profile 'c' (https://c:8006); the profile's credentials go to https://other:8006"]);
-    warnings.length = 0;
+    const base = { HOME: dir, PROXMOX_CONFIG_FILE: path2, T: 'x', PROXMOX_API_URL: 'https://other:8006' };
+    await expect(resolveConnection({}, { env: base, warn: (w) => warnings.push(w) })).rejects.toMatchObject({
+      exitCode: 2,
+      message: "PROXMOX_API_URL (https://other:8006) is not the url of profile 'c' (https://c:8006): the profile's token secret of a@pve!t would go to another host",
+      hint: "set PROXMOX_API_TOKEN_ID and PROXMOX_API_TOKEN_SECRET for that host too, or unset PROXMOX_API_URL to use profile 'c'",
+    });
+    await expect(resolveConnection({ profile: 'p' }, { env: base })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining("profile's password would go to another host") });
+    // The secret from the environment goes where the environment says; the profile's own url is no redirect.
     await resolveConnection({}, { env: { HOME: dir, PROXMOX_CONFIG_FILE: path2, PROXMOX_API_URL: 'https://other:8006', PROXMOX_API_TOKEN_SECRET: 'y' }, warn: (w) => warnings.push(w) });
+    await resolveConnection({}, { env: { ...base, PROXMOX_API_URL: 'https://c:8006' }, warn: (w) => warnings.push(w) });
     expect(warnings).toEqual([]);
   });
 

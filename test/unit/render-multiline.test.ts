@@ -55,11 +55,15 @@ describe('multi-line values', () => {
     expect(out).toBe('a short\n  the longest line\n  mid\n');
   });
 
-  it('still fits a narrow terminal, cutting each line of a wide text column', () => {
+  it('still fits a narrow terminal, wrapping each line of a wide text column, nothing cut', () => {
     const out = render(config, { format: 'text', width: 30 });
     const lines = out.trimEnd().split('\n');
     for (const line of lines) expect(line.length).toBe(30);
-    expect(lines.slice(3, 5)).toEqual(['│ description │ Web frontend │', '│             │ owner: team… │']);
+    expect(out).not.toContain('…');
+    expect(lines.slice(3, 5)).toEqual(['│ description │ Web frontend │', '│             │ owner:       │']);
+    // The wrapped pieces of the value, read in order, are the whole value.
+    const value = lines.filter((l) => l.startsWith('│ description') || l.startsWith('│             ')).map((l) => l.split('│')[2].trim());
+    expect(value.join(' ')).toBe('Web frontend owner: team-a, on call: +49 30 1234567');
   });
 });
 

@@ -47,7 +47,7 @@ describe('renderer snapshots', () => {
   for (const format of OUTPUT_FORMATS) {
     for (const [name, opts] of variants) {
       it(`${format}: ${name}`, () => {
-        const humanReadable = opts.humanReadable ?? (format === 'text' || format === 'table');
+        const humanReadable = opts.humanReadable ?? (format === 'text' || format === 'table' || format === 'wide');
         expect(render(resources, { format, returns: resourcesReturns, ...opts, humanReadable })).toMatchSnapshot();
       });
     }
