@@ -57,10 +57,12 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
 
 /**
  * Parse and validate one invocation without touching the network: a `PreparedCall`, or the help text asked for.
- * Invalid input throws a UsageError naming the parameter (nothing is sent).
+ * Invalid input throws a UsageError naming the parameter (nothing is sent). `base`: global options the words'
+ * own override (`pvecli batch -o json` for each of its lines).
  */
-export function prepareCall(verb: Verb, argv: string[]): PreparedCall | string {
+export function prepareCall(verb: Verb, argv: string[], base: GlobalOptions = {}): PreparedCall | string {
   const first = splitGlobals(argv);
+  first.globals = { ...base, ...first.globals };
   const path = first.positionals[0];
   if (!path) {
     if (first.globals.help) return verbHelp(verb);
@@ -69,7 +71,9 @@ export function prepareCall(verb: Verb, argv: string[]): PreparedCall | string {
   const schema = schemaFor(first.globals);
   const resolved = schema.resolve(path);
   const [op] = operationsOf(schema, path, verb);
-  const { globals, positionals, rest } = splitGlobals(argv, new Set(Object.keys(op.parameters.properties ?? {})));
+  const split = splitGlobals(argv, new Set(Object.keys(op.parameters.properties ?? {})));
+  const { positionals, rest } = split;
+  const globals = { ...base, ...split.globals };
   if (positionals.length > 1) throw strayWord(argv, positionals[1], op.path);
   if (globals.help) return usageText([op], { verbose: true });
 
@@ -135,7 +139,8 @@ export async function runPrepared(call: PreparedCall, connection: Connection): P
   return 0;
 }
 
-function dryRunText(d: DescribedRequest): string {
+/** `--dry-run`'s text: the request as curl -v would show it. */
+export function dryRunText(d: DescribedRequest): string {
   const lines = [`${d.method} ${d.url}`];
   // Not a header: where the request would go first, as curl -v says it.
   if (d.proxy) lines.push(`# via proxy ${d.proxy}`);
