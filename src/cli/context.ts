@@ -5,7 +5,7 @@ import { useColour } from '../output/style';
 import type { PropSchema } from '../schema/types';
 import { writeOut } from './io';
 import { afterSuccess } from './sent-errors';
-import { isatty } from 'node:tty';
+import { isatty } from '../util/tty';
 
 /**
  * The schema a run uses: --schema, else PVECLI_SCHEMA, else the selected profile's `schema`, else the newest
@@ -15,8 +15,16 @@ export function schemaFor(globals: GlobalOptions): Schema {
   return loadSchema(globals.schema ?? process.env.PVECLI_SCHEMA ?? profileSchemaId(globals));
 }
 
+/** The schema id per --profile value: a run (a batch of many lines) selects its profile for it once. */
+const schemaIds = new Map<string | undefined, string | undefined>();
+
 /** Read from the profile selection alone (no secrets, no server); offline commands must not fail on it. */
 function profileSchemaId(globals: GlobalOptions): string | undefined {
+  if (!schemaIds.has(globals.profile)) schemaIds.set(globals.profile, selectedSchemaId(globals));
+  return schemaIds.get(globals.profile);
+}
+
+function selectedSchemaId(globals: GlobalOptions): string | undefined {
   const { selectConnection } = require('../config') as typeof import('../config');
   const select = (profile: string | undefined) => {
     const { picked } = selectConnection({ profile, schema: globals.schema }, process.env, () => undefined);
