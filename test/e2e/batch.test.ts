@@ -207,26 +207,44 @@ describe('pvecli batch: tasks', () => {
   });
 });
 
-describe('pvecli batch as a coprocess', () => {
-  it('answers each line as soon as it reads it, before the next is written', async () => {
-    const child = spawn(process.execPath, [BIN, 'batch', '-'], { env: mock.env(), stdio: ['pipe', 'pipe', 'pipe'] });
-    let buffer = '';
-    const waiting: Array<(line: string) => void> = [];
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      buffer += d;
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        waiting.shift()?.(line);
-      }
+/** `pvecli batch -` as a coprocess: `ask` writes a command and resolves with its answer. */
+function coprocess() {
+  const child = spawn(process.execPath, [BIN, 'batch', '-'], { env: mock.env(), stdio: ['pipe', 'pipe', 'pipe'] });
+  let buffer = '';
+  let stderr = '';
+  const waiting: Array<(line: string) => void> = [];
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    buffer += d;
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      waiting.shift()?.(line);
+    }
+  });
+  const ask = (command: string) =>
+    new Promise<Answer>((resolve) => {
+      waiting.push((line) => resolve(JSON.parse(line) as Answer));
+      child.stdin.write(command + '\n');
     });
-    const ask = (command: string) =>
-      new Promise<Answer>((resolve) => {
-        waiting.push((line) => resolve(JSON.parse(line) as Answer));
-        child.stdin.write(command + '\n');
-      });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { child, ask, exited, stderr: () => stderr };
+}
+
+describe('pvecli batch as a coprocess', () => {
+  it('Ctrl-C while it waits for the next line: it ends at once with exit 130', async () => {
+    const { child, ask, exited, stderr } = coprocess();
+    expect(await ask('get /version --query version')).toMatchObject({ line: 1, ok: true, data: '9.2.0' });
+    // stdin stays open: only the interrupt ends it.
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr()).toMatch(/interrupted; the batch ran no further lines/);
+    child.stdin.end();
+  });
+
+  it('answers each line as soon as it reads it, before the next is written', async () => {
+    const { child, ask, exited } = coprocess();
     try {
       // Each answer arrives while stdin is still open: the next command depends on it.
       const created = await ask('create /nodes/pve/qemu --vmid 723 --name coproc --async');
