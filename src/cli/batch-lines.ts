@@ -1,4 +1,4 @@
-import { openSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { UsageError } from '../errors';
 import { splitWords } from './batch-words';
 
@@ -18,8 +18,7 @@ export interface BatchEntry {
 export function readBatch(source: string): { entries: AsyncIterable<BatchEntry>; stop: () => void } {
   const readline = require('node:readline') as typeof import('node:readline');
   const fs = require('node:fs') as typeof import('node:fs');
-  // Opened at once, so a missing or unreadable file is reported before anything runs.
-  const input = source === '-' ? process.stdin : fs.createReadStream('', { fd: openSync(source, 'r') });
+  const input = source === '-' ? process.stdin : fs.createReadStream('', { fd: openBatchFile(source) });
   const lines = readline.createInterface({ input, crlfDelay: Infinity, terminal: false });
   async function* entries(): AsyncGenerator<BatchEntry> {
     let number = 0;
@@ -41,6 +40,23 @@ export function readBatch(source: string): { entries: AsyncIterable<BatchEntry>;
     if (pending) yield { line: pending.line, error: new UsageError('the line ends inside quotes (or on a backslash)', 'close the quote') };
   }
   return { entries: entries(), stop: () => lines.close() };
+}
+
+/** Opened at once, so a missing, unreadable or wrong kind of file is reported (exit 2) before anything runs. */
+function openBatchFile(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    const { code } = err as NodeJS.ErrnoException;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    throw new UsageError(`cannot read the batch file ${path}: ${why}`);
+  }
+  if (fstatSync(fd).isDirectory()) {
+    closeSync(fd);
+    throw new UsageError(`cannot read the batch file ${path}: it is a directory`);
+  }
+  return fd;
 }
 
 /** The words of one (possibly joined) line; null for nothing to run, undefined when the line goes on. */

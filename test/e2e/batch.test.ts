@@ -130,6 +130,16 @@ describe('pvecli batch: one JSON object per command', () => {
     expect(all.code).toBe(7);
   });
 
+  it('a batch file that cannot be read is a usage error before anything runs', async () => {
+    const missing = await runCli(['batch', join(tmpdir(), 'pvecli-no-such-batch.txt')], { env: mock.env() });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^pvecli: cannot read the batch file .*: no such file$/m);
+    const directory = await runCli(['batch', tmpdir()], { env: mock.env() });
+    expect(directory.code).toBe(2);
+    expect(directory.stderr).toMatch(/it is a directory/);
+    expect(missing.stdout + directory.stdout).toBe('');
+  });
+
   it('--validate-first: an invalid line anywhere means nothing is sent', async () => {
     const input = 'create /pools --poolid batch4\nget /version\nset /pools/batch4 --nosuchparam 1\n';
     const r = await runCli(['batch', '-', '--validate-first'], { env: mock.env(), input });
