@@ -32,7 +32,9 @@ export const reportJson: Reporter = (line, outcome) => {
     try {
       data = dataJson(outcome.data, outcome.globals, outcome.shown);
     } catch (err) {
-      failure = failureOf(outcome.shown?.as === 'reply' ? afterSuccess(err, outcome.shown.sent) : err);
+      // The request went out: a --fields or --sort key its result lacks is exit 10, not 2 (DESIGN.md §4).
+      const sent = outcome.shown?.as === 'reply' ? outcome.shown.sent : outcome.upid ? `waiting for ${outcome.upid}` : undefined;
+      failure = failureOf(sent ? afterSuccess(err, sent) : err);
     }
   }
   if (!outcome.ok) failure = failureOf(outcome.error);
