@@ -35,71 +35,102 @@ function readsAsOther(text: string, schemaTest: () => TypeTest): boolean {
 
 /** What the package's `-o yaml` emits, with the loader of its type tests for strings that are not letter-first. */
 export interface YamlEmitter {
-  /** A list item, `- …\n` with its continuation lines, or undefined when the package must write it. */
+  /**
+   * A list item, `- …\n` with its continuation lines, appended to `parts` piece by piece (no string is built per
+   * line: at 40,000 rows the garbage of building them grew the heap by megabytes); false, with `parts` as it was,
+   * when the package must write it.
+   */
+  itemInto(value: unknown, parts: string[]): boolean;
+  /** The same item as one string, or undefined. */
   item(value: unknown): string | undefined;
   /** A whole document (a non-empty map), or undefined. */
   document(value: unknown): string | undefined;
 }
 
+/** Indentation by depth, made once. */
+const PADS = Array.from({ length: 64 }, (_, depth) => ' '.repeat(depth * 2));
+
 export function yamlEmitter(schemaTest: () => TypeTest): YamlEmitter {
   /** A one-line string as plain, or double-quoted when plain would change it; `room`: columns it may take. */
-  const text = (s: string, room: number): string | undefined => {
-    if (s.length + 2 > room || !ONE_LINE.test(s) || MARKER.test(s)) return undefined;
-    if (s !== '' && !NOT_PLAIN.test(s) && !readsAsOther(s, schemaTest)) return s;
-    // The package quotes with double quotes unless the text holds one (then single quotes, not written here).
-    return s.includes('"') || s.includes('\\') ? undefined : `"${s}"`;
-  };
-  const scalar = (value: unknown, room: number): string | undefined => {
-    if (value === null) return 'null';
-    if (typeof value === 'boolean') return value ? 'true' : 'false';
-    if (typeof value === 'number') {
-      if (!Number.isFinite(value) || Object.is(value, -0)) return undefined;
-      const n = String(value);
-      return n.includes('e') ? undefined : n;
+  const text = (s: string, room: number, parts: string[]): boolean => {
+    if (s.length + 2 > room || !ONE_LINE.test(s) || MARKER.test(s)) return false;
+    if (s !== '' && !NOT_PLAIN.test(s) && !readsAsOther(s, schemaTest)) {
+      parts.push(s);
+      return true;
     }
-    if (typeof value === 'string') return text(value, room);
-    return undefined;
+    // The package quotes with double quotes unless the text holds one (then single quotes, not written here).
+    if (s.includes('"') || s.includes('\\')) return false;
+    parts.push('"', s, '"');
+    return true;
   };
-  /** A collection's lines, each (the first too) indented by `pad`; undefined if any part is not for this writer. */
-  const block = (value: object, pad: string): string | undefined => {
-    let out = '';
+  const scalar = (value: unknown, room: number, parts: string[]): boolean => {
+    if (value === null) return parts.push('null') > 0;
+    if (typeof value === 'boolean') return parts.push(value ? 'true' : 'false') > 0;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value) || Object.is(value, -0)) return false;
+      const n = String(value);
+      return !n.includes('e') && parts.push(n) > 0;
+    }
+    return typeof value === 'string' && text(value, room, parts);
+  };
+  /**
+   * A collection's lines at `depth`, every line indented but the first when `inline` (a list item's collection
+   * starts on the `-` line); false if any part is not for this writer.
+   */
+  const block = (value: object, depth: number, inline: boolean, parts: string[]): boolean => {
+    const pad = PADS[depth];
+    let first = inline;
     if (Array.isArray(value)) {
       for (const item of value) {
-        const rest = after(item, pad, true);
-        if (rest === undefined) return undefined;
-        out += pad + '-' + rest;
+        if (!first) parts.push(pad);
+        first = false;
+        parts.push('-');
+        if (!after(item, depth, true, parts)) return false;
       }
-      return out;
+      return true;
     }
-    for (const key of Object.keys(value)) {
-      const name = key.length <= LONGEST_KEY ? text(key, Infinity) : undefined;
-      const rest = name === undefined ? undefined : after((value as Record<string, unknown>)[key], pad, false);
-      if (rest === undefined) return undefined;
-      out += pad + name + ':' + rest;
+    for (const key in value) {
+      if (!first) parts.push(pad);
+      first = false;
+      if (key.length > LONGEST_KEY || !text(key, Infinity, parts)) return false;
+      parts.push(':');
+      if (!after((value as Record<string, unknown>)[key], depth, false, parts)) return false;
     }
-    return out;
+    return true;
   };
   /** What follows `-` or `key:`: ` scalar`, ` []`, or the collection (a list item's starts on the same line). */
-  const after = (value: unknown, pad: string, inList: boolean): string | undefined => {
-    const inner = pad + '  ';
+  const after = (value: unknown, depth: number, inList: boolean, parts: string[]): boolean => {
+    if (depth + 1 >= PADS.length) return false;
     if (typeof value !== 'object' || value === null) {
-      const s = scalar(value, LINE_WIDTH - inner.length - 2);
-      return s === undefined ? undefined : ' ' + s + '\n';
+      parts.push(' ');
+      if (!scalar(value, LINE_WIDTH - PADS[depth + 1].length - 2, parts)) return false;
+      parts.push('\n');
+      return true;
     }
     const kind = collectionKind(value);
-    if (kind === undefined) return undefined;
-    if (kind === 'empty list') return ' []\n';
-    if (kind === 'empty map') return ' {}\n';
-    const lines = block(value, inner);
-    if (lines === undefined) return undefined;
-    return inList ? ' ' + lines.slice(inner.length) : '\n' + lines;
+    if (kind === undefined) return false;
+    if (kind === 'empty list' || kind === 'empty map') return parts.push(kind === 'empty list' ? ' []\n' : ' {}\n') > 0;
+    parts.push(inList ? ' ' : '\n');
+    return block(value, depth + 1, inList, parts);
+  };
+  const itemInto = (value: unknown, parts: string[]): boolean => {
+    const mark = parts.length;
+    parts.push('-');
+    if (after(value, 0, true, parts)) return true;
+    parts.length = mark;
+    return false;
   };
   return {
+    itemInto,
     item: (value) => {
-      const rest = after(value, '', true);
-      return rest === undefined ? undefined : '-' + rest;
+      const parts: string[] = [];
+      return itemInto(value, parts) ? parts.join('') : undefined;
     },
-    document: (value) => (typeof value === 'object' && value !== null && collectionKind(value) === 'map' ? block(value, '') : undefined),
+    document: (value) => {
+      if (typeof value !== 'object' || value === null || collectionKind(value) !== 'map') return undefined;
+      const parts: string[] = [];
+      return block(value, 0, false, parts) ? parts.join('') : undefined;
+    },
   };
 }
 
@@ -108,8 +139,10 @@ function collectionKind(value: object): 'list' | 'map' | 'empty list' | 'empty m
   if (Array.isArray(value)) return value.length ? 'list' : 'empty list';
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return undefined;
+  let empty = true;
   for (const key in value) {
-    if ((value as Record<string, unknown>)[key] === undefined) return undefined;
+    if (!Object.prototype.hasOwnProperty.call(value, key) || (value as Record<string, unknown>)[key] === undefined) return undefined;
+    empty = false;
   }
-  return Object.keys(value).length ? 'map' : 'empty map';
+  return empty ? 'empty map' : 'map';
 }

@@ -1,5 +1,5 @@
 import type { ScalarTag, Tags } from 'yaml';
-import { ChunkedWriter, type Write } from './chunks';
+import type { Write } from './chunks';
 import { yamlEmitter } from './yaml-emit';
 
 /**
@@ -59,21 +59,26 @@ export function writeYaml(data: unknown, write: Write, item: (value: unknown) =>
   // One document (and so one schema) for all the package's items; its contents are each item in turn. The options
   // are the schema's: none of them is a toString option.
   let doc: import('yaml').Document | undefined;
-  const out = new ChunkedWriter(write);
+  // The text goes out in pieces of some 16 K characters, each joined once from the items' parts.
+  const parts: string[] = [];
   for (const value of data) {
     const shaped = item(value);
-    const direct = emitter.item(shaped);
-    if (direct !== undefined) {
-      out.push(direct);
-      continue;
+    if (!emitter.itemInto(shaped, parts)) {
+      doc ??= new (yaml().Document)(null, YAML_OPTIONS);
+      doc.contents = null;
+      doc.contents = doc.createNode([shaped]);
+      parts.push(doc.toString());
     }
-    doc ??= new (yaml().Document)(null, YAML_OPTIONS);
-    doc.contents = null;
-    doc.contents = doc.createNode([shaped]);
-    out.push(doc.toString());
+    if (parts.length >= PARTS_PER_WRITE) {
+      write(parts.join(''));
+      parts.length = 0;
+    }
   }
-  out.flush();
+  if (parts.length) write(parts.join(''));
 }
+
+/** About 16 K characters of a typical list (a part is a key, a value, an indent or a separator). */
+const PARTS_PER_WRITE = 4096;
 
 function yaml(): typeof import('yaml') {
   return require('yaml') as typeof import('yaml');
