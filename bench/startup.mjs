@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 // Startup budgets (DESIGN.md §7): node -e 0 as the floor; --version ≤ 2.5×; ls, usage -v and a validated
 // --dry-run ≤ 3×; completion ≤ 2.5×; and the same ratios with a schema twice the size.
+// Also (information, issue 18): what loading the one bundle costs against only the part every run needs (main and
+// what it imports at the top; verbs, ls, usage, completion and batch are required lazily), to judge splitting it.
 // Usage: node bench/startup.mjs [--runs N]
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { build } from 'esbuild';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchEnv, printRows, runInterleaved, runInterleavedAnswers } from './lib.mjs';
+import { benchEnv, median, printRows, runInterleaved, runInterleavedAnswers } from './lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -71,3 +76,16 @@ printRows(
     { runs },
   ),
 );
+// The bundle's eager part alone: main.ts with its lazily required modules left out, as a split build would load it.
+const eager = join(home, 'main-eager.js');
+await build({
+  absWorkingDir: root, bundle: true, format: 'cjs', platform: 'node', target: 'node20', entryPoints: ['src/cli/main.ts'], outfile: eager, logLevel: 'error',
+  external: ['@oclif/core', 'ajv', 'ajv/*', '@inquirer/prompts', 'esbuild', 'yaml', '@jmespath-community/jmespath', 'cli-table3', './verb', './ls', './usage', './complete', './batch', '../mock'],
+});
+const timer = join(home, 'require-time.js');
+writeFileSync(timer, 'const t = performance.now(); require(process.argv[2]); console.log(performance.now() - t);');
+const requireMs = (file) => median(Array.from({ length: runs }, () => Number(spawnSync(node, [timer, file], { env: env(), encoding: 'utf8' }).stdout)));
+const full = join(root, 'dist/pvecli.js');
+const [fullMs, eagerMs] = [requireMs(full), requireMs(eager)];
+console.log(`\nbundle (information): require of dist/pvecli.js (${(statSync(full).size / 1024).toFixed(0)} KB) ${fullMs.toFixed(1)} ms; ` +
+  `of its eager part alone (${(statSync(eager).size / 1024).toFixed(0)} KB) ${eagerMs.toFixed(1)} ms (medians of ${runs}); load average ${loadavg()[0].toFixed(1)}`);

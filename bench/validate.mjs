@@ -7,7 +7,7 @@
 //   - in isolation: a script that loads the schema and the operation, without and with parseArgs + validateParams.
 // Usage: node bench/validate.mjs [--runs N]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 15;
 const node = process.execPath;
 const bin = join(root, 'bin/run.js');
 const home = mkdtempSync(join(tmpdir(), 'pvecli-bench-validate-'));
+mkdirSync(join(root, '.tmp'), { recursive: true });
 const env = benchEnv({ HOME: home, XDG_CONFIG_HOME: join(home, 'c'), XDG_CACHE_HOME: join(home, 'k'), XDG_STATE_HOME: join(home, 's') });
 
 const params5 = ['--vmid', '100', '--memory', '2048', '--net0', 'virtio,bridge=vmbr0', '--scsi0', 'local-lvm:32', '--ostype', 'l26'];
@@ -30,8 +31,9 @@ const params20 = [
   '--serial0', 'socket',
 ];
 
-// src/params as one bundled file, to show what bundling the CLI's hot path would save in module loading.
-const bundle = join(home, 'params-bundle.js');
+// src/params as one bundled file, to show what bundling the CLI's hot path would save in module loading. Written
+// inside the package: its modules find the package folder (schema, package.json) by walking up from themselves.
+const bundle = join(mkdtempSync(join(root, '.tmp', 'bench-validate-')), 'params-bundle.js');
 await build({
   entryPoints: [join(root, 'src/params/index.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
   outfile: bundle, external: ['ajv'], nodePaths: [join(root, 'node_modules')], logLevel: 'error',

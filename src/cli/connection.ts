@@ -3,7 +3,7 @@ import type { ConnectionSettings } from '../config/types';
 import type { GlobalOptions } from './globals';
 import { warn, writeErr } from './io';
 import { UsageError } from '../errors';
-import { isatty } from 'node:tty';
+import { isatty } from '../util/tty';
 
 export interface Connection {
   settings: ConnectionSettings;

@@ -6,7 +6,7 @@ import { createWriteStream, renameSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isatty } from 'node:tty';
+import { isatty } from '../util/tty';
 import { CliError, ExitCode, UsageError } from '../errors';
 import type { ApiClient, ApiRequest } from '../http';
 import type { GlobalOptions } from './globals';

@@ -1,5 +1,5 @@
 import { writeSync } from 'node:fs';
-import { isatty } from 'node:tty';
+import { isatty } from '../util/tty';
 import { escapeLine } from '../output/escape';
 import { CliError, ExitCode } from '../errors';
 import { fileErrorOf } from './file-errors';

@@ -5,9 +5,9 @@ import { hoistLeadingGlobals, leadingGlobalsEnd } from './globals';
 import { reportError, streamsInUse, useStreams, writeErr, writeOut } from './io';
 
 /** Commands served without loading oclif: they are what people (and completion) run most, and startup is budgeted. */
-const FAST = new Set(['get', 'set', 'create', 'delete', 'ls', 'usage', '__complete']);
+const FAST = new Set(['get', 'set', 'create', 'delete', 'ls', 'usage', 'batch', '__complete']);
 
-const TOPICS = ['get', 'set', 'create', 'delete', 'ls', 'usage', 'profile', 'task', 'schema', 'mock', 'serve', 'completion', 'console', 'help'];
+const TOPICS = ['get', 'set', 'create', 'delete', 'ls', 'usage', 'batch', 'profile', 'task', 'schema', 'mock', 'serve', 'completion', 'console', 'help'];
 
 export async function main(argv: string[]): Promise<void> {
   process.on('SIGINT', onInterrupt);
@@ -57,6 +57,7 @@ async function dispatch(rawArgv: string[]): Promise<number> {
   if (first && FAST.has(first)) {
     if (first === 'ls') return (require('./ls') as typeof import('./ls')).runLs(rest);
     if (first === 'usage') return (require('./usage') as typeof import('./usage')).runUsage(rest);
+    if (first === 'batch') return (require('./batch') as typeof import('./batch')).runBatch(rest);
     if (first === '__complete') return (require('./complete') as typeof import('./complete')).runComplete(rest);
     return (require('./verb') as typeof import('./verb')).runVerb(first as 'get', rest);
   }

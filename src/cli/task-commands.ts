@@ -117,7 +117,7 @@ export async function taskStop(globals: GlobalOptions, upidText: string): Promis
 }
 
 /** A UPID typed by the user: a malformed one is a usage error, and nothing is sent. */
-function upidArgument(text: string): Upid {
+export function upidArgument(text: string): Upid {
   try {
     return parseUpid(text);
   } catch (err) {

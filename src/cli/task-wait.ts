@@ -1,4 +1,4 @@
-import { isatty } from 'node:tty';
+import { isatty } from '../util/tty';
 import { CliError, ExitCode } from '../errors';
 import type { ApiClient } from '../http';
 import { formatDuration } from '../output/units';

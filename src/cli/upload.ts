@@ -9,7 +9,7 @@ import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { isatty } from 'node:tty';
+import { isatty } from '../util/tty';
 import { CliError, ExitCode, UsageError } from '../errors';
 import type { ApiClient, ApiRequest, DescribedRequest, MultipartBody } from '../http';
 import type { UploadSpec } from './file-ops';

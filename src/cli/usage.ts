@@ -9,7 +9,7 @@ import { schemaFor } from './context';
 import { splitGlobals } from './globals';
 import { examplesText, USAGE_EXAMPLES, USAGE_SUMMARY } from './verb-summary';
 import { writeOut } from './io';
-import { isatty } from 'node:tty';
+import { isatty } from '../util/tty';
 
 /** Property-string keys: the params module knows the hand-written overlays; fall back to inline formats. */
 export function formatLookup(): FormatLookup {

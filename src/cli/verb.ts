@@ -66,10 +66,12 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
 
 /**
  * Parse and validate one invocation without touching the network: a `PreparedCall`, or the help text asked for.
- * Invalid input throws a UsageError naming the parameter (nothing is sent).
+ * Invalid input throws a UsageError naming the parameter (nothing is sent). `base`: global options the words'
+ * own override (`pvecli batch -o json` for each of its lines).
  */
-export function prepareCall(verb: Verb, argv: string[]): PreparedCall | string {
+export function prepareCall(verb: Verb, argv: string[], base: GlobalOptions = {}): PreparedCall | string {
   const first = splitGlobals(argv);
+  first.globals = { ...base, ...first.globals };
   const path = first.positionals[0];
   if (!path) {
     if (first.globals.help) return verbHelp(verb);
@@ -78,7 +80,9 @@ export function prepareCall(verb: Verb, argv: string[]): PreparedCall | string {
   const schema = schemaFor(first.globals);
   const resolved = schema.resolve(path);
   const [op] = operationsOf(schema, path, verb);
-  const { globals, positionals, rest } = splitGlobals(argv, new Set(Object.keys(op.parameters.properties ?? {})));
+  const split = splitGlobals(argv, new Set(Object.keys(op.parameters.properties ?? {})));
+  const { positionals, rest } = split;
+  const globals = { ...base, ...split.globals };
   if (positionals.length > 1) throw strayWord(argv, positionals[1], op.path);
   if (globals.help) return verbHelp(verb, op);
 

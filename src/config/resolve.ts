@@ -1,5 +1,5 @@
 /** The run's connection (DESIGN.md §5): the selection (select.ts) checked, its URL normalised, secrets dereferenced. */
-import { isatty } from 'node:tty';
+import { isatty } from '../util/tty';
 import { envReplyLimit } from './environment';
 import { checkBackendService, refuseApiCredentials, sshHostOf } from './backend';
 import { checkCredentials } from './credentials';

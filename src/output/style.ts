@@ -1,4 +1,4 @@
-import { isatty } from 'node:tty';
+import { isatty } from '../util/tty';
 /** Colour only on a TTY and never with NO_COLOR (https://no-color.org); util.styleText avoids loading chalk. */
 export function useColour(fd: 1 | 2 = 1): boolean {
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
