@@ -4,7 +4,8 @@ import type { ApiRequest, DescribedRequest } from '../http';
 import type { Verb } from '../schema/verbs';
 import { fillTemplate } from '../schema/load';
 import { isSecretParam } from '../util/secret-param';
-import { printResult, schemaFor } from './context';
+import { printResult } from './context';
+import { schemaForRequest } from './schema-match';
 import { splitGlobals, type GlobalOptions } from './globals';
 import { readInput } from './input';
 import { writeOut } from './io';
@@ -37,7 +38,7 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
     }
     throw new UsageError('missing API path', `e.g. 'pvecli ${verb} /nodes' (list paths with 'pvecli ls /')`);
   }
-  const schema = schemaFor(first.globals);
+  const schema = await schemaForRequest(first.globals);
   const resolved = schema.resolve(path);
   const [op] = operationsOf(schema, path, verb);
   const { globals, positionals, rest } = splitGlobals(argv, new Set(Object.keys(op.parameters.properties ?? {})));

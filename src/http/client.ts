@@ -11,7 +11,7 @@ import { memoryTicketStore } from './ticket';
 import { tlsPolicy } from './tls';
 import { createTransport, type ConnectPlan, type Transport } from './transport';
 import type { ApiClient, ApiRequest, ClientHooks, ExchangeReply } from './types';
-import { encodeParams, hostAndPort, paramsInQuery, parseTarget, targetUrl } from './url';
+import { encodeParams, hostAndPort, paramsInQuery, parseTarget, siteUrl, targetUrl } from './url';
 
 const USER_AGENT = 'pvecli';
 /** An error body worth reading into a message; larger ones are cut (they are not Proxmox's JSON anyway). */
@@ -62,6 +62,7 @@ export function createClient(settings: ConnectionSettings, hooks: ClientHooks = 
     exchange: (req) =>
       redacted(() => {
         const out = outgoing(settings, req.method, req.path, req.query ?? '', req.signal);
+        if (req.outsideApi) out.url = siteUrl(settings, req.path);
         Object.assign(out.headers, req.headers);
         out.body = req.body;
         return authed(out);

@@ -21,6 +21,7 @@ import { fingerprintOf } from '../server/cert';
 import { generateSelfSigned, loadOrCreateCert } from './cert';
 import { MOCK_HEADERS, mockHandler } from './handler';
 import { MockTokenSpecError } from './mock-error';
+import { mockProduct, productPort } from './product';
 import type { RouterDeps } from './router';
 import { EMBEDDED_TOKEN, MockState, dict } from './state';
 import { Tasks } from './tasks';
@@ -28,6 +29,7 @@ import { Tasks } from './tasks';
 export { DEMO_PASSWORD, DEMO_TOTP_SECRET, TFA_USER } from './state';
 export { totp } from './totp';
 export { MockError, MockStateFileError, MockTokenSpecError } from './mock-error';
+export { productName, productPort } from './product';
 
 export interface MockOptions {
   host?: string;
@@ -100,11 +102,12 @@ export function createMockHandler(opts: MockOptions): { handler: Handler; header
 function mockDeps(opts: MockOptions): RouterDeps {
   const tokens = (opts.tokens ?? []).map(parseTokenSpec);
   const schema = loadSchema(opts.schemaId ?? 'pve-9.2');
+  const product = mockProduct(schema);
   const state = new MockState(opts.stateFile, opts.password);
   addTokens(state, tokens, Boolean(opts.privsep));
   if (opts.tokens?.length) state.save();
-  const tasks = new Tasks(state, opts.taskDuration ?? DEFAULT_TASK_MS);
-  return { schema, state, tasks, seed: opts.seed ?? 0, stateFile: opts.stateFile };
+  const tasks = new Tasks(state, opts.taskDuration ?? DEFAULT_TASK_MS, product.upid);
+  return { schema, product, state, tasks, seed: opts.seed ?? 0, stateFile: opts.stateFile };
 }
 
 async function start(opts: MockOptions): Promise<{ server: MockServer; state: MockState }> {
@@ -113,7 +116,7 @@ async function start(opts: MockOptions): Promise<{ server: MockServer; state: Mo
   const cert = opts.http ? undefined : certFor(opts);
   const running: RunningServer = await listen(mockHandler(deps), {
     host,
-    port: opts.port ?? 8006,
+    port: opts.port ?? productPort(deps.schema.id),
     tls: cert,
     headers: MOCK_HEADERS,
     onError: opts.onError,

@@ -13,6 +13,7 @@ import { generateReply } from './generate';
 import { MockFile } from './file-reply';
 import { checkObjectsExist } from './guards';
 import { HANDLERS } from './handlers';
+import type { MockProduct } from './product';
 import type { HandlerContext } from './handlers/context';
 import { rngFor } from './random';
 import type { MockState } from './state';
@@ -32,6 +33,8 @@ type Headers = Record<string, string | string[] | undefined>;
 
 export interface RouterDeps {
   schema: Schema;
+  /** What differs for PBS, PMG and PDM (product.ts). */
+  product: MockProduct;
   state: MockState;
   tasks: Tasks;
   seed: number;
@@ -62,7 +65,7 @@ function mockTask(deps: RouterDeps, id: Identity, args: Record<string, unknown>)
 
 /** Routes of the mock's own, outside the schema, keyed by `METHOD /path`. */
 const MOCK_ROUTES: Record<string, (deps: RouterDeps, method: string, args: Record<string, unknown>, headers: Headers) => unknown> = {
-  'POST /mock/task': (deps, method, args, headers) => mockTask(deps, requireIdentity(identify(deps.state, method, headers)), args),
+  'POST /mock/task': (deps, method, args, headers) => mockTask(deps, requireIdentity(identify(deps.state, method, headers, deps.product.auth)), args),
 };
 
 /**
@@ -174,7 +177,7 @@ function handlerContext(deps: RouterDeps, call: Call): HandlerContext {
 function reply(deps: RouterDeps, call: Call): Record<string, unknown> | MockFile {
   const { op, resolved, method } = call;
   const gen = generator(deps, call);
-  const handler = HANDLERS[`${method} ${resolved.template}`];
+  const handler = deps.product.handlers[`${method} ${resolved.template}`] ?? HANDLERS[`${method} ${resolved.template}`];
   if (handler) {
     const ctx = handlerContext(deps, call);
     const result = handler(ctx);
@@ -195,7 +198,7 @@ function dispatch(deps: RouterDeps, method: string, path: string, args: Record<s
   const own = MOCK_ROUTES[`${method} ${path}`];
   if (own) return { data: own(deps, method, args, headers) };
   const { resolved, op } = operationFor(schema, method, path);
-  const id: Identity = op.permissions?.user === 'world' ? { userid: '' } : requireIdentity(identify(state, method, headers));
+  const id: Identity = op.permissions?.user === 'world' ? { userid: '' } : requireIdentity(identify(state, method, headers, deps.product.auth));
   validated(schema, op, resolved, args);
   const call: Call = { method, resolved, op, id, wire: { ...args, ...resolved.params }, changed: false };
   authorize(state, call);
