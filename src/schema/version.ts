@@ -36,7 +36,8 @@ export function pickSchema(product: string, serverVersion: string, available: st
   const mine = available
     .map((id) => ({ id, parsed: splitSchemaId(id) }))
     .filter((s): s is { id: string; parsed: NonNullable<ReturnType<typeof splitSchemaId>> } => s.parsed?.product === product)
-    .sort((a, b) => compareVersions(a.parsed.version, b.parsed.version));
+    // Equal versions: the more specific id last, so it wins (a synced `pbs-4.0` over the bundled `pbs-4`).
+    .sort((a, b) => compareVersions(a.parsed.version, b.parsed.version) || a.id.length - b.id.length);
   if (mine.length === 0) return undefined;
   const newest = mine[mine.length - 1];
   if (!server) return { id: newest.id, note: `version '${serverVersion}' not understood: using the newest ${product} schema` };
