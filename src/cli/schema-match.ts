@@ -10,6 +10,7 @@ import type { SchemaMatch } from '../config/schema-match';
 import { loadSchema, type Schema } from '../schema/load';
 import type { ApiError } from './http-errors';
 import { warn } from './io';
+import { ExitCode } from '../errors';
 
 export type SchemaChoiceSource = 'flag' | 'environment' | 'profile' | 'matched' | 'default';
 
@@ -87,18 +88,27 @@ function usable(id: string): boolean {
  * one that cannot be reached, or refuses the credentials, fails the run here as its request would.
  */
 export async function schemaForRequest(globals: GlobalOptions): Promise<Schema> {
+  const { openConnection, handOverConnection, releaseHandedOver } = require('./connection') as typeof import('./connection');
+  await releaseHandedOver();
   const choice = chooseSchema(globals);
   if (choice.source !== 'default' || globals.dryRun) return loadSchema(choice.id);
   const target = targetOf(globals);
   if (!target || target.kind !== 'remote' || !target.url) return loadSchema(choice.id);
-  const { openConnection } = require('./connection') as typeof import('./connection');
-  const connection = await openConnection(globals, { needServer: true });
+  let connection: Connection | undefined;
   try {
+    connection = await openConnection(globals, { needServer: true });
     const match = await matchServer(connection);
     if (match?.note && !globals.quiet) warn(match.note);
+    // The run goes on over this connection: the match costs one request, not a second handshake or login.
+    handOverConnection(globals, { connection });
     return loadSchema(match?.schema ?? choice.id);
-  } finally {
-    await connection.close();
+  } catch (failure) {
+    await connection?.close();
+    if ((failure as { exitCode?: number }).exitCode === ExitCode.interrupted) throw failure;
+    // Unreachable, refused credentials, a bad setting: the run's own checks come first, then it fails as its
+    // request would have (without a second wait on a dead address).
+    handOverConnection(globals, { failure });
+    return loadSchema(choice.id);
   }
 }
 

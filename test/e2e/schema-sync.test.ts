@@ -4,11 +4,14 @@
  * `schema diff` lists operations and parameters added, removed and changed.
  */
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { isolatedEnv, ROOT, runCli } from '../helpers/cli';
+import { makeSelfSignedCert } from '../helpers/https-server';
 
 const SHARED = resolve(ROOT, '../shared/proxmox-schema');
 
@@ -116,6 +119,61 @@ describe('schema sync --from FILE', () => {
     const bad = await runCli(['schema', 'sync', '--from', file, '--id', '../x'], { env: isolatedEnv() });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/is not PRODUCT-VERSION/);
+  });
+});
+
+describe('schema sync from the server', () => {
+  /** A PVE 9.1 node as far as sync sees it: /version, and its api-viewer data as the docs package serves it. */
+  async function node91(pageBody: string) {
+    const cert = makeSelfSignedCert();
+    const seen: Array<{ url: string; auth?: string }> = [];
+    const server = createServer({ key: readFileSync(cert.key), cert: readFileSync(cert.cert) }, (req, res) => {
+      seen.push({ url: req.url ?? '', auth: req.headers.authorization });
+      if (req.url === '/api2/json/version') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { version: '9.1.4', release: '9.1', repoid: 'abcdef12' } }));
+      if (req.url === '/pve-docs/api-viewer/apidata.js') return res.writeHead(200, { 'content-type': 'application/javascript' }).end(pageBody);
+      res.writeHead(404, 'Not Found').end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const env = isolatedEnv({ PROXMOX_API_URL: url, PROXMOX_API_FINGERPRINT: cert.fingerprint, PROXMOX_API_TOKEN_ID: 'root@pam!sync', PROXMOX_API_TOKEN_SECRET: 'sync-secret-77' });
+    return { url, env, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
+
+  it("fetches the target's apidata.js over the pinned TLS connection, files it under the server's version, and matches it", async () => {
+    const data = `// api viewer data\nconst apiSchema = ${readFileSync(join(SHARED, 'pve-9.1.json'), 'utf8')};\nlet method2cmd = {};\n`;
+    const node = await node91(data);
+    try {
+      const r = await runCli(['schema', 'sync', '-o', 'json'], { env: node.env });
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ id: 'pve-9.1', source: `${node.url}/pve-docs/api-viewer/apidata.js`, operations: operations(join(SHARED, 'pve-9.1.json')).size });
+      expect(node.seen.map((s) => s.url)).toEqual(['/api2/json/version', '/pve-docs/api-viewer/apidata.js']);
+      expect(node.seen[1]!.auth).toBe('PVEAPIToken=root@pam!sync=sync-secret-77');
+      expect(r.stdout + r.stderr).not.toContain('sync-secret-77');
+      const list = await runCli(['schema', 'list', '-o', 'json'], { env: node.env });
+      const rows = JSON.parse(list.stdout) as Array<{ id: string; origin: string }>;
+      expect(rows.find((s) => s.id === 'pve-9.1')?.origin).toBe('synced');
+      const verify = await runCli(['profile', 'verify', '-o', 'json'], { env: node.env });
+      expect(JSON.parse(verify.stdout).schema).toBe('pve-9.1 (matched to PVE 9.1.4)');
+      // A wrong pin: nothing is fetched (exit 3).
+      const pinned = await runCli(['schema', 'sync'], { env: { ...node.env, PROXMOX_API_FINGERPRINT: 'AA:'.repeat(31) + 'AA' } });
+      expect(pinned.code, pinned.stderr).toBe(3);
+    } finally {
+      await node.close();
+    }
+  });
+
+  it('an HTML page where the data should be: exit 2, nothing written', async () => {
+    const node = await node91('<!doctype html><html><head><title>Proxmox Virtual Environment</title></head></html>');
+    try {
+      const r = await runCli(['schema', 'sync'], { env: node.env });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/apidata\.js is not Proxmox api-viewer data: found an HTML page \('Proxmox Virtual Environment'\)/);
+      expect(existsSync(join(node.env.XDG_CACHE_HOME!, 'pvecli', 'schema', 'pve-9.1'))).toBe(false);
+      const missing = await runCli(['schema', 'sync', '--from', `${node.url}/nothing/here.js`], { env: node.env });
+      expect(missing.code).toBe(6);
+    } finally {
+      await node.close();
+    }
   });
 });
 
