@@ -84,8 +84,8 @@ function usable(id: string): boolean {
 
 /**
  * For a run that sends a request: the choice above, and on a cold cache the match made now (one `GET /version`,
- * then cached). A server that answers /version with an error or nonsense leaves the default in place, uncached;
- * one that cannot be reached, or refuses the credentials, fails the run here as its request would.
+ * then cached). A server that answers /version with an error status or no version leaves the default in place,
+ * uncached; one that cannot be reached (or a login that fails) fails the run when it connects, as it would have.
  */
 export async function schemaForRequest(globals: GlobalOptions): Promise<Schema> {
   const { openConnection, handOverConnection, releaseHandedOver } = require('./connection') as typeof import('./connection');
@@ -121,9 +121,9 @@ export async function matchServer(connection: Connection): Promise<SchemaMatch |
   try {
     reply = await connection.client().request<Record<string, unknown>>({ method: 'GET', path: '/version' });
   } catch (err) {
-    // A reply with an error status (duck-typed: modules loaded twice under the tests make instanceof unreliable).
-    const status = (err as Partial<ApiError>).status;
-    if (typeof status === 'number' && status !== 401) return undefined;
+    // A reply with an error status, 401 included (duck-typed: modules loaded twice under the tests make
+    // instanceof unreliable): no match; the run's own request gets its own answer.
+    if (typeof (err as Partial<ApiError>).status === 'number') return undefined;
     throw err;
   }
   return matchVersionReply(connection, reply ?? {});

@@ -11,6 +11,7 @@
  * Magic values for tests: guests named `fail-task` (tasks fail), `warn-task` (tasks end `WARNINGS: 2`),
  * `long-log` (10,000-line logs); and `POST /api2/json/mock/task` with `result=ok|error|warnings`, `lines=N`,
  * `duration=MS`, `node`, `message`, `warnings=N` starts a task with that outcome (mock only, not in the schema).
+ * `schemaId` picks the schema served and, with it, the product's mode (`pbs-4`: PBS auth, UPIDs, /version; product.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -95,8 +96,15 @@ export async function startMockServer(opts: MockOptions): Promise<MockServer> {
 }
 
 /** The mock as a handler of src/server, for a server of the caller's (the gateway's mock mode), with its reply headers. */
-export function createMockHandler(opts: MockOptions): { handler: Handler; headers: Record<string, string> } {
-  return { handler: mockHandler(mockDeps(opts)), headers: MOCK_HEADERS };
+export function createMockHandler(opts: MockOptions): {
+  handler: Handler;
+  headers: Record<string, string>;
+  /** The Authorization header of an API token in the served product's form (`PBSAPIToken=ID:SECRET` for pbs-4). */
+  tokenAuthorization: (tokenid: string, secret: string) => string;
+} {
+  const deps = mockDeps(opts);
+  const { tokenPrefix, tokenSeparator } = deps.product.auth;
+  return { handler: mockHandler(deps), headers: MOCK_HEADERS, tokenAuthorization: (id, secret) => `${tokenPrefix}=${id}${tokenSeparator}${secret}` };
 }
 
 function mockDeps(opts: MockOptions): RouterDeps {
