@@ -54,6 +54,13 @@ describe('schema matched to the server', () => {
     expect(explicit.stdout).toMatch(/allow-ksm=0/);
     const byEnv = await runCli([...ONLY_IN_92, '--dry-run'], { env: { ...env, PVECLI_SCHEMA: 'pve-9.2' } });
     expect(byEnv.code, byEnv.stderr).toBe(0);
+    // usage, another offline command, describes the matched schema's operation.
+    const usage = await runCli(['usage', '/nodes/{node}/qemu', '--command', 'create', '-v'], { env });
+    expect(usage.code, usage.stderr).toBe(0);
+    expect(usage.stdout).toMatch(/--memory/);
+    expect(usage.stdout).not.toMatch(/allow-ksm/);
+    const usage92 = await runCli(['usage', '/nodes/{node}/qemu', '--command', 'create', '-v', '--schema', 'pve-9.2'], { env });
+    expect(usage92.stdout).toMatch(/allow-ksm/);
   });
 
   it('a valid 8.4 request goes through with the matched schema', async () => {
