@@ -13,8 +13,10 @@ let connections = 0;
 const server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
   req.resume();
   if (req.url === '/connections') return res.end(String(connections));
-  const ok = req.headers.authorization === authorization && req.url === '/api2/json/nodes/pve/status';
-  const body = ok ? status : JSON.stringify({ data: null });
+  // /version too: pvecli's first contact with a server reads it to pick the schema (DESIGN.md §2), then caches that.
+  const version = req.url === '/api2/json/version';
+  const ok = req.headers.authorization === authorization && (version || req.url === '/api2/json/nodes/pve/status');
+  const body = !ok ? JSON.stringify({ data: null }) : version ? JSON.stringify({ data: { version: '9.2.0', release: '9.2', repoid: '1234567890abcdef' } }) : status;
   res.writeHead(ok ? 200 : 401, ok ? 'OK' : 'authentication failure', { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 });

@@ -26,6 +26,8 @@ export function serveError(e: unknown, host: string, port: number): unknown {
   }
 }
 
+const PRODUCT_TITLES = { PVE: 'Proxmox VE', PBS: 'Proxmox Backup Server', PMG: 'Proxmox Mail Gateway', PDM: 'Proxmox Datacenter Manager' } as const;
+
 export default class MockServe extends Command {
   static summary = 'Run the built-in Proxmox VE mock server until Ctrl-C.';
   static description =
@@ -34,7 +36,11 @@ export default class MockServe extends Command {
   static flags = {
     'output-format': globalFlags['output-format'],
     host: Flags.string({ description: 'address to listen on', default: '127.0.0.1' }),
-    port: Flags.integer({ description: 'TCP port (0: any free port)', default: 8006, min: 0, max: 65535 }),
+    port: Flags.integer({ description: "TCP port (0: any free port; default: the product's, 8006 for PVE and PMG, 8007 PBS, 8443 PDM)", min: 0, max: 65535 }),
+    schema: Flags.string({
+      description: 'serve this schema, e.g. pve-8.4 (reported at /version), or pbs-4, pmg-6.3, pdm-1.1 for that product\'s auth, UPIDs and port',
+      default: 'pve-9.2',
+    }),
     http: Flags.boolean({ description: 'plain HTTP instead of HTTPS' }),
     state: Flags.string({ description: 'keep the state in this JSON file, created if missing (default: in memory)' }),
     seed: Flags.integer({ description: 'seed for generated replies', default: 0 }),
@@ -46,6 +52,8 @@ export default class MockServe extends Command {
   static examples = [
     'pvecli mock serve',
     'pvecli mock serve --port 0 -o json',
+    'pvecli mock serve --schema pve-8.4',
+    'pvecli mock serve --schema pbs-4 --port 0',
     "pvecli mock serve --token 'root@pam!ci=s3cret' --state ./mock.json",
   ];
 
@@ -54,9 +62,14 @@ export default class MockServe extends Command {
     const { startMockServer } = require('../../src/mock') as typeof import('../../src/mock');
     const { stateDir } = require('../../src/config/paths') as typeof import('../../src/config/paths');
     const { tokens, password, literal } = secretsOf(flags.token, flags.password);
+    const { loadSchema } = require('../../src/schema/load') as typeof import('../../src/schema/load');
+    const { productName, productPort } = require('../../src/mock/product') as typeof import('../../src/mock/product');
+    const schemaId = loadSchema(flags.schema).id;
+    const port = flags.port ?? productPort(schemaId);
     const server = await startMockServer({
+      schemaId,
       host: flags.host,
-      port: flags.port,
+      port,
       http: flags.http,
       stateFile: flags.state,
       seed: flags.seed,
@@ -68,16 +81,16 @@ export default class MockServe extends Command {
       // A bug in the mock: answered with 500, and shown here with its stack.
       onError: (e) => process.stderr.write(`pvecli mock: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`),
     }).catch((e: unknown) => {
-      throw serveError(e, flags.host, flags.port);
+      throw serveError(e, flags.host, port);
     });
     // After the start, so a refused --token is one error line, not a warning and an error.
     const { warnVisibleSecret } = require('../../src/cli/secret-args') as typeof import('../../src/cli/secret-args');
     for (const what of literal) warnVisibleSecret(what, what.startsWith('--password') ? '--password env:NAME or file:PATH' : '--token ID=env:NAME or ID=file:PATH');
     const format = flags['output-format'];
     if (format === 'json' || format === 'json-pretty') {
-      process.stdout.write(JSON.stringify({ url: server.url, fingerprint: server.fingerprint ?? null }, null, format === 'json-pretty' ? 2 : undefined) + '\n');
+      process.stdout.write(JSON.stringify({ url: server.url, fingerprint: server.fingerprint ?? null, schema: schemaId }, null, format === 'json-pretty' ? 2 : undefined) + '\n');
     } else {
-      process.stdout.write(`Proxmox VE mock listening on ${server.url}\n`);
+      process.stdout.write(`${PRODUCT_TITLES[productName(schemaId)]} mock (schema ${schemaId}) listening on ${server.url}\n`);
       if (server.fingerprint) process.stdout.write(`certificate fingerprint (SHA-256): ${server.fingerprint}\n`);
       // A demo password is no secret; one given with --password is not echoed.
       process.stdout.write(`login: root@pam with ${flags.password ? 'the --password given' : "password 'pvecli-demo'"}\n`);

@@ -13,10 +13,12 @@ export default class ProfileVerify extends Command {
     const { openConnection } = require('../../src/cli/connection') as typeof import('../../src/cli/connection');
     const { printResult } = require('../../src/cli/context') as typeof import('../../src/cli/context');
     const { summarizeForHumans, verifyConnection } = require('../../src/config/profile-verify') as typeof import('../../src/config/profile-verify');
+    const { describeSchemaChoice } = require('../../src/cli/schema-match') as typeof import('../../src/cli/schema-match');
     const globals = toGlobals(flags);
-    const connection = await openConnection({ ...globals, profile: args.name ?? globals.profile }, { needServer: true });
+    const selected = { ...globals, profile: args.name ?? globals.profile };
+    const connection = await openConnection(selected, { needServer: true });
     try {
-      const result = await verifyConnection(connection.client(), connection.settings);
+      const result = await verifyConnection(connection.client(), connection.settings, (reply) => describeSchemaChoice(selected, connection, reply));
       const human = isHumanFormat(globals.outputFormat);
       const shown = human ? summarizeForHumans(result) : result;
       printResult(shown, withDefaultShape(globals, { fields: Object.keys(shown) }));

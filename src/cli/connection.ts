@@ -37,12 +37,42 @@ export function certificateFetcher() {
   };
 }
 
+/**
+ * What the schema match's first contact left for the run (schema-match.ts): its open connection, so the run's
+ * requests follow its `GET /version` on the same connection and login, or its failure, raised when the run
+ * connects, after its own checks (a missing file is still exit 2 when the server is down).
+ */
+let handedOver: { key: string; connection?: Connection; failure?: unknown } | undefined;
+
+/** The settings of globals that shape a connection: a run whose own globals differ opens its own. */
+function connectionKey(g: GlobalOptions): string {
+  return JSON.stringify([g.profile, g.insecure, g.tlsFingerprint, g.caFile, g.requestTimeout, g.otp, g.trace, g.quiet]);
+}
+
+export function handOverConnection(globals: GlobalOptions, outcome: { connection?: Connection; failure?: unknown }): void {
+  handedOver = { key: connectionKey(globals), ...outcome };
+}
+
+/** Forget what an earlier run in this process left (runs in one process: the tests, batch use). */
+export async function releaseHandedOver(): Promise<void> {
+  const early = handedOver;
+  handedOver = undefined;
+  await early?.connection?.close();
+}
+
 /** Resolve the profile (flags › environment › profile › default) and, for the built-in mock, start it in-process. */
 export async function openConnection(
   globals: GlobalOptions,
   /** `silent`: no notice about the built-in mock (completion runs where the user cannot see stderr). */
   opts: { needServer: boolean; silent?: boolean },
 ): Promise<Connection> {
+  const early = handedOver;
+  handedOver = undefined;
+  if (early && opts.needServer && early.key === connectionKey(globals)) {
+    if (early.connection) return early.connection;
+    throw early.failure;
+  }
+  await early?.connection?.close();
   const config = require('../config') as typeof import('../config');
   const resolved = await config.resolveConnection(
     {

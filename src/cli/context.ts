@@ -8,41 +8,12 @@ import { afterSuccess } from './sent-errors';
 import { isatty } from '../util/tty';
 
 /**
- * The schema a run uses: --schema, else PVECLI_SCHEMA, else the selected profile's `schema`, else the newest
- * bundled schema of its service (PROXMOX_API_SERVICE=PBS → pbs-4), else the default (pve-9.2).
+ * The schema of a run that sends nothing (ls, usage, --dry-run, completion): explicit settings, else the match
+ * cached for the target, else the product's newest schema (schema-match.ts; requests use schemaForRequest there).
  */
 export function schemaFor(globals: GlobalOptions): Schema {
-  return loadSchema(globals.schema ?? process.env.PVECLI_SCHEMA ?? profileSchemaId(globals));
-}
-
-/** The schema id per --profile value: a run (a batch of many lines) selects its profile for it once. */
-const schemaIds = new Map<string | undefined, string | undefined>();
-
-/** Read from the profile selection alone (no secrets, no server); offline commands must not fail on it. */
-function profileSchemaId(globals: GlobalOptions): string | undefined {
-  if (!schemaIds.has(globals.profile)) schemaIds.set(globals.profile, selectedSchemaId(globals));
-  return schemaIds.get(globals.profile);
-}
-
-function selectedSchemaId(globals: GlobalOptions): string | undefined {
-  const { selectConnection } = require('../config') as typeof import('../config');
-  const select = (profile: string | undefined) => {
-    const { picked } = selectConnection({ profile, schema: globals.schema }, process.env, () => undefined);
-    if (picked.schema?.value) return String(picked.schema.value);
-    const service = picked.service?.value;
-    return service && service !== 'PVE' ? String(service).toLowerCase() : undefined;
-  };
-  try {
-    return select(globals.profile);
-  } catch {
-    // Before the operation is known, `--profile X` may be a PMG LDAP operation's own parameter (DESIGN.md §3):
-    // then the profile comes from PVECLI_PROFILE or the file, as it will for the request.
-    try {
-      return globals.profile === undefined ? undefined : select(undefined);
-    } catch {
-      return undefined;
-    }
-  }
+  const { chooseSchema } = require('./schema-match') as typeof import('./schema-match');
+  return loadSchema(chooseSchema(globals).id);
 }
 
 /** Render options from the global flags; human-readable by default for text/table only. */

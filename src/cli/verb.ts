@@ -3,7 +3,7 @@ import type { ParamValue } from '../params';
 import type { ApiClient, ApiRequest } from '../http';
 import type { Operation } from '../schema/types';
 import type { Verb } from '../schema/verbs';
-import { fillTemplate } from '../schema/load';
+import { fillTemplate, type Schema } from '../schema/load';
 import { isSecretParam } from '../util/secret-param';
 import { printResult, schemaFor } from './context';
 import { splitGlobals, type GlobalOptions } from './globals';
@@ -47,7 +47,10 @@ export interface PreparedCall {
 /** get/set/create/delete: prepare (resolve → parse → validate) → connect → (dry run | send → wait → render). */
 export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
   if (isManyTargets(argv)) return (require('./targets') as typeof import('./targets')).runTargets(verb, argv);
-  const prepared = prepareCall(verb, argv);
+  const first = splitGlobals(argv);
+  // A run that sends a request matches the schema to the server first (one GET /version on a cold cache).
+  const schema = first.positionals[0] && !first.globals.help ? await (require('./schema-match') as typeof import('./schema-match')).schemaForRequest(first.globals) : undefined;
+  const prepared = prepareCall(verb, argv, {}, schema);
   if (typeof prepared === 'string') {
     writeOut(prepared);
     return 0;
@@ -67,9 +70,9 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
 /**
  * Parse and validate one invocation without touching the network: a `PreparedCall`, or the help text asked for.
  * Invalid input throws a UsageError naming the parameter (nothing is sent). `base`: global options the words'
- * own override (`pvecli batch -o json` for each of its lines).
+ * own override (`pvecli batch -o json` for each of its lines). `matched`: the schema chosen for the server.
  */
-export function prepareCall(verb: Verb, argv: string[], base: GlobalOptions = {}): PreparedCall | string {
+export function prepareCall(verb: Verb, argv: string[], base: GlobalOptions = {}, matched?: Schema): PreparedCall | string {
   const first = splitGlobals(argv);
   first.globals = { ...base, ...first.globals };
   const path = first.positionals[0];
@@ -77,7 +80,8 @@ export function prepareCall(verb: Verb, argv: string[], base: GlobalOptions = {}
     if (first.globals.help) return verbHelp(verb);
     throw new UsageError('missing API path', `e.g. 'pvecli ${verb} /nodes' (list paths with 'pvecli ls /')`);
   }
-  const schema = schemaFor(first.globals);
+  // Without a schema matched to the server just now: the offline choice (flag, environment, profile, cached match).
+  const schema = matched ?? schemaFor(first.globals);
   const resolved = schema.resolve(path);
   const [op] = operationsOf(schema, path, verb);
   const split = splitGlobals(argv, new Set(Object.keys(op.parameters.properties ?? {})));

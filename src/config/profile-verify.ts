@@ -20,13 +20,21 @@ export interface VerifyResult {
   root_privileges: string[];
   /** Every privilege held anywhere, sorted */
   privileges: string[];
+  /** The schema runs use for this server, and why (`pve-8.4 (matched to 8.4.1)`, `pve-9.1 (profile)`). */
+  schema?: string;
   /** Set when /access/permissions could not be read */
   permissions_error?: string;
 }
 
 /** Log in (the client does it on the first request) and summarise who we are and what we may do. */
-export async function verifyConnection(client: RequestClient, settings: ConnectionSettings): Promise<VerifyResult> {
+export async function verifyConnection(
+  client: RequestClient,
+  settings: ConnectionSettings,
+  /** Names the schema chosen for the server from its /version reply (and records the match). */
+  schemaFor?: (version: Record<string, unknown>) => string | undefined,
+): Promise<VerifyResult> {
   const version = await client.request<Record<string, unknown>>({ method: 'GET', path: '/version' });
+  const schema = schemaFor?.(version ?? {});
   let permissions: Record<string, Record<string, unknown>> | undefined;
   let note: string | undefined;
   try {
@@ -43,6 +51,7 @@ export async function verifyConnection(client: RequestClient, settings: Connecti
     version: [version?.version, version?.release && version.release !== version.version ? `(release ${String(version.release)})` : '', version?.repoid ? `repoid ${String(version.repoid)}` : '']
       .filter(Boolean).join(' '),
     identity: settings.tokenId ?? settings.username ?? (settings.backend === 'ssh' ? `${settings.sshUser ?? 'the ssh login user'} (ssh key)` : settings.backend === 'local' ? 'the local user' : ''),
+    ...(schema ? { schema } : {}),
     auth: settings.backend !== 'https' ? settings.backend : settings.tokenId ? 'token' : 'password',
     permission_paths: Object.keys(permissions ?? {}).length,
     root_privileges: Object.keys(permissions?.['/'] ?? {}).sort(),

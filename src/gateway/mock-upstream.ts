@@ -14,7 +14,7 @@ const GATEWAY_TOKEN = 'root@pam!pvecli-gateway';
 
 export function mockUpstream(opts: { stateFile?: string; schemaId: string }): Upstream {
   const secret = randomUUID();
-  const { handler, headers: mockHeaders } = createMockHandler({
+  const { handler, headers: mockHeaders, tokenAuthorization } = createMockHandler({
     stateFile: opts.stateFile,
     schemaId: opts.schemaId,
     tokens: [`${GATEWAY_TOKEN}=${secret}`],
@@ -22,7 +22,7 @@ export function mockUpstream(opts: { stateFile?: string; schemaId: string }): Up
   return {
     async forward(req, api, resolved, access) {
       const headers: Record<string, string> = upstreamHeaders(req.headers, access);
-      if (access === 'gateway') headers.authorization = `PVEAPIToken=${GATEWAY_TOKEN}=${secret}`;
+      if (access === 'gateway') headers.authorization = tokenAuthorization(GATEWAY_TOKEN, secret);
       const path = API_PREFIX + resolved.concrete;
       const forwarded: ServerRequest = {
         method: req.method,

@@ -12,7 +12,7 @@ import { memoryTicketStore } from './ticket';
 import { tlsPolicy } from './tls';
 import { createTransport, openConnection, type ConnectPlan, type Transport } from './transport';
 import type { ApiClient, ApiRequest, ClientHooks, ExchangeReply } from './types';
-import { encodeParams, hostAndPort, paramsInQuery, parseTarget, targetUrl } from './url';
+import { encodeParams, hostAndPort, paramsInQuery, parseTarget, siteUrl, targetUrl } from './url';
 import { headerLines, requestBodyLine, watchReplyBody } from './trace';
 import { bodyMessage, oneLine } from './reply-message';
 
@@ -65,6 +65,7 @@ export function createClient(settings: ConnectionSettings, hooks: ClientHooks = 
     exchange: (req) =>
       redacted(() => {
         const out = outgoing(settings, req.method, req.path, req.query ?? '', req.signal);
+        if (req.outsideApi) out.url = siteUrl(settings, req.path);
         Object.assign(out.headers, req.headers);
         out.body = req.body;
         return authed(out);

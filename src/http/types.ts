@@ -26,6 +26,8 @@ export interface ExchangeRequest {
   path: string;
   /** Encoded query string without '?'. */
   query?: string;
+  /** A page of the server outside the API (`/pve-docs/api-viewer/apidata.js`): no `/api2/json` before the path. */
+  outsideApi?: boolean;
   /** Extra headers (content-type, accept …); the core adds host, authentication and content-length for text. */
   headers?: Record<string, string>;
   /** A stream is sent as is (give its content-length in `headers`: Proxmox takes no chunked bodies) and never resent. */

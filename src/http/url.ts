@@ -26,6 +26,12 @@ export function baseUrl(settings: Pick<ConnectionSettings, 'url' | 'pathPrefix'>
   return `${root}${prefix && !prefix.startsWith('/') ? '/' : ''}${prefix}/api2/json`;
 }
 
+/** A page of the server beside the API, behind the same reverse-proxy prefix: `<url><prefix><path>`. */
+export function siteUrl(settings: Pick<ConnectionSettings, 'url' | 'pathPrefix'>, path: string): URL {
+  parseTarget(settings.url);
+  return new URL(baseUrl(settings).replace(/\/api2\/json$/, '') + encodePath(path));
+}
+
 /** The full URL of an API path, with an optional encoded query string. */
 export function apiUrl(settings: Pick<ConnectionSettings, 'url' | 'pathPrefix'>, path: string, query = ''): URL {
   return new URL(`${baseUrl(settings)}${encodePath(path)}${query ? `?${query}` : ''}`);

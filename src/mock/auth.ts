@@ -10,6 +10,20 @@ import { verifyTotp } from './totp';
 
 export const TICKET_LIFETIME_S = 7200;
 
+/** How a product names its credentials on the wire (product.ts has each product's). */
+export interface AuthNaming {
+  /** `PVEAPIToken`, `PBSAPIToken`, … */
+  tokenPrefix: string;
+  /** Between token id and secret: '=' (Perl products), ':' (PBS, PDM). */
+  tokenSeparator: '=' | ':';
+  /** `PVEAuthCookie`, … */
+  cookie: string;
+  /** The ticket's first field: `PVE`, `PBS`, … */
+  ticketPrefix: string;
+}
+
+export const PVE_AUTH: AuthNaming = { tokenPrefix: 'PVEAPIToken', tokenSeparator: '=', cookie: 'PVEAuthCookie', ticketPrefix: 'PVE' };
+
 /** Who is calling. `tokenid` is the full `user@realm!name` for token requests. */
 export interface Identity {
   userid: string;
@@ -32,15 +46,15 @@ function safeEqual(a: string, b: string): boolean {
 const hexTime = (s: number) => s.toString(16).toUpperCase().padStart(8, '0');
 
 /** `PVE:user@realm:HEXTIME::SIGNATURE`; a pending second factor is `PVE:!tfa!user@realm:HEXTIME::SIGNATURE`. */
-export function makeTicket(state: MockState, userid: string, pendingTfa = false): string {
-  const body = `PVE:${pendingTfa ? '!tfa!' : ''}${userid}:${hexTime(Math.floor(Date.now() / 1000))}`;
+export function makeTicket(state: MockState, userid: string, pendingTfa = false, naming: AuthNaming = PVE_AUTH): string {
+  const body = `${naming.ticketPrefix}:${pendingTfa ? '!tfa!' : ''}${userid}:${hexTime(Math.floor(Date.now() / 1000))}`;
   return `${body}::${sign(state.data.secret, body)}`;
 }
 
 /** The user a ticket stands for, or undefined when forged or expired. */
-export function verifyTicket(state: MockState, ticket: string, pendingTfa = false): string | undefined {
-  const m = /^(PVE:(!tfa!)?([^:]+):([0-9A-F]{8}))::(.+)$/.exec(ticket);
-  if (!m || Boolean(m[2]) !== pendingTfa) return undefined;
+export function verifyTicket(state: MockState, ticket: string, pendingTfa = false, naming: AuthNaming = PVE_AUTH): string | undefined {
+  const m = /^([A-Z]+:(!tfa!)?([^:]+):([0-9A-F]{8}))::(.+)$/.exec(ticket);
+  if (!m || !m[1].startsWith(`${naming.ticketPrefix}:`) || Boolean(m[2]) !== pendingTfa) return undefined;
   if (!safeEqual(sign(state.data.secret, m[1]), m[5])) return undefined;
   const age = Date.now() / 1000 - parseInt(m[4], 16);
   if (age < -300 || age > TICKET_LIFETIME_S) return undefined;
@@ -92,10 +106,12 @@ export function identify(
   state: MockState,
   method: string,
   headers: Record<string, string | string[] | undefined>,
+  naming: AuthNaming = PVE_AUTH,
 ): Identity | undefined {
   const auth = headers.authorization;
-  if (typeof auth === 'string' && auth.startsWith('PVEAPIToken')) {
-    const m = /^PVEAPIToken[= ]([^!]+)!([^=]+)=(.+)$/.exec(auth.trim());
+  if (typeof auth === 'string' && auth.startsWith(naming.tokenPrefix)) {
+    const sep = naming.tokenSeparator;
+    const m = new RegExp(`^${naming.tokenPrefix}[= ]([^!]+)!([^${sep}]+)${sep}(.+)$`).exec(auth.trim());
     if (!m) throw new MockError(401, 'invalid token value!');
     const [, userid, name, secret] = m;
     const user = state.data.users[userid];
@@ -105,9 +121,9 @@ export function identify(
     if (token.expire && token.expire < Date.now() / 1000) throw authFailed();
     return { userid, tokenid: `${userid}!${name}`, privsep: Boolean(token.privsep) };
   }
-  const ticket = cookie(typeof headers.cookie === 'string' ? headers.cookie : undefined, 'PVEAuthCookie');
+  const ticket = cookie(typeof headers.cookie === 'string' ? headers.cookie : undefined, naming.cookie);
   if (ticket) {
-    const userid = verifyTicket(state, ticket);
+    const userid = verifyTicket(state, ticket, false, naming);
     if (!userid) throw new MockError(401, 'authentication failure');
     if (!userEnabled(state, userid)) throw authFailed();
     if (method !== 'GET') {
@@ -127,7 +143,7 @@ export function requireIdentity(id: Identity | undefined): Identity {
 }
 
 /** `POST /access/ticket`: password login, ticket renewal, and the second step of TFA. */
-export function login(state: MockState, args: Record<string, unknown>): Record<string, unknown> {
+export function login(state: MockState, args: Record<string, unknown>, naming: AuthNaming = PVE_AUTH): Record<string, unknown> {
   let username = String(args.username ?? '');
   if (!username.includes('@') && args.realm) username = `${username}@${String(args.realm)}`;
   const password = String(args.password ?? '');
@@ -136,24 +152,24 @@ export function login(state: MockState, args: Record<string, unknown>): Record<s
   if (!user || !userEnabled(state, username)) throw denied();
   const full = () => ({
     username,
-    ticket: makeTicket(state, username),
+    ticket: makeTicket(state, username, false, naming),
     CSRFPreventionToken: makeCsrfToken(state, username),
     clustername: state.data.clusterName,
     cap: capabilities(state, { userid: username }),
   });
   const challenge = args['tfa-challenge'];
   if (challenge !== undefined) {
-    if (verifyTicket(state, String(challenge), true) !== username) throw denied();
+    if (verifyTicket(state, String(challenge), true, naming) !== username) throw denied();
     const m = /^totp:(\d{6})$/.exec(password);
     if (!user.totp || !m || !verifyTotp(user.totp, m[1])) throw denied();
     return full();
   }
   // A valid ticket as password renews it, as Proxmox allows.
-  const renewed = password.startsWith('PVE:') && verifyTicket(state, password) === username;
+  const renewed = password.startsWith(`${naming.ticketPrefix}:`) && verifyTicket(state, password, false, naming) === username;
   if (!renewed && !(user.password !== undefined && safeEqual(user.password, password))) throw denied();
   if (user.totp && !renewed) {
     if (args.otp !== undefined && verifyTotp(user.totp, String(args.otp))) return full();
-    return { username, ticket: makeTicket(state, username, true), CSRFPreventionToken: makeCsrfToken(state, username), NeedTFA: 1 };
+    return { username, ticket: makeTicket(state, username, true, naming), CSRFPreventionToken: makeCsrfToken(state, username), NeedTFA: 1 };
   }
   return full();
 }

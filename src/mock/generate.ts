@@ -145,11 +145,16 @@ function passesChecks(schema: PropSchema, value: string): boolean {
   return true;
 }
 
+/** A return value declared as a task id: PBS and PDM give the UPID's pattern (`/^UPID:(?P<node>…`), PVE a format. */
+function declaresUpid(returns: PropSchema): boolean {
+  return returns.type === 'string' && (returns.format === 'pve-upid' || (typeof returns.pattern === 'string' && /^\/?\^?UPID:/.test(returns.pattern)));
+}
+
 /** The reply of an operation without a handler: from its return schema; mutating calls returning a string get a UPID. */
 export function generateReply(returns: PropSchema | undefined, ctx: GenerateContext, method: string): unknown {
   if (!returns) return null;
   const plainString =
     returns.type === 'string' && !returns.format && !returns.pattern && !returns.enum;
-  if (plainString && method !== 'GET' && ctx.upid) return ctx.upid();
+  if ((plainString || declaresUpid(returns)) && method !== 'GET' && ctx.upid) return ctx.upid();
   return generateValue(returns, ctx);
 }

@@ -11,6 +11,7 @@
  * Magic values for tests: guests named `fail-task` (tasks fail), `warn-task` (tasks end `WARNINGS: 2`),
  * `long-log` (10,000-line logs); and `POST /api2/json/mock/task` with `result=ok|error|warnings`, `lines=N`,
  * `duration=MS`, `node`, `message`, `warnings=N` starts a task with that outcome (mock only, not in the schema).
+ * `schemaId` picks the schema served and, with it, the product's mode (`pbs-4`: PBS auth, UPIDs, /version; product.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { generateSelfSigned, loadOrCreateCert } from './cert';
 import { MOCK_HEADERS, mockHandler } from './handler';
 import { consoleUpgrade } from './console-socket';
 import { MockTokenSpecError } from './mock-error';
+import { mockProduct, productPort } from './product';
 import type { RouterDeps } from './router';
 import { EMBEDDED_TOKEN, MockState, dict } from './state';
 import { Tasks } from './tasks';
@@ -29,6 +31,7 @@ import { Tasks } from './tasks';
 export { DEMO_PASSWORD, DEMO_TOTP_SECRET, TFA_USER } from './state';
 export { totp } from './totp';
 export { MockError, MockStateFileError, MockTokenSpecError } from './mock-error';
+export { productName, productPort } from './product';
 
 export interface MockOptions {
   host?: string;
@@ -94,18 +97,26 @@ export async function startMockServer(opts: MockOptions): Promise<MockServer> {
 }
 
 /** The mock as a handler of src/server, for a server of the caller's (the gateway's mock mode), with its reply headers. */
-export function createMockHandler(opts: MockOptions): { handler: Handler; headers: Record<string, string> } {
-  return { handler: mockHandler(mockDeps(opts)), headers: MOCK_HEADERS };
+export function createMockHandler(opts: MockOptions): {
+  handler: Handler;
+  headers: Record<string, string>;
+  /** The Authorization header of an API token in the served product's form (`PBSAPIToken=ID:SECRET` for pbs-4). */
+  tokenAuthorization: (tokenid: string, secret: string) => string;
+} {
+  const deps = mockDeps(opts);
+  const { tokenPrefix, tokenSeparator } = deps.product.auth;
+  return { handler: mockHandler(deps), headers: MOCK_HEADERS, tokenAuthorization: (id, secret) => `${tokenPrefix}=${id}${tokenSeparator}${secret}` };
 }
 
 function mockDeps(opts: MockOptions): RouterDeps {
   const tokens = (opts.tokens ?? []).map(parseTokenSpec);
   const schema = loadSchema(opts.schemaId ?? 'pve-9.2');
+  const product = mockProduct(schema);
   const state = new MockState(opts.stateFile, opts.password);
   addTokens(state, tokens, Boolean(opts.privsep));
   if (opts.tokens?.length) state.save();
-  const tasks = new Tasks(state, opts.taskDuration ?? DEFAULT_TASK_MS);
-  return { schema, state, tasks, seed: opts.seed ?? 0, stateFile: opts.stateFile };
+  const tasks = new Tasks(state, opts.taskDuration ?? DEFAULT_TASK_MS, product.upid);
+  return { schema, product, state, tasks, seed: opts.seed ?? 0, stateFile: opts.stateFile };
 }
 
 async function start(opts: MockOptions): Promise<{ server: MockServer; state: MockState }> {
@@ -115,7 +126,7 @@ async function start(opts: MockOptions): Promise<{ server: MockServer; state: Mo
   const handler = mockHandler(deps);
   const running: RunningServer = await listen(handler, {
     host,
-    port: opts.port ?? 8006,
+    port: opts.port ?? productPort(deps.schema.id),
     tls: cert,
     headers: MOCK_HEADERS,
     onError: opts.onError,

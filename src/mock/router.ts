@@ -14,6 +14,7 @@ import { generateReply } from './generate';
 import { MockFile } from './file-reply';
 import { checkObjectsExist } from './guards';
 import { HANDLERS } from './handlers';
+import type { MockProduct } from './product';
 import type { HandlerContext } from './handlers/context';
 import { rngFor } from './random';
 import type { MockState } from './state';
@@ -35,6 +36,8 @@ type Headers = Record<string, string | string[] | undefined>;
 
 export interface RouterDeps {
   schema: Schema;
+  /** What differs for PBS, PMG and PDM (product.ts). */
+  product: MockProduct;
   state: MockState;
   tasks: Tasks;
   seed: number;
@@ -65,7 +68,7 @@ function mockTask(deps: RouterDeps, id: Identity, args: Record<string, unknown>)
 
 /** Routes of the mock's own, outside the schema, keyed by `METHOD /path`. */
 const MOCK_ROUTES: Record<string, (deps: RouterDeps, method: string, args: Record<string, unknown>, headers: Headers) => unknown> = {
-  'POST /mock/task': (deps, method, args, headers) => mockTask(deps, requireIdentity(identify(deps.state, method, headers)), args),
+  'POST /mock/task': (deps, method, args, headers) => mockTask(deps, requireIdentity(identify(deps.state, method, headers, deps.product.auth)), args),
 };
 
 /**
@@ -140,12 +143,17 @@ function conflictingPathParams(resolved: Resolved, args: Record<string, unknown>
  * root's alone; `user: all` lets every authenticated caller on to the handler's own checks; else the schema's
  * check. A token (even root's) is not root@pam here, and is refused where the operation does not allow tokens.
  */
-function authorize(state: MockState, call: Call, path: string): void {
+function authorize(state: MockState, call: Call, path: string, product: MockProduct): void {
   const perms = call.op.permissions;
   if (perms?.user === 'world') return;
   if (call.id.tokenid && call.op.allowtoken === 0) throw permissionDenied(`URI '${path}' not available with API token, need proper ticket.`);
   if (call.id.userid === 'root@pam' && !call.id.tokenid) return;
-  if (!perms) throw permissionDenied('user != root@pam');
+  // PVE's (and PMG's) rule. Backup Server and Datacenter Manager check permissions in Rust code the mock does not
+  // simulate (README: product mode), so there an operation without a schema check is open to authenticated callers.
+  if (!perms) {
+    if (product.name === 'PBS' || product.name === 'PDM') return;
+    throw permissionDenied('user != root@pam');
+  }
   if (perms.user === 'all') return;
   if (!perms.check) throw permissionDenied();
   const denied = evaluateCheck(state, call.id, perms.check, call.wire);
@@ -203,7 +211,7 @@ function reply(deps: RouterDeps, call: Call): Record<string, unknown> | MockFile
   if (listErrors) throw badParams(listErrors);
   const early = checkObjectPermissions(key, handlerContext(deps, call));
   if (early) return { data: onWire(conform(op.returns, early.reply, gen)) };
-  const handler = HANDLERS[key];
+  const handler = deps.product.handlers[key] ?? HANDLERS[key];
   if (handler) {
     const ctx = handlerContext(deps, call);
     const result = handler(ctx);
@@ -224,10 +232,10 @@ function dispatch(deps: RouterDeps, method: string, path: string, args: Record<s
   const own = MOCK_ROUTES[`${method} ${path}`];
   if (own) return { data: own(deps, method, args, headers) };
   const { resolved, op } = operationFor(schema, method, path);
-  const id: Identity = op.permissions?.user === 'world' ? { userid: '' } : requireIdentity(identify(state, method, headers));
+  const id: Identity = op.permissions?.user === 'world' ? { userid: '' } : requireIdentity(identify(state, method, headers, deps.product.auth));
   conflictingPathParams(resolved, args);
   const call: Call = { method, resolved, op, id, wire: { ...args, ...resolved.params }, changed: false };
-  authorize(state, call, path);
+  authorize(state, call, path, deps.product);
   validated(op, resolved, args);
   checkObjectsExist(state, method, resolved.template, resolved.params);
   const body = reply(deps, call);

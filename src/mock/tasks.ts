@@ -4,6 +4,7 @@
  * early applies only its cleanup. The log's final line follows from the exit status, as the worker writes it.
  */
 import { type TaskEffects, applyEffects } from './effects';
+import type { UpidParts } from './product';
 import type { MockState, MockStateData, TaskRecord } from './state';
 
 export interface TaskPlan {
@@ -51,6 +52,9 @@ export class Tasks {
   constructor(
     private readonly state: MockState,
     private readonly defaultDurationMs: number,
+    /** The product's UPID layout (product.ts); Proxmox VE's by default. */
+    private readonly upidOf: (parts: UpidParts) => string = (u) =>
+      `UPID:${u.node}:${hex8(u.pid)}:${hex8(u.pstart)}:${hex8(u.starttime)}:${u.type}:${u.id}:${u.user}:`,
   ) {}
 
   /** Start a task: returns its UPID (`UPID:node:pid:pstart:starttime:type:id:user:`). */
@@ -60,7 +64,7 @@ export class Tasks {
     const now = Date.now();
     const starttime = Math.floor(now / 1000);
     const pstart = (Math.floor(now / 10) & 0xffffff) + 0x100000;
-    const upid = `UPID:${plan.node}:${hex8(pid)}:${hex8(pstart)}:${hex8(starttime)}:${plan.type}:${plan.id}:${plan.user}:`;
+    const upid = this.upidOf({ node: plan.node, pid, pstart, taskId: pid, starttime, type: plan.type, id: plan.id, user: plan.user });
     const exitstatus = plan.exitstatus ?? 'OK';
     const log = plan.log ? [...plan.log] : [`starting ${plan.type} ${plan.id}`];
     const warnings = WARNINGS.exec(exitstatus);

@@ -177,7 +177,7 @@ function table(columns: Column[], rows: Rows, opts: RenderOptions, write: Write)
 
 /**
  * On a terminal: the columns that fit once long free text is narrowed (src/output/fit.ts), each with the narrowest it
- * may become; what was hidden is named on stderr. Columns the user chose with --fields are never hidden.
+ * may become; what was hidden is named on stderr. Columns chosen by --fields or by the command are never hidden.
  */
 function fitList(keys: string[], cells: Rows, numeric: (k: string) => boolean, opts: RenderOptions, props?: Record<string, PropSchema>) {
   const header = !opts.noheader;
@@ -192,8 +192,9 @@ function fitList(keys: string[], cells: Rows, numeric: (k: string) => boolean, o
   const border = !opts.noborder;
   // -o table pads every cell with a space each side; without borders it puts one space between columns.
   const overhead = (n: number) => (opts.format === 'table' && !border ? 3 * n - 1 : tableOverhead(n, border));
-  const userFields = !!opts.fields?.length && !opts.defaultFields;
-  const hidden = columnsToHide(fit, headers, opts.width!, overhead, userFields);
+  // Columns someone chose are kept: the user's --fields, and a command's own few (a summary's target, result, UPID).
+  const chosen = !!opts.fields?.length;
+  const hidden = columnsToHide(fit, headers, opts.width!, overhead, chosen);
   const shown = keys.filter((_, i) => !hidden.has(i));
   // The last one hidden is the most useful of them: the example of --fields.
   const example = keys[[...hidden].pop() ?? 0];

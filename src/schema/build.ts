@@ -21,29 +21,54 @@ export async function buildSchemas(
   opts: { outRoot?: string; sources?: SchemaSource[]; transform?: (tree: unknown[]) => unknown[] } = {},
 ): Promise<BuildResult[]> {
   const schemaRoot = opts.outRoot ?? join(projectRoot, 'schema');
-  const familyMax = JSON.parse(readFileSync(join(projectRoot, 'schema/overlays/families.json'), 'utf8')) as Record<string, number>;
+  const familyMax = familyMaxima(projectRoot);
   const results: BuildResult[] = [];
   removeAbandonedBuilds(schemaRoot);
   for (const source of opts.sources ?? findSources(projectRoot)) {
     const raw = await readSource(source);
     const tree = opts.transform ? opts.transform(raw) : raw;
-    const compiled = compileTree(tree, source.id, familyMax);
-    const finalDir = join(schemaRoot, source.id);
-    const tmpDir = `${finalDir}.tmp-${process.pid}`;
-    rmSync(tmpDir, { recursive: true, force: true });
+    const compiled = await compileInto(schemaRoot, source.id, tree, familyMax, steps);
+    results.push({ id: source.id, location: source.location, operations: compiled.index.operations, paths: compiled.index.paths });
+  }
+  return results;
+}
+
+/** The project's table of numbered-family maxima the data does not state (schema/overlays/families.json). */
+export function familyMaxima(projectRoot: string): Record<string, number> {
+  return JSON.parse(readFileSync(join(projectRoot, 'schema/overlays/families.json'), 'utf8')) as Record<string, number>;
+}
+
+/**
+ * Compile one API tree into `<schemaRoot>/<id>/`: written in a temp dir beside it and renamed into place, so a
+ * reader sees the old schema or the new one, never a part (a failed step leaves nothing behind).
+ */
+export async function compileInto(
+  schemaRoot: string,
+  id: string,
+  tree: unknown[],
+  familyMax: Record<string, number>,
+  steps: BuildStep[] = [],
+): Promise<CompiledSchema> {
+  const compiled = compileTree(tree, id, familyMax);
+  const finalDir = join(schemaRoot, id);
+  const tmpDir = `${finalDir}.tmp-${process.pid}`;
+  rmSync(tmpDir, { recursive: true, force: true });
+  try {
     mkdirSync(join(tmpDir, 'p'), { recursive: true });
     compiled.docs.forEach((doc, i) => writeFileSync(join(tmpDir, 'p', `${i}.json`), JSON.stringify(doc)));
     writeFileSync(join(tmpDir, 'index.json'), JSON.stringify(compiled.index));
     for (const step of steps) await step(compiled, tmpDir);
     rmSync(finalDir, { recursive: true, force: true });
     renameSync(tmpDir, finalDir);
-    results.push({ id: source.id, location: source.location, operations: compiled.index.operations, paths: compiled.index.paths });
+  } catch (err) {
+    rmSync(tmpDir, { recursive: true, force: true });
+    throw err;
   }
-  return results;
+  return compiled;
 }
 
 /** Temp dirs of builds that died (`<id>.tmp-<pid>` whose process is gone); a live concurrent build keeps its own. */
-function removeAbandonedBuilds(schemaRoot: string): void {
+export function removeAbandonedBuilds(schemaRoot: string): void {
   if (!existsSync(schemaRoot)) return;
   for (const name of readdirSync(schemaRoot)) {
     const m = /\.tmp-(\d+)$/.exec(name);

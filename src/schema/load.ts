@@ -4,6 +4,7 @@ import { CliError, ExitCode } from '../errors';
 import { packageRoot } from '../util/package-root';
 import { encodePathSegment } from '../util/path-segment';
 import { DEFAULT_SCHEMA_ID } from './source';
+import { syncedSchemaRoot } from './synced-root';
 import { buildTrie, matchTrie, type PathTrie } from './trie';
 import type { HttpMethod, IndexEntry, Operation, PathDoc, SchemaIndex } from './types';
 
@@ -194,41 +195,58 @@ export function splitPath(path: string): string[] {
 
 const loaded = new Map<string, Schema>();
 
-export function availableSchemas(): string[] {
-  const root = schemaRoot();
+/** Where a schema comes from: built with pvecli (bundled) or fetched from a server by `schema sync` (synced). */
+export type SchemaOrigin = 'bundled' | 'synced';
+
+/** Compiled schema ids in one root (complete ones only: a sync or build in progress has a `.tmp-` name). */
+function schemasIn(root: string): string[] {
   if (!existsSync(root)) return [];
   return require('node:fs')
     .readdirSync(root, { withFileTypes: true })
     .filter((d: import('node:fs').Dirent) => d.isDirectory() && !d.name.includes('.tmp-') && existsSync(join(root, d.name, 'index.json')))
-    .map((d: import('node:fs').Dirent) => d.name)
-    .sort();
+    .map((d: import('node:fs').Dirent) => d.name);
+}
+
+/** Bundled and synced schema ids, each once, sorted. */
+export function availableSchemas(): string[] {
+  return [...new Set([...schemasIn(schemaRoot()), ...schemasIn(syncedSchemaRoot())])].sort();
+}
+
+/** The directory of a schema id: a synced one wins over the bundled one of the same version (DESIGN.md §2). */
+export function schemaLocation(id: string): { dir: string; origin: SchemaOrigin } | undefined {
+  // An id names a directory: nothing that could step out of the schema roots.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) return undefined;
+  const synced = join(syncedSchemaRoot(), id);
+  if (existsSync(join(synced, 'index.json'))) return { dir: synced, origin: 'synced' };
+  const bundled = join(schemaRoot(), id);
+  return existsSync(join(bundled, 'index.json')) ? { dir: bundled, origin: 'bundled' } : undefined;
 }
 
 /** Load a compiled schema by id (`pve-9.2`, or `pve` for the newest of a product). */
 export function loadSchema(id: string = DEFAULT_SCHEMA_ID): Schema {
   const cached = loaded.get(id);
   if (cached) return cached;
-  const root = schemaRoot();
-  let dir = join(root, id);
-  if (!existsSync(join(dir, 'index.json')) && /^[a-z]+$/.test(id)) {
+  let found = schemaLocation(id);
+  if (!found && /^[a-z]+$/.test(id)) {
     const newest = availableSchemas()
       .filter((s) => s.startsWith(id + '-'))
       .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
       .pop();
-    if (newest) dir = join(root, newest);
+    if (newest) found = schemaLocation(newest);
   }
-  const indexFile = join(dir, 'index.json');
-  if (!existsSync(indexFile)) {
+  if (!found) {
     const have = availableSchemas();
     if (have.length === 0) {
       throw new CliError(
-        `the API schema has not been built (looked for ${indexFile})`,
+        `the API schema has not been built (looked for ${join(schemaRoot(), id, 'index.json')})`,
         ExitCode.internal,
         "run 'npm run build' with ../shared/proxmox-schema present, or PVECLI_SCHEMA_SOURCE=FILE|https://NODE:8006/pve-docs/api-viewer/apidata.js",
       );
     }
     throw new CliError(`unknown schema '${id}'`, ExitCode.usage, `available: ${have.join(', ')}`);
   }
+  const { dir } = found;
+  const indexFile = join(dir, 'index.json');
   const schema = new Schema(JSON.parse(readFileSync(indexFile, 'utf8')) as SchemaIndex, dir);
   loaded.set(id, schema);
   return schema;

@@ -1,4 +1,7 @@
-/** A Proxmox task id, decoded: UPID:node:pid:pstart:starttime:type:id:user: (pid, pstart, starttime in hex). */
+/**
+ * A Proxmox task id, decoded: UPID:node:pid:pstart:starttime:type:id:user: (pid, pstart, starttime in hex); Backup
+ * Server and Datacenter Manager put a task counter between pstart and starttime (UPID:node:pid:pstart:task:starttime:…).
+ */
 export interface Upid {
   upid: string;
   node: string;
@@ -11,7 +14,7 @@ export interface Upid {
   user: string;
 }
 
-const UPID_RE = /^UPID:([a-zA-Z0-9][a-zA-Z0-9.-]*):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s]+):([^:\s]*):([^:\s]+):$/;
+const UPID_RE = /^UPID:([a-zA-Z0-9][a-zA-Z0-9.-]*):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):(?:[0-9A-Fa-f]{8,16}:)?([0-9A-Fa-f]{8}):([^:\s]+):([^:\s]*):([^:\s]+):$/;
 
 export function isUpid(value: unknown): value is string {
   return typeof value === 'string' && UPID_RE.test(value);

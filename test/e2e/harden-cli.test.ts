@@ -15,7 +15,9 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   server = await startTestServer({ open: true });
-  env = isolatedEnv({ PROXMOX_API_URL: server.url, PROXMOX_API_FINGERPRINT: server.cert.fingerprint, PROXMOX_API_TOKEN_ID: 'root@pam!t', PROXMOX_API_TOKEN_SECRET: 'harden-secret' });
+  env = isolatedEnv({ PROXMOX_API_URL: server.url, PROXMOX_API_FINGERPRINT: server.cert.fingerprint, PROXMOX_API_TOKEN_ID: 'root@pam!t', PROXMOX_API_TOKEN_SECRET: 'harden-secret',
+    // Pinned: an unpinned run's first contact reads GET /version (DESIGN.md §2), and this file counts requests.
+    PVECLI_SCHEMA: 'pve-9.2' });
 });
 afterAll(() => server.close());
 

@@ -16,6 +16,8 @@ beforeAll(async () => {
     PROXMOX_API_FINGERPRINT: server.cert.fingerprint,
     PROXMOX_API_TOKEN_ID: 'root@pam!test',
     PROXMOX_API_TOKEN_SECRET: 'secret',
+    // Pinned: an unpinned run's first contact reads GET /version (DESIGN.md §2), and this file counts requests.
+    PVECLI_SCHEMA: 'pve-9.2',
   });
 });
 afterAll(() => server.close());

@@ -33,6 +33,8 @@ beforeAll(async () => {
     PROXMOX_API_TOKEN_ID: 'root@pam!count',
     PROXMOX_API_TOKEN_SECRET: 'refusal-secret',
     PVECLI_SCHEMA_ROOT: join(ROOT, 'schema'),
+    // Pinned: an unpinned run's first contact reads GET /version (DESIGN.md §2), and this file counts requests.
+    PVECLI_SCHEMA: 'pve-9.2',
   });
   Object.assign(process.env, env);
 });

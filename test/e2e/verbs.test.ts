@@ -117,7 +117,8 @@ describe('nothing is sent for invalid input or --dry-run', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
-    env = isolatedEnv({ PROXMOX_API_URL: `http://127.0.0.1:${port}`, PROXMOX_API_TOKEN_ID: 'root@pam!t', PROXMOX_API_TOKEN_SECRET: 'counting-secret' });
+    // Pinned: an unpinned run's first contact reads GET /version (DESIGN.md §2), and these tests count requests.
+    env = isolatedEnv({ PROXMOX_API_URL: `http://127.0.0.1:${port}`, PROXMOX_API_TOKEN_ID: 'root@pam!t', PROXMOX_API_TOKEN_SECRET: 'counting-secret', PVECLI_SCHEMA: 'pve-9.2' });
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 

@@ -47,7 +47,8 @@ function listed(ctx: HandlerContext, t: TaskRecord, auditor: boolean): boolean {
   return !wanted || wanted.includes(statusClass(t));
 }
 
-const UPID = /^UPID:([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s]+):([^:\s]*):([^:\s]+):$/;
+/** PVE's layout; Backup Server and Datacenter Manager (the mock's product modes) add a task counter before starttime. */
+const UPID = /^UPID:([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):(?:[0-9A-Fa-f]{8,16}:)?([0-9A-Fa-f]{8}):([^:\s]+):([^:\s]*):([^:\s]+):$/;
 
 /**
  * The task a `/nodes/{node}/tasks/{upid}` path names, or undefined when its log file does not exist on the node;
