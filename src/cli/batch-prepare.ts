@@ -1,4 +1,5 @@
 import { UsageError } from '../errors';
+import type { Schema } from '../schema/load';
 import { GLOBAL_OPTIONS, type GlobalOptions } from './global-options';
 import { splitGlobals } from './globals';
 import { upidArgument } from './task-commands';
@@ -19,8 +20,11 @@ const RUNS = "batch runs get, set, create, delete, 'task wait UPID' and 'task st
  */
 const BATCH_WIDE: ReadonlyArray<keyof GlobalOptions> = ['profile', 'insecure', 'tlsFingerprint', 'caFile', 'schema', 'otp', 'trace', 'requestTimeout', 'outputFormat'];
 
-/** Parse and validate one line (no network): a usage error names what is wrong with it. */
-export function prepareLine(entry: BatchEntry, base: GlobalOptions): PreparedLine {
+/**
+ * Parse and validate one line (no network): a usage error names what is wrong with it. `schema`: the batch's one
+ * schema (a line cannot change the profile or --schema, so every line validates against the same).
+ */
+export function prepareLine(entry: BatchEntry, base: GlobalOptions, schema: () => Schema): PreparedLine {
   if (entry.error) throw entry.error;
   const [command, ...args] = entry.words ?? [];
   if (command === 'task' && (args[0] === 'wait' || args[0] === 'status')) {
@@ -34,7 +38,7 @@ export function prepareLine(entry: BatchEntry, base: GlobalOptions): PreparedLin
     const what = command === 'task' ? `task ${args[0] ?? ''}`.trim() : command;
     throw new UsageError(`'${what}' is not run in a batch`, RUNS);
   }
-  const call = prepareCall(command as 'get', args, base);
+  const call = prepareCall(command as 'get', args, base, schema());
   if (typeof call === 'string') throw new UsageError('--help is not run in a batch', `see 'pvecli ${command} PATH --help'`);
   checkOwn(call.globals, base);
   // Lines never read the batch's own input, nor stream a file reply into the results.

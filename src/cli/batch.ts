@@ -5,6 +5,8 @@ import { prepareLine, type PreparedLine } from './batch-prepare';
 import { reportJson, reportRendered, type Reporter } from './batch-report';
 import { runLine, type Outcome } from './batch-run';
 import { openConnection, type Connection } from './connection';
+import { schemaFor } from './context';
+import type { Schema } from '../schema/load';
 import { splitGlobals, type GlobalOptions } from './globals';
 import { writeErr, writeOut } from './io';
 
@@ -34,15 +36,18 @@ export async function runBatch(argv: string[]): Promise<number> {
   // main()'s own Ctrl-C handler steps aside while this one is registered.
   process.on('SIGINT', onInterrupt);
   let connection: Connection | undefined;
+  // Chosen once for the run (profile selection, cached match) rather than again for every line.
+  let schema: Schema | undefined;
+  const schemaOfRun = () => (schema ??= schemaFor(globals));
   const run = async (prepared: PreparedLine): Promise<Outcome> => {
     connection ??= await openConnection(globals, { needServer: !globals.dryRun });
     return runLine(prepared, connection, interrupt.signal);
   };
   try {
-    const first = opts.validateFirst ? await validateAll(input.entries, globals, report) : undefined;
+    const first = opts.validateFirst ? await validateAll(input.entries, globals, schemaOfRun, report) : undefined;
     if (first !== undefined && first.failed) return first.exit;
     let exit: number = ExitCode.ok;
-    for await (const entry of first?.lines ?? prepareEach(input.entries, globals)) {
+    for await (const entry of first?.lines ?? prepareEach(input.entries, globals, schemaOfRun)) {
       if (interrupt.signal.aborted) break;
       const outcome = 'error' in entry ? entry : await run(entry);
       const code = report(entry.line, outcome);
@@ -69,22 +74,23 @@ export async function runBatch(argv: string[]): Promise<number> {
 type Checked = PreparedLine | { line: number; ok: false; globals: GlobalOptions; error: unknown };
 
 /** Each entry prepared as it arrives; a line that cannot be prepared becomes its failure. */
-async function* prepareEach(entries: AsyncIterable<BatchEntry>, globals: GlobalOptions): AsyncGenerator<Checked> {
-  for await (const entry of entries) yield check(entry, globals);
+async function* prepareEach(entries: AsyncIterable<BatchEntry>, globals: GlobalOptions, schema: () => Schema): AsyncGenerator<Checked> {
+  for await (const entry of entries) yield check(entry, globals, schema);
 }
 
-function check(entry: BatchEntry, globals: GlobalOptions): Checked {
+/** A schema that cannot be loaded (an unknown --schema) fails the line that needs it, as a line's own error. */
+function check(entry: BatchEntry, globals: GlobalOptions, schema: () => Schema): Checked {
   try {
-    return prepareLine(entry, globals);
+    return prepareLine(entry, globals, schema);
   } catch (error) {
     return { line: entry.line, ok: false, globals, error };
   }
 }
 
 /** --validate-first: every line read and checked before anything is sent; any invalid line stops the batch there. */
-async function validateAll(entries: AsyncIterable<BatchEntry>, globals: GlobalOptions, report: Reporter): Promise<{ failed: boolean; exit: number; lines: Checked[] }> {
+async function validateAll(entries: AsyncIterable<BatchEntry>, globals: GlobalOptions, schema: () => Schema, report: Reporter): Promise<{ failed: boolean; exit: number; lines: Checked[] }> {
   const lines: Checked[] = [];
-  for await (const entry of entries) lines.push(check(entry, globals));
+  for await (const entry of entries) lines.push(check(entry, globals, schema));
   let exit: number = ExitCode.ok;
   for (const line of lines) {
     if (!('error' in line)) continue;

@@ -70,7 +70,7 @@ export async function runVerb(verb: Verb, argv: string[]): Promise<number> {
 /**
  * Parse and validate one invocation without touching the network: a `PreparedCall`, or the help text asked for.
  * Invalid input throws a UsageError naming the parameter (nothing is sent). `base`: global options the words'
- * own override (`pvecli batch -o json` for each of its lines). `matched`: the schema chosen for the server.
+ * own override (`pvecli batch -o json` for each of its lines). `matched`: the schema already chosen for the run.
  */
 export function prepareCall(verb: Verb, argv: string[], base: GlobalOptions = {}, matched?: Schema): PreparedCall | string {
   const first = splitGlobals(argv);
