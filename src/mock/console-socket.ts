@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { Readable, type Duplex } from 'node:stream';
-import type { Handler, Reply, ServerRequest } from '../server';
+import { type Handler, type Reply, type ServerRequest, requestHead } from '../server';
 import { reason } from '../server/reply';
 import { type ConsoleGrant, consolesOf } from './console-grants';
 import { ConsoleInputParser } from './console-input';
@@ -49,18 +49,9 @@ export function consoleUpgrade(deps: RouterDeps, handler: Handler): (req: Incomi
   };
 }
 
+/** An upgrade request as the API handler sees a request: the head, and no body. */
 function upgradeRequest(req: IncomingMessage): ServerRequest {
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
-  return {
-    method: req.method ?? 'GET',
-    url,
-    path: q < 0 ? url : url.slice(0, q),
-    query: q < 0 ? '' : url.slice(q + 1),
-    headers: req.headers,
-    remoteAddress: req.socket.remoteAddress ?? '',
-    body: Readable.from([]),
-  };
+  return { ...requestHead(req), body: Readable.from([]) };
 }
 
 function refuse(socket: Duplex, reply: Pick<Reply, 'status' | 'message'>): void {

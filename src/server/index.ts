@@ -1,5 +1,5 @@
 /** The HTTP front shared by `mock serve` and the gateway: listen, TLS, bodies, one handler, Proxmox-shaped replies. */
-export { listen, type AccessEntry, type RunningServer, type ServerLimits, type ServerOptions } from './listen';
+export { listen, requestHead, type AccessEntry, type RunningServer, type ServerLimits, type ServerOptions } from './listen';
 export { RequestError } from './errors';
 export { type Reply, errorReply } from './reply';
 export { type Handler, type ServerRequest } from './types';

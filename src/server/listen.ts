@@ -83,18 +83,25 @@ function limitBody(req: http.IncomingMessage, limit: number): Transform {
   return req.pipe(limited);
 }
 
-/** A request to the handler; the body stream is made only when the handler reads it. */
-function serverRequest(req: http.IncomingMessage, limit: number): { request: ServerRequest; opened(): Transform | undefined } {
+/** What a handler sees of a request but its body: method, target split into path and query, headers, client. */
+export function requestHead(req: http.IncomingMessage): Omit<ServerRequest, 'body'> {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
-  let body: Transform | undefined;
-  const request: ServerRequest = {
+  return {
     method: req.method ?? 'GET',
     url,
     path: q < 0 ? url : url.slice(0, q),
     query: q < 0 ? '' : url.slice(q + 1),
     headers: req.headers,
     remoteAddress: req.socket.remoteAddress ?? '',
+  };
+}
+
+/** A request to the handler; the body stream is made only when the handler reads it. */
+function serverRequest(req: http.IncomingMessage, limit: number): { request: ServerRequest; opened(): Transform | undefined } {
+  let body: Transform | undefined;
+  const request: ServerRequest = {
+    ...requestHead(req),
     get body() {
       return (body ??= limitBody(req, limit));
     },
