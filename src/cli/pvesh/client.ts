@@ -6,6 +6,8 @@
 import type { ConnectionSettings } from '../../config/types';
 import { CliError, ExitCode, UsageError } from '../../errors';
 import type { ApiClient, ApiRequest } from '../../http';
+// The HTTP core's default reply limit, for the same reason: a reply is read whole.
+import { DEFAULT_MAX_REPLY_BYTES } from '../../http/settings';
 import { shellCommand } from '../../util/shell-quote';
 import { backendCommand, VERB_OF_METHOD } from './command';
 import { runFailure, type RunContext } from './errors';
@@ -19,9 +21,6 @@ export interface PveshClientOptions {
    */
   writeTimeoutS: number;
 }
-
-/** The HTTP core's default reply limit, for the same reason: a reply is read whole. */
-const DEFAULT_MAX_REPLY_BYTES = 256 * 1024 * 1024;
 
 export function createPveshClient(settings: ConnectionSettings, opts: PveshClientOptions): ApiClient {
   const backend = settings.backend as 'ssh' | 'local';
