@@ -30,6 +30,12 @@ export interface MockProduct {
   upid(parts: UpidParts): string;
   /** Handlers that differ from the PVE mock's, keyed like HANDLERS. */
   handlers: HandlerTable;
+  /**
+   * An operation the schema gives no permissions is root@pam's alone (PVE's and PMG's rule). Backup Server and
+   * Datacenter Manager check permissions in Rust code the mock does not simulate: there it is open to any
+   * authenticated caller (README: product mode).
+   */
+  rootOnlyWithoutPermissions: boolean;
 }
 
 const hex8 = (n: number) => (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
@@ -83,6 +89,7 @@ export function mockProduct(schema: Schema): MockProduct {
     auth,
     port,
     upid: name === 'PBS' || name === 'PDM' ? rustUpid : perlUpid,
+    rootOnlyWithoutPermissions: name === 'PVE' || name === 'PMG',
     // PVE keeps the hand-written login (handlers/access.ts); the others sign and read their own tickets.
     handlers: name === 'PVE' ? { 'GET /version': () => reply } : { 'GET /version': () => reply, 'POST /access/ticket': (ctx) => login(ctx.state, ctx.args, auth) },
   };

@@ -148,11 +148,9 @@ function authorize(state: MockState, call: Call, path: string, product: MockProd
   if (perms?.user === 'world') return;
   if (call.id.tokenid && call.op.allowtoken === 0) throw permissionDenied(`URI '${path}' not available with API token, need proper ticket.`);
   if (call.id.userid === 'root@pam' && !call.id.tokenid) return;
-  // PVE's (and PMG's) rule. Backup Server and Datacenter Manager check permissions in Rust code the mock does not
-  // simulate (README: product mode), so there an operation without a schema check is open to authenticated callers.
   if (!perms) {
-    if (product.name === 'PBS' || product.name === 'PDM') return;
-    throw permissionDenied('user != root@pam');
+    if (product.rootOnlyWithoutPermissions) throw permissionDenied('user != root@pam');
+    return;
   }
   if (perms.user === 'all') return;
   if (!perms.check) throw permissionDenied();
