@@ -32,9 +32,10 @@ export interface CorpusContext {
 /** Prepare the mock (users, ACLs) and name the callers entries use. */
 export type Setup = (mock: ContractMock) => Promise<Record<string, Auth>>;
 
-function expectMatch(actual: unknown, expected: string | RegExp): void {
+/** A message exactly, or matched; an absent one fails either way. */
+export function expectMatch(actual: unknown, expected: string | RegExp): void {
   if (typeof expected === 'string') expect(actual).toBe(expected);
-  else expect(String(actual)).toMatch(expected);
+  else expect(actual).toMatch(expected);
 }
 
 async function run(entry: Entry, ctx: CorpusContext): Promise<void> {
@@ -78,9 +79,9 @@ export async function must(mock: ContractMock, method: string, path: string, par
 }
 
 /** A task's final status, polled until it stops. */
-export async function taskEnd(mock: ContractMock, node: string, upid: string): Promise<{ status: string; exitstatus?: string }> {
+export async function taskEnd(mock: ContractMock, node: string, upid: string): Promise<{ status: string; exitstatus?: string; type?: string }> {
   for (;;) {
-    const status = (await must(mock, 'GET', `/nodes/${node}/tasks/${encodeURIComponent(upid)}/status`)).body?.data as { status: string; exitstatus?: string };
+    const status = (await must(mock, 'GET', `/nodes/${node}/tasks/${encodeURIComponent(upid)}/status`)).body?.data as { status: string; exitstatus?: string; type?: string };
     if (status.status !== 'running') return status;
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Auth, type ContractMock, type Params, type Reply, type Source, startContractMock } from './client';
+import { expectMatch, must as mustReply, taskEnd } from './corpus';
 
 export interface Call {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -36,23 +37,14 @@ export interface Entry {
 
 const UPID = /^UPID:[^:]+:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:[^:]+:[^:]*:[^:]+:$/;
 
-/** Wait for a task's end and return its status. */
-export async function finish(mock: ContractMock, upid: string): Promise<Record<string, unknown>> {
-  const node = upid.split(':')[1];
-  for (;;) {
-    const r = await mock.call('GET', `/nodes/${node}/tasks/${encodeURIComponent(upid)}/status`);
-    const st = r.body?.data as Record<string, unknown> | undefined;
-    if (r.status !== 200) throw new Error(`task status of ${upid}: ${r.status} ${r.reason}`);
-    if (st?.status === 'stopped') return st;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** Wait for a task's end (on the node its UPID names) and return its status. */
+export function finish(mock: ContractMock, upid: string): ReturnType<typeof taskEnd> {
+  return taskEnd(mock, upid.split(':')[1], upid);
 }
 
 /** Run a call that must succeed; its task, if any, to its end. */
 export async function must(mock: ContractMock, c: Call): Promise<unknown> {
-  const r = await mock.call(c.method, c.path, c.params ?? {});
-  if (r.status !== 200) throw new Error(`setup ${c.method} ${c.path}: ${r.status} ${r.reason}`);
-  const data = r.body?.data;
+  const data = (await mustReply(mock, c.method, c.path, c.params)).body?.data;
   if (typeof data === 'string' && UPID.test(data)) await finish(mock, data);
   return data;
 }
@@ -60,11 +52,6 @@ export async function must(mock: ContractMock, c: Call): Promise<unknown> {
 /** How many tasks the cluster has logged (root sees all). */
 async function taskCount(mock: ContractMock): Promise<number> {
   return ((await mock.call('GET', '/cluster/tasks')).body?.data as unknown[]).length;
-}
-
-function matches(actual: string | undefined, expected: string | RegExp): void {
-  if (typeof expected === 'string') expect(actual).toBe(expected);
-  else expect(actual).toMatch(expected);
 }
 
 async function runEntry(mock: ContractMock, e: Entry): Promise<void> {
@@ -77,12 +64,12 @@ async function runEntry(mock: ContractMock, e: Entry): Promise<void> {
   if (e.status !== 200) expect(await taskCount(mock), 'tasks started by a refused call').toBe(tasksBefore);
   if (e.message !== undefined) {
     expect(r.body?.data).toBeNull();
-    matches(r.body?.message?.replace(/\n$/, ''), e.message);
+    expectMatch(r.body?.message?.replace(/\n$/, ''), e.message);
     expect(r.body?.message?.endsWith('\n')).toBe(true);
-    matches(r.reason, e.message);
+    expectMatch(r.reason, e.message);
   }
   if (e.errors) {
-    for (const [k, v] of Object.entries(e.errors)) matches(r.body?.errors?.[k], v);
+    for (const [k, v] of Object.entries(e.errors)) expectMatch(r.body?.errors?.[k], v);
   }
   const data = r.body?.data;
   if (e.data === 'upid') expect(String(data)).toMatch(UPID);
@@ -91,7 +78,7 @@ async function runEntry(mock: ContractMock, e: Entry): Promise<void> {
   if (e.task) {
     expect(typeof data, 'a task was expected').toBe('string');
     const st = await finish(mock, String(data));
-    matches(String(st.exitstatus), e.task.exitstatus);
+    expectMatch(String(st.exitstatus), e.task.exitstatus);
     if (e.task.type) expect(st.type).toBe(e.task.type);
   }
   for (const a of e.after ?? []) {
