@@ -225,12 +225,14 @@ class Connection {
   async open(label: string, signal?: AbortSignal): Promise<Duplex> {
     this.connection();
     const limitS = this.settings.timeout;
-    const timeout = limitS > 0 ? AbortSignal.timeout(limitS * 1000) : undefined;
-    const signals = [timeout, signal].filter((s): s is AbortSignal => !!s);
+    // The limit bounds the opening only: once open, the connection is the caller's.
+    const deadline = exchangeDeadline(limitS * 1000, signal);
     try {
-      return await openConnection(this.plan!, signals.length > 1 ? AbortSignal.any(signals) : signals[0]);
+      return await openConnection(this.plan!, deadline.signal);
     } catch (err) {
-      throw transportError(err, { where: this.where(), label, timeoutS: limitS, timedOut: !!timeout?.aborted });
+      throw transportError(err, { where: this.where(), label, timeoutS: limitS, timedOut: deadline.timedOut() });
+    } finally {
+      deadline.release();
     }
   }
 
